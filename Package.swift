@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "dbadvisor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dbadvisor", targets: ["dbadvisor"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Model, plan parsers, rules, engine. Foundation only: no database library in sight.
+        .target(name: "AdvisorCore"),
+        .target(name: "AdvisorReport", dependencies: ["AdvisorCore"]),
+        // The SQL under Queries/, compiled into the binary (see Queries/README.md).
+        .target(
+            name: "AdvisorQueries", path: "Queries",
+            exclude: ["README.md"],
+            resources: [.embedInCode("postgres"), .embedInCode("mysql")]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .systemLibrary(
+            name: "CMySQL", pkgConfig: "mysqlclient",
+            providers: [.apt(["default-libmysqlclient-dev"]), .brew(["mysql-client"])]),
+        .target(name: "PostgresConnector", dependencies: ["CLibPQ", "AdvisorCore", "AdvisorQueries"]),
+        .target(name: "MySQLConnector", dependencies: ["CMySQL", "AdvisorCore", "AdvisorQueries"]),
+        .executableTarget(
+            name: "dbadvisor",
+            dependencies: [
+                "AdvisorCore", "AdvisorReport", "PostgresConnector", "MySQLConnector",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        // Throughput benchmark: `swift run -c release dbadvisor-bench` (prints MB/s, never asserts).
+        .executableTarget(name: "dbadvisor-bench", dependencies: ["AdvisorCore"]),
+        .target(name: "TestSupport", dependencies: ["AdvisorCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "AdvisorCoreTests", dependencies: ["AdvisorCore", "TestSupport"]),
+        .testTarget(name: "AdvisorReportTests", dependencies: ["AdvisorReport", "AdvisorCore", "TestSupport"]),
+        .testTarget(name: "ConnectorTests", dependencies: ["PostgresConnector", "MySQLConnector", "AdvisorCore", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

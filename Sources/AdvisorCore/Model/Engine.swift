@@ -1,0 +1,33 @@
+/// The database engine a plan, statement or finding belongs to.
+public enum Engine: String, Codable, Sendable, CaseIterable, Comparable {
+    case postgres
+    case mysql
+    case mariadb
+
+    /// True for MySQL and MariaDB, which share most plan vocabulary and DDL syntax.
+    public var isMySQLFamily: Bool { self != .postgres }
+
+    /// The name users know the engine by.
+    public var displayName: String {
+        switch self {
+        case .postgres: "PostgreSQL"
+        case .mysql: "MySQL"
+        case .mariadb: "MariaDB"
+        }
+    }
+
+    public static func < (lhs: Engine, rhs: Engine) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A kind of data a snapshot may hold; rules declare the facets they need.
+public enum Facet: String, Codable, Sendable, CaseIterable, Comparable {
+    case plans
+    case statements
+    case tables
+    case indexes
+    case foreignKeys = "foreign_keys"
+    case connections
+    case settings
+
+    public static func < (lhs: Facet, rhs: Facet) -> Bool { lhs.rawValue < rhs.rawValue }
+}
