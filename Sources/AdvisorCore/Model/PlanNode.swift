@@ -2,8 +2,8 @@
 ///
 /// Numbers are as the server printed them: estimates per loop, `actualRows` and the actual times
 /// per loop (PostgreSQL, MySQL `EXPLAIN ANALYZE`, MariaDB `r_rows`), block counters summed over
-/// loops. `inclusiveTimeMs` and `exclusiveTimeMs` are derived by `PlanTiming` for the whole
-/// query (loops, parallel workers, CTEs and sub-plans accounted for).
+/// loops. The derived times and costs are filled by `PlanTiming` for the whole query (loops,
+/// parallel workers, CTEs and sub-plans accounted for).
 public struct PlanNode: Codable, Equatable, Sendable {
     /// 1-based pre-order position in the plan, assigned by `Plan.numbered()`; names the node in findings.
     public var id: Int = 0
@@ -98,6 +98,10 @@ public struct PlanNode: Codable, Equatable, Sendable {
     public var inclusiveTimeMs: Double?
     /// Wall time spent in this node alone.
     public var exclusiveTimeMs: Double?
+    /// Estimated cost of this node and below over its expected loops (inner sides of nested loops scaled).
+    public var inclusiveCost: Double?
+    /// Estimated cost of this node alone; what shares are based on when the plan has no timing.
+    public var exclusiveCost: Double?
 
     public init(nodeType: String, operation: PlanOperation? = nil, children: [PlanNode] = []) {
         self.nodeType = nodeType

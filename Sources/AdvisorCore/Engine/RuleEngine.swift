@@ -1,0 +1,99 @@
+import Foundation
+
+/// Runs the configured rules over a snapshot and ranks what they find.
+public struct RuleEngine: Sendable {
+    /// The rules that run, in catalogue order.
+    public let rules: [any Rule]
+
+    public init(rules: [any Rule]) {
+        self.rules = rules
+    }
+
+    /// Every built-in rule with its default options.
+    public static var defaults: RuleEngine {
+        RuleEngine(rules: builtInRules.map { $0.init() })
+    }
+
+    /// The outcome of one run.
+    public struct Outcome: Sendable {
+        public var findings: [Finding]
+        public var ran: [RuleSummary]
+        public var skipped: [SkippedRule]
+    }
+
+    public func run(_ snapshot: Snapshot) -> Outcome {
+        let engines = Set(snapshot.plans.map(\.plan.engine) + [snapshot.server.engine])
+        let context = RuleContext(snapshot: snapshot)
+        var findings: [Finding] = []
+        var ran: [RuleSummary] = []
+        var skipped: [SkippedRule] = []
+        for rule in rules {
+            let description = type(of: rule).description
+            // A rule for another engine is irrelevant here, not skipped.
+            guard !description.engines.isDisjoint(with: engines) else { continue }
+            let missing = description.requires.subtracting(snapshot.facets)
+            guard missing.isEmpty else {
+                let names = missing.sorted().map(\.rawValue).joined(separator: ", ")
+                skipped.append(SkippedRule(id: description.id, reason: "needs \(names), which this input does not have"))
+                continue
+            }
+            ran.append(RuleSummary(description))
+            findings += rule.evaluate(context)
+        }
+        return Outcome(findings: Self.rank(findings), ran: ran, skipped: skipped)
+    }
+
+    /// Highest impact first; ties by severity, then fingerprint, so every reporter sees one stable order.
+    public static func rank(_ findings: [Finding]) -> [Finding] {
+        findings.sorted { a, b in
+            if a.impact.score != b.impact.score { return a.impact.score > b.impact.score }
+            if a.severity != b.severity { return a.severity > b.severity }
+            if a.fingerprint != b.fingerprint { return a.fingerprint < b.fingerprint }
+            return (a.object.node ?? 0) < (b.object.node ?? 0)
+        }
+    }
+}
+
+/// Coding of rule options to and from the snake_case keys users see.
+public enum RuleOptionsCoding {
+    /// The options as snake_case key → value, nested for graded thresholds (`Levels`).
+    public static func dictionary<Options: RuleOptions>(_ options: Options) -> [String: Any] {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        guard let data = try? encoder.encode(options),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [:] }
+        return object
+    }
+
+    /// The defaults with `overrides` applied. Throws a message naming unknown keys or bad values.
+    public static func options<Options: RuleOptions>(
+        _ type: Options.Type, ruleId: String, overrides: [String: Any]
+    ) throws -> Options {
+        var merged = dictionary(Options())
+        let unknown = Set(overrides.keys).subtracting(merged.keys)
+        guard unknown.isEmpty else {
+            let known = merged.keys.sorted().joined(separator: ", ")
+            throw ConfigurationError(
+                "rule \(ruleId): unknown option \(unknown.sorted().joined(separator: ", ")) (known: \(known))")
+        }
+        for (key, value) in overrides { merged[key] = value }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            let data = try JSONSerialization.data(withJSONObject: merged)
+            return try decoder.decode(Options.self, from: data)
+        } catch {
+            throw ConfigurationError("rule \(ruleId): invalid option value (\(error))")
+        }
+    }
+}
+
+/// A configuration that cannot be used: unknown rule or option, wrong value type.
+public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

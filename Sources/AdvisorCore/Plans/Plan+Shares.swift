@@ -1,0 +1,38 @@
+extension Plan {
+    /// The time shares are relative to: execution time when printed, else the root's inclusive time.
+    public var totalTimeMs: Double? {
+        guard hasTiming else { return nil }
+        return executionTimeMs ?? root.inclusiveTimeMs
+    }
+
+    /// The fraction of the statement a node's own work accounts for: by time when the plan has
+    /// timing, otherwise by estimated cost. Nil when the plan has neither.
+    public func exclusiveShare(of node: PlanNode) -> Double? {
+        if let total = totalTimeMs, total > 0, let time = node.exclusiveTimeMs { return min(1, time / total) }
+        if let total = root.inclusiveCost, total > 0, let cost = node.exclusiveCost { return min(1, cost / total) }
+        return nil
+    }
+
+    /// The fraction of the statement a node and everything below it accounts for.
+    public func inclusiveShare(of node: PlanNode) -> Double? {
+        if let total = totalTimeMs, total > 0, let time = node.inclusiveTimeMs { return min(1, time / total) }
+        if let total = root.inclusiveCost, total > 0, let cost = node.inclusiveCost { return min(1, cost / total) }
+        return nil
+    }
+
+    /// Gives every node its 1-based pre-order `id`.
+    public mutating func number() {
+        var next = 0
+        root.update { node in
+            next += 1
+            node.id = next
+        }
+    }
+
+    /// The node with a given id.
+    public func node(withID id: Int) -> PlanNode? {
+        var found: PlanNode?
+        root.visit { node in if node.id == id { found = node } }
+        return found
+    }
+}

@@ -1,0 +1,28 @@
+/// Reads EXPLAIN output in any supported format: detects the format (unless forced), parses,
+/// numbers the nodes and derives their times.
+public enum PlanReader {
+    /// The parser for a format.
+    static func parser(for format: PlanFormat) -> (any PlanParser.Type)? {
+        switch format {
+        default: nil
+        }
+    }
+
+    /// Every plan in the input, ready for the rules. Throws `InputError` for empty, binary or
+    /// unrecognised input and for anything the chosen parser rejects.
+    public static func read(_ input: PlanInput, format forced: PlanFormat? = nil) throws -> [Plan] {
+        let format = try forced ?? PlanFormatDetector.detect(input)
+        guard let parser = parser(for: format) else {
+            throw InputError(file: input.name, format: format, reason: "this build cannot read \(format.rawValue) yet")
+        }
+        var plans = try parser.parse(input)
+        guard !plans.isEmpty else {
+            throw InputError(file: input.name, format: format, reason: "no plan found")
+        }
+        for index in plans.indices {
+            plans[index].number()
+            PlanTiming.apply(to: &plans[index])
+        }
+        return plans
+    }
+}

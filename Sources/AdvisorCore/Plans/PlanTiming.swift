@@ -1,0 +1,124 @@
+/// Derives inclusive and exclusive time and cost for every node of a plan.
+///
+/// The rules, checked against what explain.depesz.com (Pg::Explain) and PEV2 compute:
+/// - A node's time over the whole query is its per-loop time × loops. Below a Gather / Gather Merge
+///   the loops include every worker and the leader, so the product is divided by the number of
+///   processes (workers launched + 1) to get wall time.
+/// - Exclusive time is inclusive time minus the children's, InitPlans and SubPlans included
+///   (a SubPlan runs inside its parent's expression evaluation, time × loops).
+/// - A CTE's subtree runs when a CTE Scan pulls rows from it, so its time is inside the CTE Scans'
+///   time, not beside it: the node the CTE hangs under does not subtract it; the CTE Scans reading it
+///   do, in proportion to their time.
+/// - Nodes without their own time (MariaDB join groupings) take their children's sum and no exclusive time.
+/// - Costs: inclusive cost is total cost × expected loops (inner sides of nested loops run once per
+///   outer row); exclusive cost subtracts the children's. Shares use them when there is no timing.
+public enum PlanTiming {
+    /// Fills `inclusiveTimeMs`/`exclusiveTimeMs` (when the plan has timing) and the cost pair on every node.
+    public static func apply(to plan: inout Plan) {
+        plan.root = derive(plan.root, timed: plan.hasTiming, processes: 1, expectedLoops: 1)
+        if plan.hasTiming { chargeCTEsToTheirScans(&plan.root) }
+    }
+
+    private static func derive(_ input: PlanNode, timed: Bool, processes: Double, expectedLoops: Double) -> PlanNode {
+        var node = input
+        let isGather = node.operation == .gather || node.operation == .gatherMerge
+        let childProcesses = isGather ? Double((node.workersLaunched ?? node.workersPlanned ?? 0) + 1) : processes
+        let outerRows = node.children.first { !$0.isSubPlan }?.estimatedRows ?? 1
+        var passedOuter = false
+        node.children = node.children.map { child in
+            let loops: Double
+            if child.parentRelationship == "InitPlan" {
+                loops = 1
+            } else if child.parentRelationship == "SubPlan" {
+                loops = expectedLoops * max(node.estimatedRows ?? 1, 1)
+            } else if node.operation == .nestedLoop, passedOuter {
+                loops = expectedLoops * max(outerRows, 1)
+            } else {
+                loops = expectedLoops
+            }
+            if !child.isSubPlan { passedOuter = true }
+            return derive(child, timed: timed, processes: childProcesses, expectedLoops: loops)
+        }
+
+        if let cost = node.totalCost {
+            let inclusive = cost * expectedLoops
+            node.inclusiveCost = inclusive
+            let childCost = node.children.reduce(0) { $0 + ($1.inclusiveCost ?? 0) }
+            node.exclusiveCost = max(0, inclusive - childCost)
+        }
+
+        guard timed else { return node }
+        // CTE subtrees are charged to the CTE Scans that read them, not to the node they hang under.
+        let chargedChildren = node.children.filter { !$0.isCTE }
+        let childTime = chargedChildren.reduce(0) { $0 + ($1.inclusiveTimeMs ?? 0) }
+        if node.neverExecuted {
+            node.inclusiveTimeMs = 0
+            node.exclusiveTimeMs = 0
+        } else if let perLoop = node.actualTotalTimeMs {
+            let inclusive = perLoop * (node.loops ?? 1) / processes
+            node.inclusiveTimeMs = inclusive
+            node.exclusiveTimeMs = max(0, inclusive - childTime)
+        } else if chargedChildren.contains(where: { $0.inclusiveTimeMs != nil }) {
+            node.inclusiveTimeMs = childTime
+            node.exclusiveTimeMs = 0
+        }
+        return node
+    }
+
+    private static func chargeCTEsToTheirScans(_ root: inout PlanNode) {
+        var cteTime: [String: Double] = [:]
+        var scanTime: [String: Double] = [:]
+        root.visit { node in
+            if node.isCTE, let name = node.cteDefinitionName, let time = node.inclusiveTimeMs {
+                cteTime[name, default: 0] += time
+            }
+            if node.operation == .cteScan, let name = node.cteName, let time = node.inclusiveTimeMs {
+                scanTime[name, default: 0] += time
+            }
+        }
+        guard !cteTime.isEmpty else { return }
+        root.update { node in
+            guard node.operation == .cteScan, let name = node.cteName, let cte = cteTime[name],
+                let scans = scanTime[name], scans > 0, let inclusive = node.inclusiveTimeMs,
+                let exclusive = node.exclusiveTimeMs
+            else { return }
+            let charged = min(inclusive, cte * inclusive / scans)
+            node.exclusiveTimeMs = max(0, exclusive - charged)
+        }
+    }
+}
+
+extension PlanNode {
+    /// True for InitPlan and SubPlan children, which are not part of the row flow.
+    public var isSubPlan: Bool { parentRelationship == "InitPlan" || parentRelationship == "SubPlan" }
+
+    /// True for the subtree that computes a CTE (PostgreSQL shows it as an InitPlan named "CTE name").
+    public var isCTE: Bool { parentRelationship == "InitPlan" && (subplanName?.hasPrefix("CTE ") ?? false) }
+
+    /// The CTE this subtree computes ("CTE recent" → "recent").
+    public var cteDefinitionName: String? {
+        guard isCTE, let name = subplanName else { return nil }
+        return String(name.dropFirst("CTE ".count))
+    }
+
+    /// Calls `body` on this node and every node below, in pre-order.
+    public func visit(_ body: (PlanNode) -> Void) {
+        body(self)
+        for child in children { child.visit(body) }
+    }
+
+    /// Calls `body` on this node and every node below, in pre-order, with the parent of each node.
+    public func visit(parent: PlanNode? = nil, _ body: (_ node: PlanNode, _ parent: PlanNode?) -> Void) {
+        body(self, parent)
+        for child in children { child.visit(parent: self, body) }
+    }
+
+    /// Lets `body` change this node and every node below, in pre-order.
+    public mutating func update(_ body: (inout PlanNode) -> Void) {
+        body(&self)
+        for index in children.indices { children[index].update(body) }
+    }
+
+    /// How many nodes this subtree holds.
+    public var nodeCount: Int { children.reduce(1) { $0 + $1.nodeCount } }
+}

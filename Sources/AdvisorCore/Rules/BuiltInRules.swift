@@ -1,0 +1,4 @@
+/// Every rule dbadvisor ships, sorted by id. A test fails when a `*Rule.swift` file is missing here.
+public let builtInRules: [any Rule.Type] = [
+    HotNodeRule.self,
+]
