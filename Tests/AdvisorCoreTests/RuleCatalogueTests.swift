@@ -17,7 +17,7 @@ struct RuleCatalogueTests {
     @Test func everyRuleHasTriggeringAndSilentExamples() {
         for rule in builtInRules {
             let examples = rule.description.examples
-            #expect(examples.contains(where: \.isTriggering), "\(rule.description.id) lacks a triggering example")
+            #expect(examples.contains { $0.isTriggering }, "\(rule.description.id) lacks a triggering example")
             #expect(examples.contains { !$0.isTriggering }, "\(rule.description.id) lacks a non-triggering example")
         }
     }
