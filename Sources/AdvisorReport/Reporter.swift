@@ -6,5 +6,31 @@ public protocol Reporter {
     static var identifier: String { get }
     /// One line for `--help`.
     static var description: String { get }
-    static func render(_ report: Report) throws -> String
+    static func render(_ report: Report, options: RenderOptions) throws -> String
+}
+
+/// Presentation choices that are not part of the report itself.
+public struct RenderOptions: Sendable {
+    /// ANSI colours; only for a terminal, never with NO_COLOR (the command line decides).
+    public var color: Bool
+    /// Plans with more nodes than this show only the nodes that matter (and say how many are hidden).
+    public var maxTreeNodes: Int
+
+    public init(color: Bool = false, maxTreeNodes: Int = 60) {
+        self.color = color
+        self.maxTreeNodes = maxTreeNodes
+    }
+}
+
+/// The `--format` values.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case text, json, markdown
+
+    public var reporter: any Reporter.Type {
+        switch self {
+        case .text: TextReporter.self
+        case .json: JSONReporter.self
+        case .markdown: MarkdownReporter.self
+        }
+    }
 }

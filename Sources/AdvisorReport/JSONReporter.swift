@@ -1,0 +1,91 @@
+import AdvisorCore
+import Foundation
+
+/// The machine-readable report: a versioned contract (README "JSON output"), snake_case keys,
+/// sorted for stable diffs. Bump `formatVersion` on any breaking change.
+public enum JSONReporter: Reporter {
+    public static let identifier = "json"
+    public static let description = "Versioned JSON for tools and CI (see README, \"JSON output\")."
+    public static let formatVersion = 1
+
+    struct Document: Encodable {
+        var formatVersion: Int
+        var tool: Tool
+        var command: String
+        var source: String
+        var generatedAt: Date
+        var summary: Summary
+        var findings: [RankedFinding]
+        var plans: [PlanEntry]
+        var notices: [Notice]
+        var rules: [RuleSummary]
+        var skippedRules: [SkippedRule]
+    }
+
+    struct Tool: Encodable {
+        var name: String
+        var version: String
+    }
+
+    struct Summary: Encodable {
+        var findings: Int
+        var bySeverity: [String: Int]
+        var highestSeverity: Severity?
+    }
+
+    struct RankedFinding: Encodable {
+        var rank: Int
+        var finding: Finding
+
+        func encode(to encoder: Encoder) throws {
+            try finding.encode(to: encoder)
+            var container = encoder.container(keyedBy: RankKey.self)
+            try container.encode(rank, forKey: .rank)
+        }
+
+        enum RankKey: String, CodingKey { case rank }
+    }
+
+    struct PlanEntry: Encodable {
+        var number: Int
+        var label: String
+        var statementFingerprint: String?
+        var totalTimeMs: Double?
+        var nodeCount: Int
+        var plan: Plan
+    }
+
+    public static func render(_ report: Report, options: RenderOptions) throws -> String {
+        var bySeverity: [String: Int] = [:]
+        for severity in Severity.allCases {
+            bySeverity[severity.rawValue] = report.findings.filter { $0.severity == severity }.count
+        }
+        let document = Document(
+            formatVersion: formatVersion,
+            tool: Tool(name: "dbadvisor", version: report.toolVersion),
+            command: report.command,
+            source: report.source,
+            generatedAt: report.generatedAt,
+            summary: Summary(
+                findings: report.findings.count, bySeverity: bySeverity,
+                highestSeverity: report.findings.map(\.severity).max()),
+            findings: report.findings.enumerated().map { RankedFinding(rank: $0.offset + 1, finding: $0.element) },
+            plans: report.snapshot.plans.enumerated().map { offset, captured in
+                PlanEntry(
+                    number: offset + 1, label: captured.label, statementFingerprint: captured.statementFingerprint,
+                    totalTimeMs: captured.plan.totalTimeMs, nodeCount: captured.plan.root.nodeCount,
+                    plan: captured.plan)
+            },
+            notices: report.snapshot.notices,
+            rules: report.rules,
+            skippedRules: report.skippedRules)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let data = try encoder.encode(document)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import AdvisorCore
+
+/// Human-readable report for a terminal: each plan as a tree with times and rows, then its findings.
+public enum TextReporter: Reporter {
+    public static let identifier = "text"
+    public static let description = "Plan trees and ranked findings for people (coloured on a terminal)."
+
+    public static func render(_ report: Report, options: RenderOptions) throws -> String {
+        var out = TextBuffer(color: options.color)
+        out.line(out.bold(headline(report)))
+        for notice in report.snapshot.notices {
+            out.line("note: \(notice.message)" + (notice.remedy.map { " \($0)" } ?? ""))
+        }
+        for (offset, captured) in report.snapshot.plans.enumerated() {
+            let number = offset + 1
+            let findings = report.findings(forPlan: number)
+            out.line("")
+            renderPlan(captured.plan, number: number, findings: findings, options: options, into: &out)
+            renderFindings(findings, into: &out)
+        }
+        let unplaced = report.findings.filter { $0.object.plan == nil }
+        if !unplaced.isEmpty {
+            out.line("")
+            renderFindings(unplaced, into: &out)
+        }
+        if report.findings.isEmpty {
+            out.line("")
+            out.line("No findings: nothing crosses a rule's threshold (\(report.rules.count) rules ran).")
+        }
+        for skipped in report.skippedRules {
+            out.line(out.dim("skipped \(skipped.id): \(skipped.reason)"))
+        }
+        return out.text
+    }
+
+    private static func headline(_ report: Report) -> String {
+        let plans = report.snapshot.plans.count
+        var parts = ["dbadvisor \(report.command)", report.source]
+        if plans > 0 { parts.append(plans == 1 ? "1 plan" : "\(plans) plans") }
+        parts.append(findingCount(report.findings))
+        return parts.joined(separator: " · ")
+    }
+
+    static func findingCount(_ findings: [Finding]) -> String {
+        guard !findings.isEmpty else { return "no findings" }
+        let bySeverity = Severity.allCases.reversed().compactMap { severity -> String? in
+            let count = findings.filter { $0.severity == severity }.count
+            return count == 0 ? nil : "\(count) \(severity.rawValue)"
+        }
+        let noun = findings.count == 1 ? "finding" : "findings"
+        return "\(findings.count) \(noun) (\(bySeverity.joined(separator: ", ")))"
+    }
+
+    // MARK: - Plan tree
+
+    private static func renderPlan(
+        _ plan: Plan, number: Int, findings: [Finding], options: RenderOptions, into out: inout TextBuffer
+    ) {
+        var title = "Plan \(number) · \(plan.engine.displayName) \(plan.format.rawValue)"
+        if let time = plan.executionTimeMs { title += " · execution \(Formatting.milliseconds(time))" }
+        if let time = plan.planningTimeMs { title += " · planning \(Formatting.milliseconds(time))" }
+        if !plan.hasTiming { title += plan.hasActuals ? " · no timing (rows only)" : " · estimates only" }
+        title += " · \(Formatting.count(Double(plan.root.nodeCount))) nodes"
+        out.line(out.bold(title))
+        if let query = plan.queryText?.trimmingCharacters(in: .whitespacesAndNewlines), !query.isEmpty {
+            out.line(out.dim("  " + query.replacingOccurrences(of: "\n", with: " ").truncated(to: 160)))
+        }
+        let timed = plan.hasTiming
+        out.line(out.dim(timed
+            ? "   id     self    self%     total   rows est→actual    err   loops  node"
+            : "   id              cost%   cost    rows est→actual    err   loops  node"))
+        let flagged = Set(findings.compactMap(\.object.node))
+        let layout = PlanTreeLayout(plan: plan, highlighted: flagged, maxNodes: options.maxTreeNodes)
+        for row in layout.rows {
+            switch row {
+            case .node(let node, let prefix, let detailPrefix, let share):
+                out.line(nodeLine(node, plan: plan, prefix: prefix, share: share, flagged: flagged, out: out))
+                if let details = details(of: node) {
+                    out.line(treeIndent + detailPrefix + out.dim(details))
+                }
+            case .hidden(let count, let share, let prefix):
+                let shareText = share.map { ", \(Formatting.percent(fraction: $0)) together" } ?? ""
+                out.line(treeIndent + prefix
+                    + out.dim("… \(Formatting.count(Double(count))) more nodes under 1 % each\(shareText)"))
+            }
+        }
+        for trigger in plan.triggers {
+            let time = trigger.timeMs.map { Formatting.milliseconds($0) } ?? "?"
+            out.line("  trigger \(trigger.name)\(trigger.relation.map { " on \($0)" } ?? ""): \(time)")
+        }
+        if let jit = plan.jit, let total = jit.totalTimeMs {
+            out.line("  JIT: \(jit.functions.map { "\($0) functions, " } ?? "")\(Formatting.milliseconds(total))")
+        }
+    }
+
+    /// The width of the numeric columns before the tree starts.
+    private static let treeIndent = String(repeating: " ", count: 68)
+
+    private static func nodeLine(
+        _ node: PlanNode, plan: Plan, prefix: String, share: Double?, flagged: Set<Int>, out: TextBuffer
+    ) -> String {
+        let id = String(node.id).leftPadded(to: 5)
+        let sharePercent = share.map { Formatting.percent(fraction: $0) } ?? ""
+        var columns: String
+        if plan.hasTiming {
+            let selfTime = node.exclusiveTimeMs.map(Formatting.milliseconds) ?? ""
+            let total = node.inclusiveTimeMs.map(Formatting.milliseconds) ?? ""
+            columns = selfTime.leftPadded(to: 10) + sharePercent.leftPadded(to: 8) + total.leftPadded(to: 11)
+        } else {
+            let cost = node.totalCost.map { Formatting.decimal($0, digits: 0) } ?? ""
+            columns = "".leftPadded(to: 10) + sharePercent.leftPadded(to: 8) + cost.leftPadded(to: 11)
+        }
+        let estimate = node.estimatedRows.map(Formatting.count) ?? "?"
+        let actual = node.neverExecuted ? "never" : node.actualRows.map(Formatting.count)
+        let rows = actual.map { "\(estimate)→\($0)" } ?? estimate
+        var error = ""
+        if let factor = node.misestimate, factor >= 10 || factor <= 0.1 {
+            error = factor >= 1 ? "↑" + Formatting.factor(factor) : "↓" + Formatting.factor(1 / factor)
+        }
+        let loops = node.loops.map(Formatting.count) ?? ""
+        columns += rows.leftPadded(to: 17) + error.leftPadded(to: 7) + loops.leftPadded(to: 8)
+        var name = node.displayName(engine: plan.engine)
+        if let subplan = node.subplanName { name = "[\(subplan)] " + name }
+        if flagged.contains(node.id) { name += " ◀" }
+        let hot = (share ?? 0) >= 0.2
+        let styledName = hot ? ((share ?? 0) >= 0.5 ? out.red(name) : out.yellow(name)) : name
+        return id + columns + "  " + prefix + styledName
+    }
+
+    /// One short line of the node's most telling properties, or nil.
+    private static func details(of node: PlanNode) -> String? {
+        var parts: [String] = []
+        if let condition = node.indexCondition { parts.append("index cond " + condition.truncated(to: 80)) }
+        if let condition = node.hashCondition { parts.append("hash cond " + condition.truncated(to: 80)) }
+        if let filter = node.filter { parts.append("filter " + filter.truncated(to: 80)) }
+        if let removed = node.rowsRemovedByFilter, removed > 0 {
+            parts.append("removed \(Formatting.count(removed)) rows/loop")
+        }
+        if let method = node.sortMethod {
+            let space = node.sortSpaceUsedKB.map { " \(Formatting.kilobytes($0)) \(node.sortSpaceType ?? "")" } ?? ""
+            parts.append("sort \(method)\(space)")
+        }
+        if let batches = node.hashBatches, batches > 1 { parts.append("hash batches \(Formatting.count(batches))") }
+        if let fetches = node.heapFetches, fetches > 0 { parts.append("heap fetches \(Formatting.count(fetches))") }
+        if let lossy = node.lossyHeapBlocks, lossy > 0 { parts.append("lossy blocks \(Formatting.count(lossy))") }
+        if let planned = node.workersPlanned {
+            parts.append("workers \(node.workersLaunched.map(String.init) ?? "?")/\(planned)")
+        }
+        if let buffers = node.buffers {
+            var text = "buffers hit \(Formatting.count(buffers.sharedHit)) read \(Formatting.count(buffers.sharedRead))"
+            if buffers.tempRead + buffers.tempWritten > 0 {
+                text += " temp \(Formatting.count(buffers.tempRead))/\(Formatting.count(buffers.tempWritten))"
+            }
+            parts.append(text)
+        }
+        if let access = node.accessType, node.relation != nil {
+            parts.append("type \(access)" + (node.possibleKeys.map { " keys \($0.joined(separator: ","))" } ?? ""))
+        }
+        if !node.notes.isEmpty { parts.append(node.notes.joined(separator: "; ")) }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
+    }
+
+    // MARK: - Findings
+
+    private static func renderFindings(_ findings: [Finding], into out: inout TextBuffer) {
+        guard !findings.isEmpty else { return }
+        out.line(out.bold("Findings"))
+        for (index, finding) in findings.enumerated() {
+            let severity = out.severity(finding.severity)
+            var place = finding.object.name
+            if let node = finding.object.node { place += " (node \(node))" }
+            out.line("\(String(index + 1).leftPadded(to: 3)). \(severity) \(finding.ruleId) · \(place)")
+            out.line("     \(finding.message)")
+            out.line("     impact: \(finding.impact.summary) (confidence \(finding.impact.confidence.rawValue))")
+            if !finding.evidence.isEmpty {
+                let evidence = finding.evidence.map { "\($0.name) \(EvidenceText.value($0))" }
+                out.line(out.dim("     evidence: " + evidence.joined(separator: ", ")))
+            }
+            out.line("     fix: \(finding.recommendation)")
+            if let sql = finding.fixSQL {
+                for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+                    out.line("       " + out.green(String(line)))
+                }
+            }
+            out.line(out.dim("     risk: \(finding.risk)"))
+            out.line(out.dim("     validate: \(finding.validation)"))
+        }
+    }
+}
+
+/// Evidence values with their units, shared by the human formats.
+enum EvidenceText {
+    static func value(_ evidence: Evidence) -> String {
+        switch evidence.unit {
+        case "ms": Formatting.milliseconds(evidence.value)
+        case "percent": Formatting.decimal(evidence.value, digits: evidence.value < 1 ? 1 : 0) + " %"
+        case "kB": Formatting.kilobytes(evidence.value)
+        case "bytes": Formatting.kilobytes(evidence.value / 1024)
+        case "factor": Formatting.factor(evidence.value)
+        default:
+            (evidence.value == evidence.value.rounded() ? Formatting.count(evidence.value)
+                : Formatting.decimal(evidence.value, digits: 2)) + " " + evidence.unit
+        }
+    }
+}
+
+/// Accumulates lines, with ANSI styling only when colour is on.
+struct TextBuffer {
+    let color: Bool
+    private(set) var text = ""
+
+    init(color: Bool) {
+        self.color = color
+    }
+
+    mutating func line(_ line: String) {
+        text += line
+        text += "\n"
+    }
+
+    func bold(_ text: String) -> String { style(text, "1") }
+    func dim(_ text: String) -> String { style(text, "2") }
+    func red(_ text: String) -> String { style(text, "1;31") }
+    func yellow(_ text: String) -> String { style(text, "33") }
+    func green(_ text: String) -> String { style(text, "32") }
+
+    func severity(_ severity: Severity) -> String {
+        let label = severity.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
+        switch severity {
+        case .critical: return style(label, "1;35")
+        case .high: return style(label, "1;31")
+        case .medium: return style(label, "33")
+        case .low: return style(label, "36")
+        case .info: return style(label, "2")
+        }
+    }
+
+    private func style(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+
+    func truncated(to length: Int) -> String {
+        count <= length ? self : String(prefix(length - 1)) + "…"
+    }
+}

@@ -1,0 +1,89 @@
+import AdvisorCore
+import AdvisorReport
+import ArgumentParser
+import Foundation
+
+extension PlanFormat: ExpressibleByArgument {}
+
+extension DBAdvisor {
+    /// `dbadvisor explain plan.txt`: offline review of EXPLAIN output pasted from a ticket or piped in.
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Review EXPLAIN output offline: the plan as a tree with self times, and ranked findings.",
+            discussion: """
+                Reads PostgreSQL EXPLAIN (text or JSON, with or without ANALYZE/BUFFERS) and MySQL/MariaDB \
+                EXPLAIN (FORMAT=JSON, FORMAT=TREE, EXPLAIN ANALYZE, ANALYZE FORMAT=JSON, tabular or \\G), \
+                exactly as psql or the mysql client print them. The format is detected; --input-format forces \
+                one. A file may hold several plans, one per statement; each is reviewed in turn.
+                """)
+
+        @Argument(help: "Files holding EXPLAIN output; '-' reads standard input.")
+        var files: [String]
+
+        @Option(name: .customLong("input-format"), help: "Read the input as this format instead of detecting it: \(PlanFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var inputFormat: PlanFormat?
+
+        @Flag(name: .customLong("full-tree"), help: "Show every node of large plans (by default nodes under 1 % are folded).")
+        var fullTree = false
+
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var selection: RuleSelectionOptions
+
+        func validate() throws {
+            guard !files.isEmpty else { throw ValidationError("Give a plan file, or '-' to read standard input.") }
+            guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("Standard input can be read only once.") }
+        }
+
+        func run() throws {
+            let engine = try selection.makeEngine()
+            var plans: [CapturedPlan] = []
+            for file in files {
+                let input = try InputFile.read(file)
+                do {
+                    let parsed = try PlanReader.read(input, format: inputFormat)
+                    for (offset, plan) in parsed.enumerated() {
+                        let label = parsed.count == 1 ? input.name : "\(input.name) plan \(offset + 1)"
+                        plans.append(CapturedPlan(label: label, plan: plan))
+                    }
+                } catch let error as InputError {
+                    Terminal.printError("dbadvisor: \(error)")
+                    throw ExitCode(Terminal.Code.input.rawValue)
+                }
+            }
+            let snapshot = Snapshot(
+                server: ServerInfo(engine: plans[0].plan.engine), facets: [.plans], plans: plans)
+            let outcome = engine.run(snapshot)
+            let report = Report(
+                command: "explain", source: files.map(InputFile.displayName).joined(separator: ", "),
+                toolVersion: DBAdvisor.version, generatedAt: Date(), snapshot: snapshot,
+                findings: outcome.findings, rules: outcome.ran, skippedRules: outcome.skipped)
+            let options = RenderOptions(color: output.color, maxTreeNodes: fullTree ? Int.max : 60)
+            try output.write(try output.format.reporter.render(report, options: options))
+            try selection.enforceFailOn(report.findings)
+        }
+    }
+}
+
+/// Reads a named file or standard input into a `PlanInput`, turning I/O problems into exit code 2.
+enum InputFile {
+    static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+
+    static func read(_ path: String) throws -> PlanInput {
+        let data: Data?
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                Terminal.printError("dbadvisor: \(path): is a directory, expected a file with EXPLAIN output")
+                throw ExitCode(Terminal.Code.input.rawValue)
+            }
+            data = FileManager.default.contents(atPath: path)
+        }
+        guard let data else {
+            Terminal.printError("dbadvisor: \(path): cannot read the file (does it exist, and may you read it?)")
+            throw ExitCode(Terminal.Code.input.rawValue)
+        }
+        return PlanInput(bytes: [UInt8](data), name: displayName(path))
+    }
+}

@@ -1,0 +1,51 @@
+import AdvisorCore
+import AdvisorReport
+import ArgumentParser
+import Foundation
+
+extension DBAdvisor {
+    /// `dbadvisor report snapshot.json`: re-runs the rules on a snapshot saved earlier.
+    struct ReportCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "report",
+            abstract: "Re-run the rules on a snapshot saved earlier (JSON), e.g. on a machine that could not reach the database.")
+
+        @Argument(help: "A snapshot JSON file; '-' reads standard input.")
+        var snapshot: String
+
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var selection: RuleSelectionOptions
+
+        func run() throws {
+            let engine = try selection.makeEngine()
+            let input = try InputFile.read(snapshot)
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            decoder.dateDecodingStrategy = .iso8601
+            let loaded: Snapshot
+            do {
+                loaded = try decoder.decode(Snapshot.self, from: Data(input.bytes))
+            } catch {
+                Terminal.printError("dbadvisor: \(input.name): not a dbadvisor snapshot: \(Self.describe(error))")
+                throw ExitCode(Terminal.Code.input.rawValue)
+            }
+            let outcome = engine.run(loaded)
+            let report = Report(
+                command: "report", source: input.name, toolVersion: DBAdvisor.version, generatedAt: Date(),
+                snapshot: loaded, findings: outcome.findings, rules: outcome.ran, skippedRules: outcome.skipped)
+            try output.write(try output.format.reporter.render(report, options: RenderOptions(color: output.color)))
+            try selection.enforceFailOn(report.findings)
+        }
+
+        private static func describe(_ error: Error) -> String {
+            switch error {
+            case DecodingError.keyNotFound(let key, let context):
+                "missing \(key.stringValue) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+            case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+                DecodingError.dataCorrupted(let context):
+                "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+            default: "\(error)"
+            }
+        }
+    }
+}

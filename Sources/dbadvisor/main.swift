@@ -1,1 +1,0 @@
-DBAdvisor.main()
