@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "AdvisorCoreTests", dependencies: ["AdvisorCore", "TestSupport"]),
         .testTarget(name: "AdvisorReportTests", dependencies: ["AdvisorReport", "AdvisorCore", "TestSupport"]),
         .testTarget(name: "ConnectorTests", dependencies: ["PostgresConnector", "MySQLConnector", "AdvisorCore", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["dbadvisor", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

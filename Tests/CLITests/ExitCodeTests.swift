@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Exit codes as DESIGN.md promises: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
+struct ExitCodeTests {
+    @Test func helpAndVersionExitZero() throws {
+        #expect(try CommandRunner.run(["--help"]).exitCode == 0)
+        #expect(try CommandRunner.run(["--version"]).exitCode == 0)
+        #expect(try CommandRunner.run(["explain", "--help"]).exitCode == 0)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try CommandRunner.run(["no-such-command"]).exitCode == 2)
+        #expect(try CommandRunner.run(["explain"]).exitCode == 2)
+        #expect(try CommandRunner.run(["explain", "--format", "yaml", "-"]).exitCode == 2)
+        #expect(try CommandRunner.run(["explain", "--fail-on", "urgent", "-"]).exitCode == 2)
+    }
+
+    @Test func missingFileNamesTheFile() throws {
+        let result = try CommandRunner.run(["explain", "/nonexistent/plan.txt"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("/nonexistent/plan.txt"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("", "empty"),
+        ("   \n\n", "empty"),
+        ("hello, this is not a plan\n", "not a recognised plan"),
+        ("\u{0}\u{1}\u{2}binary", "binary"),
+    ])
+    func badInputExitsTwoWithAReason(input: String, reason: String) throws {
+        let result = try CommandRunner.run(["explain", "-"], stdin: input)
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("<stdin>"))
+        #expect(result.stderr.contains(reason))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func unknownRuleInOnlyIsAWarningNotACrash() throws {
+        let result = try CommandRunner.run(["rules", "no-such-rule"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("unknown rule"))
+    }
+
+    @Test func rulesListsEveryRuleWithThresholds() throws {
+        let result = try CommandRunner.run(["rules"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("plan-hot-node"))
+        #expect(result.stdout.contains("thresholds: "))
+    }
+}
