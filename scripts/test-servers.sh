@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# Private PostgreSQL 15 and MariaDB servers on loopback for dbadvisor's live tests.
+#
+#   scripts/test-servers.sh start   start both (again: a no-op for what already runs), load the seeds
+#   scripts/test-servers.sh stop    stop both
+#   scripts/test-servers.sh env     print `export` lines with the connection URLs tests read
+#
+# Everything lives under ${DBADVISOR_SERVERS_DIR:-/tmp/dbadvisor-servers}. Ports default to 54329
+# (PostgreSQL) and 33069 (MariaDB); DBADVISOR_PG_PORT / DBADVISOR_MYSQL_PORT choose others. Each
+# database is (re)loaded from Fixtures/<engine>/seed.sql when the seed's checksum changed.
+# Run as root: PostgreSQL runs as `postgres`, MariaDB as `mysql`, as Debian's packages set them up.
+set -euo pipefail
+
+repository=$(cd "$(dirname "$0")/.." && pwd)
+servers_dir=${DBADVISOR_SERVERS_DIR:-/tmp/dbadvisor-servers}
+pg_port=${DBADVISOR_PG_PORT:-54329}
+mysql_port=${DBADVISOR_MYSQL_PORT:-33069}
+
+# Test-only logins on servers that listen on 127.0.0.1 alone; the passwords are not secrets.
+owner_user=dbadvisor_owner
+owner_password=owner-pw-1
+monitor_user=dbadvisor_monitor
+monitor_password=monitor-pw-1
+database=shop
+
+pg_bin=/usr/lib/postgresql/15/bin
+pg_dir=$servers_dir/postgres
+pg_data=$pg_dir/data
+pg_log=$pg_dir/postgres.log
+
+mysql_dir=$servers_dir/mariadb
+mysql_data=$mysql_dir/data
+mysql_cnf=$mysql_dir/my.cnf
+mysql_socket=$mysql_dir/mysqld.sock
+mysql_pid=$mysql_dir/mysqld.pid
+mysql_log=$mysql_dir/mysqld.log
+
+log() { echo "test-servers: $*" >&2; }
+fail() { log "$*"; exit 1; }
+
+# True when something accepts TCP connections on 127.0.0.1:$1 (bash's /dev/tcp: no extra tools).
+port_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_until() {
+    local what=$1 seconds=$2
+    shift 2
+    local waited=0
+    until "$@" >/dev/null 2>&1; do
+        if [ "$waited" -ge "$seconds" ]; then
+            return 1
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+    log "$what ready"
+}
+
+seed_checksum() { sha256sum "$repository/Fixtures/$1/seed.sql" | cut -d' ' -f1; }
+
+# MARK: - PostgreSQL
+
+pg_as_postgres() { runuser -u postgres -- "$@"; }
+
+pg_sql() {
+    PGOPTIONS="-c client_min_messages=warning" \
+    pg_as_postgres "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$pg_dir" -p "$pg_port" "$@"
+}
+
+pg_running() { pg_as_postgres "$pg_bin/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; }
+
+pg_init() {
+    install -d -m 755 -o postgres -g postgres "$pg_dir"
+    log "initdb $pg_data"
+    pg_as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres -E UTF8 --no-locale \
+        --auth-local=peer --auth-host=scram-sha-256 >/dev/null
+    # Our settings in their own file so postgresql.conf stays as initdb wrote it.
+    echo "include_if_exists = 'dbadvisor.conf'" >>"$pg_data/postgresql.conf"
+    cat >"$pg_data/pg_hba.conf" <<EOF
+# Unix socket (in $pg_dir, reachable only by root and postgres): the postgres superuser, for setup.
+local   all   postgres                  peer
+# TCP: real password authentication, as a monitored server would have it.
+host    all   all        127.0.0.1/32   scram-sha-256
+EOF
+    chown postgres:postgres "$pg_data/pg_hba.conf"
+}
+
+pg_write_settings() {
+    # Rewritten on every start so a changed port or directory takes effect.
+    cat >"$pg_data/dbadvisor.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $pg_port
+unix_socket_directories = '$pg_dir'
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all
+track_io_timing = on
+track_functions = all
+password_encryption = 'scram-sha-256'
+max_connections = 50
+shared_buffers = 128MB
+# A throw-away test server: durability buys nothing here and costs load time.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+    chown postgres:postgres "$pg_data/dbadvisor.conf"
+}
+
+pg_start() {
+    [ -d "$pg_bin" ] || fail "PostgreSQL 15 is not installed; run scripts/install-deps.sh"
+    if [ ! -f "$pg_data/PG_VERSION" ]; then
+        pg_init
+    fi
+    if pg_running; then
+        log "PostgreSQL already running on port $pg_port"
+    else
+        if port_answers "$pg_port"; then
+            fail "port $pg_port is taken by another program; choose another with DBADVISOR_PG_PORT"
+        fi
+        pg_write_settings
+        log "starting PostgreSQL on 127.0.0.1:$pg_port"
+        if ! pg_as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_log" -w -t 120 start >/dev/null; then
+            tail -n 20 "$pg_log" >&2 || true
+            fail "PostgreSQL did not start (log: $pg_log)"
+        fi
+    fi
+    wait_until "PostgreSQL" 60 pg_sql -d postgres -c 'SELECT 1' || fail "PostgreSQL does not answer (log: $pg_log)"
+    pg_provision
+}
+
+pg_provision() {
+    # Roles are (re)asserted on every start: cheap, and it repairs a half-finished earlier start.
+    pg_sql -d postgres <<EOF
+SELECT format('CREATE ROLE %I', '$owner_user')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$owner_user') \gexec
+SELECT format('CREATE ROLE %I', '$monitor_user')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$monitor_user') \gexec
+ALTER ROLE $owner_user LOGIN SUPERUSER PASSWORD '$owner_password';
+-- Least privilege for scans: pg_monitor reads pg_stat_statements, pg_stat_activity and settings.
+ALTER ROLE $monitor_user LOGIN NOSUPERUSER PASSWORD '$monitor_password';
+GRANT pg_monitor TO $monitor_user;
+EOF
+    local checksum marker=$pg_dir/seed.sha256
+    checksum=$(seed_checksum postgres)
+    if [ -f "$marker" ] && [ "$(cat "$marker")" = "$checksum" ] \
+        && [ -n "$(pg_sql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$database'")" ]; then
+        log "PostgreSQL database $database is up to date"
+        return
+    fi
+    log "loading Fixtures/postgres/seed.sql into PostgreSQL database $database"
+    rm -f "$marker"
+    pg_sql -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)"
+    pg_sql -d postgres -c "CREATE DATABASE $database OWNER $owner_user"
+    pg_sql -d "$database" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+    # Loaded as the owner over TCP, so the tables belong to the test login.
+    PGPASSWORD=$owner_password "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 \
+        -h 127.0.0.1 -p "$pg_port" -U "$owner_user" -d "$database" -f "$repository/Fixtures/postgres/seed.sql"
+    pg_sql -d "$database" -c "ANALYZE"
+    pg_sql -d "$database" -c "SELECT pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
+    echo "$checksum" >"$marker"
+}
+
+pg_stop() {
+    if [ -f "$pg_data/PG_VERSION" ] && pg_running; then
+        log "stopping PostgreSQL"
+        pg_as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null
+    fi
+}
+
+# MARK: - MariaDB
+
+mysql_sql() { mariadb --defaults-file="$mysql_cnf" -u root "$@"; }
+
+# The pid file alone is not proof: after a reboot its number may belong to another process.
+mysql_running() {
+    [ -f "$mysql_pid" ] && [ "$(cat "/proc/$(cat "$mysql_pid")/comm" 2>/dev/null)" = mariadbd ]
+}
+
+mysql_write_settings() {
+    cat >"$mysql_cnf" <<EOF
+[client]
+socket = $mysql_socket
+port = $mysql_port
+
+[mysqld]
+user = mysql
+datadir = $mysql_data
+socket = $mysql_socket
+pid-file = $mysql_pid
+log-error = $mysql_log
+port = $mysql_port
+bind-address = 127.0.0.1
+skip-name-resolve
+performance_schema = ON
+performance-schema-consumer-events-statements-history = ON
+performance-schema-consumer-events-statements-history-long = ON
+innodb_buffer_pool_size = 256M
+# A throw-away test server: durability buys nothing here and costs load time.
+innodb_flush_log_at_trx_commit = 0
+skip-log-bin
+EOF
+}
+
+mysql_start() {
+    command -v mariadbd >/dev/null || fail "MariaDB is not installed; run scripts/install-deps.sh"
+    install -d -m 755 -o mysql -g mysql "$mysql_dir"
+    if mysql_running; then
+        log "MariaDB already running on port $mysql_port"
+    else
+        if port_answers "$mysql_port"; then
+            fail "port $mysql_port is taken by another program; choose another with DBADVISOR_MYSQL_PORT"
+        fi
+        mysql_write_settings
+        if [ ! -d "$mysql_data/mysql" ]; then
+            log "mariadb-install-db $mysql_data"
+            mariadb-install-db --defaults-file="$mysql_cnf" --user=mysql --datadir="$mysql_data" \
+                --skip-test-db --auth-root-authentication-method=socket >"$mysql_dir/install.log" 2>&1 \
+                || { tail -n 20 "$mysql_dir/install.log" >&2; fail "mariadb-install-db failed"; }
+        fi
+        log "starting MariaDB on 127.0.0.1:$mysql_port"
+        # setsid: the server must outlive this script and not receive the terminal's signals.
+        setsid mariadbd --defaults-file="$mysql_cnf" </dev/null >>"$mysql_dir/stdout.log" 2>&1 &
+    fi
+    if ! wait_until "MariaDB" 120 mariadb-admin --defaults-file="$mysql_cnf" -u root ping; then
+        tail -n 20 "$mysql_log" >&2 || true
+        fail "MariaDB does not answer (log: $mysql_log)"
+    fi
+    mysql_provision
+}
+
+mysql_provision() {
+    mysql_sql <<EOF
+CREATE USER IF NOT EXISTS '$owner_user'@'127.0.0.1' IDENTIFIED BY '$owner_password';
+CREATE USER IF NOT EXISTS '$owner_user'@'localhost' IDENTIFIED BY '$owner_password';
+ALTER USER '$owner_user'@'127.0.0.1' IDENTIFIED BY '$owner_password';
+ALTER USER '$owner_user'@'localhost' IDENTIFIED BY '$owner_password';
+GRANT ALL PRIVILEGES ON *.* TO '$owner_user'@'127.0.0.1' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO '$owner_user'@'localhost' WITH GRANT OPTION;
+-- Least privilege for scans: the processlist and performance_schema, nothing else.
+CREATE USER IF NOT EXISTS '$monitor_user'@'127.0.0.1' IDENTIFIED BY '$monitor_password';
+ALTER USER '$monitor_user'@'127.0.0.1' IDENTIFIED BY '$monitor_password';
+GRANT PROCESS ON *.* TO '$monitor_user'@'127.0.0.1';
+GRANT SELECT ON performance_schema.* TO '$monitor_user'@'127.0.0.1';
+EOF
+    local checksum marker=$mysql_dir/seed.sha256
+    checksum=$(seed_checksum mysql)
+    if [ -f "$marker" ] && [ "$(cat "$marker")" = "$checksum" ] \
+        && [ -n "$(mysql_sql -N -B -e "SHOW DATABASES LIKE '$database'")" ]; then
+        log "MariaDB database $database is up to date"
+        return
+    fi
+    log "loading Fixtures/mysql/seed.sql into MariaDB database $database"
+    rm -f "$marker"
+    mysql_sql -e "DROP DATABASE IF EXISTS $database; CREATE DATABASE $database"
+    mysql_sql "$database" <"$repository/Fixtures/mysql/seed.sql"
+    mariadb-check --defaults-file="$mysql_cnf" -u root --analyze --silent "$database"
+    mysql_sql -e "TRUNCATE performance_schema.events_statements_summary_by_digest"
+    echo "$checksum" >"$marker"
+}
+
+mysql_stop() {
+    if mysql_running; then
+        log "stopping MariaDB"
+        local pid
+        pid=$(cat "$mysql_pid")
+        mariadb-admin --defaults-file="$mysql_cnf" -u root shutdown 2>/dev/null || kill "$pid" 2>/dev/null || true
+        local waited=0
+        while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 60 ]; do
+            sleep 1
+            waited=$((waited + 1))
+        done
+    fi
+}
+
+# MARK: - Commands
+
+print_env() {
+    cat <<EOF
+export DBADVISOR_TEST_PG_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pg_port/$database
+export DBADVISOR_TEST_PG_MONITOR_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pg_port/$database
+export DBADVISOR_TEST_MYSQL_URL=mysql://$owner_user:$owner_password@127.0.0.1:$mysql_port/$database
+export DBADVISOR_TEST_MYSQL_MONITOR_URL=mysql://$monitor_user:$monitor_password@127.0.0.1:$mysql_port/$database
+EOF
+}
+
+require_root() {
+    [ "$(id -u)" -eq 0 ] || fail "run as root (the servers run as the postgres and mysql users)"
+}
+
+case "${1:-}" in
+    start)
+        require_root
+        install -d -m 755 "$servers_dir"
+        pg_start
+        mysql_start
+        ;;
+    stop)
+        require_root
+        pg_stop
+        mysql_stop
+        ;;
+    env)
+        print_env
+        ;;
+    *)
+        echo "usage: $0 start|stop|env" >&2
+        exit 2
+        ;;
+esac

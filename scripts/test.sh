@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command (CI runs it through .ci/run): installs what the build and the live tests need,
+# starts the private PostgreSQL and MariaDB test servers, builds, runs every test with the servers'
+# URLs in the environment, and stops the servers again. Exits with `swift test`'s status.
+# CI=true (set by CI, passed through to the tests) turns "server unreachable" from a skip into a failure.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+trap 'scripts/test-servers.sh stop' EXIT
+scripts/test-servers.sh start
+eval "$(scripts/test-servers.sh env)"
+
+swift build
+status=0
+swift test || status=$?
+exit "$status"
