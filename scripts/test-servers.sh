@@ -273,12 +273,13 @@ mysql_stop() {
 
 # MARK: - Commands
 
+# The MariaDB monitoring URL names no database: the login has no privilege on `shop` to select it with.
 print_env() {
     cat <<EOF
 export DBADVISOR_TEST_PG_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pg_port/$database
 export DBADVISOR_TEST_PG_MONITOR_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pg_port/$database
 export DBADVISOR_TEST_MYSQL_URL=mysql://$owner_user:$owner_password@127.0.0.1:$mysql_port/$database
-export DBADVISOR_TEST_MYSQL_MONITOR_URL=mysql://$monitor_user:$monitor_password@127.0.0.1:$mysql_port/$database
+export DBADVISOR_TEST_MYSQL_MONITOR_URL=mysql://$monitor_user:$monitor_password@127.0.0.1:$mysql_port/
 EOF
 }
 

@@ -1,4 +1,187 @@
+import AdvisorCore
+import AdvisorQueries
 import CLibPQ
+import Foundation
 
 /// The libpq client library this binary is linked against, e.g. 150020 for 15.20.
 public var libpqVersion: Int { Int(PQlibVersion()) }
+
+/// One PostgreSQL connection through libpq, set up for safe, read-only inspection.
+///
+/// The only place that touches libpq: results are copied into Swift values before a call returns.
+/// Not `Sendable`: one connection serves one task.
+public final class LibPQSession {
+    /// One result row: column name → text value, nil for SQL NULL.
+    public typealias Row = [String: String?]
+
+    /// Limits applied to the session in `open`.
+    public struct Limits: Sendable {
+        /// `statement_timeout`: the longest a statement may run.
+        public var statementTimeoutMs: Int
+        /// `lock_timeout`: the longest a statement may wait for a lock.
+        public var lockTimeoutMs: Int
+
+        public init(statementTimeoutMs: Int = 30_000, lockTimeoutMs: Int = 5_000) {
+            self.statementTimeoutMs = statementTimeoutMs
+            self.lockTimeoutMs = lockTimeoutMs
+        }
+    }
+
+    private let connection: OpaquePointer
+    /// The password in use, known only to scrub it from messages.
+    private let password: String?
+
+    private init(connection: OpaquePointer, password: String?) {
+        self.connection = connection
+        self.password = password
+    }
+
+    deinit {
+        PQfinish(connection)
+    }
+
+    /// Connects and makes the session read-only with the given limits and `application_name=dbadvisor`.
+    ///
+    /// - Parameter connectionString: a URI (`postgres://user@host/db`) or keyword string
+    ///   (`host=… dbname=…`), passed to libpq as given, so `PG*` variables and `.pgpass` work too.
+    /// - Throws: `ConnectionError` when the server cannot be reached or refuses the login,
+    ///   `ServerError` when it rejects the session settings.
+    public static func open(_ connectionString: String, limits: Limits = Limits()) throws -> LibPQSession {
+        guard let connection = PQconnectdb(connectionString) else {
+            throw ConnectionError(
+                engine: .postgres, target: "PostgreSQL", reason: "libpq could not allocate a connection")
+        }
+        let passwordInString = passwordParsed(from: connectionString)
+        // A failed connection still owns a handle; the session's deinit frees it either way.
+        let session = LibPQSession(connection: connection, password: PQpass(connection).map { String(cString: $0) })
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let reason = scrubbed(session.connectionMessage, secrets: [session.password, passwordInString])
+            throw ConnectionError(engine: .postgres, target: session.target, reason: reason)
+        }
+        // Integers only: nothing from the caller is spliced into SQL.
+        try session.execute(
+            """
+            SET default_transaction_read_only = on;
+            SET statement_timeout = \(limits.statementTimeoutMs);
+            SET lock_timeout = \(limits.lockTimeoutMs);
+            SET application_name = 'dbadvisor';
+            """)
+        return session
+    }
+
+    /// Runs one of dbadvisor's queries with positional parameters (`$1`, `$2`, …; nil is NULL).
+    public func rows(_ query: QueryText, _ parameters: [String?] = []) throws -> [Row] {
+        try rows(query.sql, parameters, queryName: query.rawValue)
+    }
+
+    /// Runs one statement (no `;`-separated lists) with positional parameters (`$1`, … ; nil is NULL).
+    public func rows(_ sql: String, _ parameters: [String?] = []) throws -> [Row] {
+        try rows(sql, parameters, queryName: nil)
+    }
+
+    /// The server's version number, e.g. 150018.
+    public var serverVersion: Int { Int(PQserverVersion(connection)) }
+
+    /// Host, port, database and user of the connection: a description safe to print.
+    public var target: String {
+        func text(_ value: UnsafeMutablePointer<CChar>?) -> String { value.map { String(cString: $0) } ?? "" }
+        let host = text(PQhost(connection))
+        let port = text(PQport(connection))
+        let place = port.isEmpty ? host : "\(host):\(port)"
+        return "\(place)/\(text(PQdb(connection))) as \(text(PQuser(connection)))"
+    }
+
+    // MARK: - Private helpers
+
+    private func rows(_ sql: String, _ parameters: [String?], queryName: String?) throws -> [Row] {
+        // strdup'd copies stay valid for the whole call, unlike pointers from nested withCString.
+        let values: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.flatMap { strdup($0) } }
+        defer { for value in values { free(value) } }
+        let result = values.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
+            PQexecParams(connection, sql, Int32(buffer.count), nil, buffer.baseAddress, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        try check(result, queryName: queryName)
+        guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else { return [] }
+        return Self.copyRows(of: result)
+    }
+
+    /// Runs statements that return no rows; the simple protocol allows a `;`-separated list.
+    private func execute(_ sql: String) throws {
+        let result = PQexec(connection, sql)
+        defer { PQclear(result) }
+        try check(result, queryName: nil)
+    }
+
+    private func check(_ result: OpaquePointer?, queryName: String?) throws {
+        let status = result.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
+        if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK { return }
+        if PQstatus(connection) != CONNECTION_OK {
+            throw ConnectionError(
+                engine: .postgres, target: target, reason: scrubbed(connectionMessage, secrets: [password]))
+        }
+        func field(_ code: Int32) -> String? {
+            result.flatMap { PQresultErrorField($0, code) }.map { String(cString: $0) }
+        }
+        let message = field(CLibPQ_DIAG_MESSAGE_PRIMARY) ?? connectionMessage
+        throw ServerError(
+            engine: .postgres, sqlState: field(CLibPQ_DIAG_SQLSTATE), query: queryName,
+            message: scrubbed(message, secrets: [password]))
+    }
+
+    private var connectionMessage: String {
+        let message = PQerrorMessage(connection).map { String(cString: $0) } ?? ""
+        return message.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func copyRows(of result: OpaquePointer) -> [Row] {
+        let columnCount = PQnfields(result)
+        let names = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        return (0..<PQntuples(result)).map { row in
+            var values = Row(minimumCapacity: Int(columnCount))
+            for column in 0..<columnCount {
+                let name = names[Int(column)]
+                values[name] =
+                    PQgetisnull(result, row, column) == 1
+                    ? .some(nil) : String(cString: PQgetvalue(result, row, column))
+            }
+            return values
+        }
+    }
+
+    /// The password written in the connection string, if any, so it can be kept out of messages even
+    /// when libpq quotes the string back (for instance when it cannot parse it).
+    private static func passwordParsed(from connectionString: String) -> String? {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(connectionString, &error) else {
+            PQfreemem(error)
+            return uriPassword(in: connectionString)
+        }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "password", let value = option.pointee.val {
+                return String(cString: value)
+            }
+            option += 1
+        }
+        return nil
+    }
+
+    /// `postgres://user:PASSWORD@host/…`, for strings libpq rejects before naming their parts.
+    private static func uriPassword(in connectionString: String) -> String? {
+        guard let scheme = connectionString.range(of: "://") else { return nil }
+        let rest = connectionString[scheme.upperBound...]
+        guard let at = rest.lastIndex(of: "@") else { return nil }
+        let userInfo = rest[..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return nil }
+        return String(userInfo[userInfo.index(after: colon)...])
+    }
+}
+
+/// The message with every non-empty secret replaced by `***`.
+private func scrubbed(_ message: String, secrets: [String?]) -> String {
+    secrets.compactMap { $0 }.filter { !$0.isEmpty }.reduce(message) { text, secret in
+        text.replacingOccurrences(of: secret, with: "***")
+    }
+}
