@@ -41,6 +41,9 @@ public struct Plan: Codable, Equatable, Sendable {
     /// `SETTINGS` output: non-default planner settings in effect.
     public var settings: [String: String]
     public var root: PlanNode
+    /// Statement-level facts the input has and no field holds ("Query Identifier", "Serialization"…),
+    /// in input order, for display.
+    public var properties: [PlanProperty]
     /// Where in the input the plan started (1-based line), to name it in messages.
     public var sourceLine: Int
 
@@ -48,7 +51,8 @@ public struct Plan: Codable, Equatable, Sendable {
         engine: Engine, format: PlanFormat, root: PlanNode, queryText: String? = nil,
         hasActuals: Bool = false, hasTiming: Bool = false, planningTimeMs: Double? = nil,
         executionTimeMs: Double? = nil, planningBuffers: Buffers? = nil, triggers: [TriggerTime] = [],
-        jit: JITSummary? = nil, settings: [String: String] = [:], sourceLine: Int = 1
+        jit: JITSummary? = nil, settings: [String: String] = [:], properties: [PlanProperty] = [],
+        sourceLine: Int = 1
     ) {
         self.engine = engine
         self.format = format
@@ -62,6 +66,7 @@ public struct Plan: Codable, Equatable, Sendable {
         self.triggers = triggers
         self.jit = jit
         self.settings = settings
+        self.properties = properties
         self.sourceLine = sourceLine
     }
 }
