@@ -2,6 +2,11 @@
 ///
 /// Tolerates what real plan sources contain and strict JSON does not: C comments
 /// (MySQL 5.7 `end_markers_in_json`). Errors carry the byte offset so callers can report line and column.
+///
+/// Two ways to use it: `parse`/`parseValue` build a `JSONValue` tree; `read(_:from:_:)` hands out a
+/// reader that walks the input member by member (`beginObject`, `nextMember(in:)`, `readNumber`…), so a
+/// parser for a large, known shape can fill its own types without building the tree or a `String`
+/// per member name.
 public struct JSONReader {
     /// A syntax error at a byte offset.
     public struct SyntaxError: Error, Equatable, Sendable {
@@ -9,13 +14,30 @@ public struct JSONReader {
         public var expected: String
     }
 
+    /// The kind of the next value, as its first byte tells.
+    public enum ValueKind: Sendable {
+        case null, bool, number, string, array, object
+    }
+
+    /// A member name read by `nextMember(in:)`: one of the table's keys, or any other name.
+    public enum Member<Key> {
+        case known(Key)
+        case other(String)
+    }
+
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position: Int
+    /// True between an opening '{' or '[' and the first `nextMember`/`nextElement` after it, so that
+    /// those know whether a ',' must come first.
+    private var justOpened = false
 
     private init(bytes: UnsafeBufferPointer<UInt8>, position: Int) {
         self.bytes = bytes
         self.position = position
     }
+
+    /// The offset of the next byte to read.
+    public var offset: Int { position }
 
     /// Parses one value starting at `start` (after leading whitespace); returns it and the offset just past it.
     public static func parseValue(_ input: [UInt8], from start: Int = 0) throws(SyntaxError) -> (JSONValue, end: Int) {
@@ -34,6 +56,180 @@ public struct JSONReader {
         return value
     }
 
+    /// Runs `body` with a reader at `start` of `input`. The reader is only valid inside `body`.
+    public static func read<Result>(
+        _ input: [UInt8], from start: Int = 0, _ body: (inout JSONReader) throws(SyntaxError) -> Result
+    ) throws(SyntaxError) -> Result {
+        try input.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> Result in
+            var reader = JSONReader(bytes: buffer, position: start)
+            return try body(&reader)
+        }
+    }
+
+    // MARK: - Reading member by member
+
+    /// Skips whitespace and comments and tells what kind of value comes next.
+    public mutating func peekKind() throws(SyntaxError) -> ValueKind {
+        skipWhitespaceAndComments()
+        guard position < bytes.count else { throw SyntaxError(offset: position, expected: "a JSON value") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        default: throw SyntaxError(offset: position, expected: "a JSON value")
+        }
+    }
+
+    /// Consumes the '{' of an object; then call `nextMember(in:)` until it returns nil.
+    public mutating func beginObject() throws(SyntaxError) {
+        skipWhitespaceAndComments()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else {
+            throw SyntaxError(offset: position, expected: "'{'")
+        }
+        position += 1
+        justOpened = true
+    }
+
+    /// Reads the next member name and its ':' and leaves the reader at the value, which the caller
+    /// must read or skip. Returns nil after consuming the object's closing '}'.
+    public mutating func nextMember<Key>(in table: JSONKeyTable<Key>) throws(SyntaxError) -> Member<Key>? {
+        guard try advanceToNextItem(closing: UInt8(ascii: "}")) else { return nil }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+            throw SyntaxError(offset: position, expected: "a member name in double quotes")
+        }
+        let nameStart = position + 1
+        var end = nameStart
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        let member: Member<Key>
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<end])
+            position = end + 1
+            if let key = table.key(for: name) {
+                member = .known(key)
+            } else {
+                member = .other(String(decoding: name, as: UTF8.self))
+            }
+        } else {
+            let name = try readStringLiteral()
+            member = table.key(for: name).map { .known($0) } ?? .other(name)
+        }
+        skipWhitespaceAndComments()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+            throw SyntaxError(offset: position, expected: "':' after the member name")
+        }
+        position += 1
+        return member
+    }
+
+    /// Consumes the '[' of an array; then call `nextElement()` until it returns false.
+    public mutating func beginArray() throws(SyntaxError) {
+        skipWhitespaceAndComments()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else {
+            throw SyntaxError(offset: position, expected: "'['")
+        }
+        position += 1
+        justOpened = true
+    }
+
+    /// True when another element follows (the reader is then at it); false after consuming the closing ']'.
+    public mutating func nextElement() throws(SyntaxError) -> Bool {
+        try advanceToNextItem(closing: UInt8(ascii: "]"))
+    }
+
+    /// Reads a string value.
+    public mutating func readString() throws(SyntaxError) -> String {
+        skipWhitespaceAndComments()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+            throw SyntaxError(offset: position, expected: "a string")
+        }
+        return try readStringLiteral()
+    }
+
+    /// Reads a number value.
+    public mutating func readNumber() throws(SyntaxError) -> Double {
+        skipWhitespaceAndComments()
+        guard position < bytes.count,
+            bytes[position] == UInt8(ascii: "-")
+                || (bytes[position] >= UInt8(ascii: "0") && bytes[position] <= UInt8(ascii: "9"))
+        else {
+            throw SyntaxError(offset: position, expected: "a number")
+        }
+        return try readNumberLiteral()
+    }
+
+    /// Reads `true` or `false`.
+    public mutating func readBool() throws(SyntaxError) -> Bool {
+        skipWhitespaceAndComments()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "t") {
+            try expectLiteral("true")
+            return true
+        }
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "f") else {
+            throw SyntaxError(offset: position, expected: "true or false")
+        }
+        try expectLiteral("false")
+        return false
+    }
+
+    /// Reads any value as a tree.
+    public mutating func readValue() throws(SyntaxError) -> JSONValue {
+        try readValue(depth: 0)
+    }
+
+    /// Skips any value without building it.
+    public mutating func skipValue() throws(SyntaxError) {
+        switch try peekKind() {
+        case .object:
+            try beginObject()
+            while try advanceToNextItem(closing: UInt8(ascii: "}")) {
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                    throw SyntaxError(offset: position, expected: "a member name in double quotes")
+                }
+                try skipStringLiteral()
+                skipWhitespaceAndComments()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                    throw SyntaxError(offset: position, expected: "':' after the member name")
+                }
+                position += 1
+                try skipValue()
+            }
+        case .array:
+            try beginArray()
+            while try nextElement() { try skipValue() }
+        case .string: try skipStringLiteral()
+        case .number: _ = try readNumberLiteral()
+        case .bool: _ = try readBool()
+        case .null: try expectLiteral("null")
+        }
+    }
+
+    /// Skips whitespace, then consumes `closing` (returning false) or, unless the container was just
+    /// opened, the ',' before the next item (returning true, positioned at the item).
+    private mutating func advanceToNextItem(closing: UInt8) throws(SyntaxError) -> Bool {
+        skipWhitespaceAndComments()
+        guard position < bytes.count else {
+            throw SyntaxError(offset: position, expected: "',' or '\(Character(Unicode.Scalar(closing)))'")
+        }
+        if bytes[position] == closing {
+            position += 1
+            justOpened = false
+            return false
+        }
+        if justOpened {
+            justOpened = false
+            return true
+        }
+        guard bytes[position] == UInt8(ascii: ",") else {
+            throw SyntaxError(offset: position, expected: "',' or '\(Character(Unicode.Scalar(closing)))'")
+        }
+        position += 1
+        skipWhitespaceAndComments()
+        return true
+    }
+
     // MARK: - Grammar
 
     private static let maxDepth = 10_000
@@ -45,11 +241,11 @@ public struct JSONReader {
         switch bytes[position] {
         case UInt8(ascii: "{"): return try readObject(depth: depth)
         case UInt8(ascii: "["): return try readArray(depth: depth)
-        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "\""): return .string(try readStringLiteral())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try readNumber())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try readNumberLiteral())
         default: throw SyntaxError(offset: position, expected: "a JSON value")
         }
     }
@@ -67,7 +263,7 @@ public struct JSONReader {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
                 throw SyntaxError(offset: position, expected: "a member name in double quotes")
             }
-            let key = try readString()
+            let key = try readStringLiteral()
             skipWhitespaceAndComments()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw SyntaxError(offset: position, expected: "':' after the member name \"\(key)\"")
@@ -110,7 +306,7 @@ public struct JSONReader {
         }
     }
 
-    private mutating func readString() throws(SyntaxError) -> String {
+    private mutating func readStringLiteral() throws(SyntaxError) -> String {
         let start = position
         position += 1
         let contentStart = position
@@ -164,6 +360,20 @@ public struct JSONReader {
         throw SyntaxError(offset: start, expected: "a closing '\"' for this string")
     }
 
+    private mutating func skipStringLiteral() throws(SyntaxError) {
+        let start = position
+        position += 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return
+            }
+            position += byte == UInt8(ascii: "\\") ? 2 : 1
+        }
+        throw SyntaxError(offset: start, expected: "a closing '\"' for this string")
+    }
+
     private mutating func readHex4() throws(SyntaxError) -> UInt32 {
         guard position + 4 <= bytes.count else { throw SyntaxError(offset: position, expected: "four hex digits") }
         var value: UInt32 = 0
@@ -182,7 +392,7 @@ public struct JSONReader {
         return value
     }
 
-    private mutating func readNumber() throws(SyntaxError) -> Double {
+    private mutating func readNumberLiteral() throws(SyntaxError) -> Double {
         let start = position
         var mantissa: UInt64 = 0
         var digits = 0
@@ -240,10 +450,20 @@ public struct JSONReader {
         position += count
     }
 
+    @inline(__always)
     private mutating func skipWhitespaceAndComments() {
+        // Most calls find a token straight away; only go round the loop when there is something to skip.
+        if position < bytes.count, bytes[position] > 0x20, bytes[position] != UInt8(ascii: "/") { return }
+        skipBlanksAndComments()
+    }
+
+    private mutating func skipBlanksAndComments() {
         while position < bytes.count {
             switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09:
+            case 0x20:
+                position += 1
+                skipSpaceRuns()
+            case 0x0A, 0x0D, 0x09:
                 position += 1
             case UInt8(ascii: "/") where position + 1 < bytes.count && bytes[position + 1] == UInt8(ascii: "*"):
                 position += 2
@@ -258,4 +478,16 @@ public struct JSONReader {
             }
         }
     }
+
+    /// Skips spaces eight at a time: pretty-printed plans indent every line by up to dozens of them.
+    @inline(__always)
+    private mutating func skipSpaceRuns() {
+        guard let base = bytes.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        while position + 8 <= bytes.count, raw.loadUnaligned(fromByteOffset: position, as: UInt64.self) == Self.eightSpaces {
+            position += 8
+        }
+    }
+
+    private static let eightSpaces: UInt64 = 0x2020_2020_2020_2020
 }
