@@ -37,7 +37,8 @@ struct Options {
             [corpus, ProcessInfo.processInfo.environment["DBADVISOR_CORPUS"].map { URL(fileURLWithPath: $0) }]
             .compactMap { $0 }
             + [
-                URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("../shared/corpus"),
+                URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(
+                    "../shared/corpus"),
                 packageRoot.appendingPathComponent("../shared/corpus"),
             ]
         return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("plans").path) }
@@ -196,7 +197,10 @@ func generatedPlan(partitions: Int) -> [UInt8] {
     for partition in 0..<partitions {
         let relation = String(format: "events_p%05d", partition)
         let alias = "events_\(partition + 1)"
-        let columns = ["id", "account_id", "session_id", "created_at", "kind", "source", "path", "referrer", "user_agent", "country", "device", "amount", "payload"].map { "\"\(alias).\($0)\"" }
+        let columns = [
+            "id", "account_id", "session_id", "created_at", "kind", "source", "path", "referrer", "user_agent",
+            "country", "device", "amount", "payload",
+        ].map { "\"\(alias).\($0)\"" }
         let output = ("Output", "[" + columns.joined(separator: ", ") + "]")
         let rows = random.uniform(100, 5000).rounded()
         text += "        {\n"
@@ -288,7 +292,9 @@ if let corpus = options.corpusDirectory {
         let directory = plans.appendingPathComponent(folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.sorted() ?? []
         let inputs = names.compactMap { name in
-            (try? Data(contentsOf: directory.appendingPathComponent(name))).map { PlanInput(bytes: Array($0), name: name) }
+            (try? Data(contentsOf: directory.appendingPathComponent(name))).map {
+                PlanInput(bytes: Array($0), name: name)
+            }
         }
         report(InputSet(name: "corpus \(folder)", format: format, inputs: inputs), repetitions: options.repetitions)
     }

@@ -44,7 +44,7 @@ struct ExpectedPlanTree: Equatable, CustomStringConvertible {
     private static func same(_ lhs: Double?, _ rhs: Double?) -> Bool {
         switch (lhs, rhs) {
         case (nil, nil): true
-        case let (lhs?, rhs?): abs(lhs - rhs) <= 1e-9 * max(1, abs(lhs), abs(rhs))
+        case (let lhs?, let rhs?): abs(lhs - rhs) <= 1e-9 * max(1, abs(lhs), abs(rhs))
         default: false
         }
     }

@@ -1,11 +1,13 @@
 import AdvisorCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Test func postgresJSONCorpusIsPresentOrSkipped() {
     if !RepositoryPaths.corpusIsPresent {
-        print("Skipping the PostgreSQL JSON corpus tests: \(RepositoryPaths.corpus.path) not found (set DBADVISOR_CORPUS)")
+        print(
+            "Skipping the PostgreSQL JSON corpus tests: \(RepositoryPaths.corpus.path) not found (set DBADVISOR_CORPUS)"
+        )
     }
 }
 

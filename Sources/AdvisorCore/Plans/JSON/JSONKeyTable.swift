@@ -97,7 +97,9 @@ public struct JSONKeyTable<Key: Sendable>: Sendable {
         guard let base = name.baseAddress else { return (0, 0) }
         if name.count >= 8 {
             let raw = UnsafeRawPointer(base)
-            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: name.count - 8, as: UInt64.self))
+            return (
+                raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: name.count - 8, as: UInt64.self)
+            )
         }
         var value: UInt64 = 0
         for index in 0..<name.count { value |= UInt64(name[index]) << (8 * UInt64(index)) }

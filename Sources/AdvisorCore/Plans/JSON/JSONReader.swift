@@ -232,7 +232,9 @@ public struct JSONReader {
 
     // MARK: - Grammar
 
-    private static let maxDepth = 10_000
+    /// Deeper input is refused: each level is a recursive call, and a debug build ran out of an
+    /// 8 MB stack before 10,000 levels. No plan format nests anywhere near this deep.
+    private static let maxDepth = 1_000
 
     private mutating func readValue(depth: Int) throws(SyntaxError) -> JSONValue {
         guard depth < Self.maxDepth else { throw SyntaxError(offset: position, expected: "less deeply nested JSON") }
@@ -242,9 +244,15 @@ public struct JSONReader {
         case UInt8(ascii: "{"): return try readObject(depth: depth)
         case UInt8(ascii: "["): return try readArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try readStringLiteral())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try readNumberLiteral())
         default: throw SyntaxError(offset: position, expected: "a JSON value")
         }
@@ -314,14 +322,17 @@ public struct JSONReader {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[contentStart..<position]), as: UTF8.self)
+                let text = String(
+                    decoding: UnsafeBufferPointer(rebasing: bytes[contentStart..<position]), as: UTF8.self)
                 position += 1
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             position += 1
         }
-        guard position < bytes.count else { throw SyntaxError(offset: start, expected: "a closing '\"' for this string") }
+        guard position < bytes.count else {
+            throw SyntaxError(offset: start, expected: "a closing '\"' for this string")
+        }
         var utf8 = Array(UnsafeBufferPointer(rebasing: bytes[contentStart..<position]))
         while position < bytes.count {
             let byte = bytes[position]
@@ -484,7 +495,9 @@ public struct JSONReader {
     private mutating func skipSpaceRuns() {
         guard let base = bytes.baseAddress else { return }
         let raw = UnsafeRawPointer(base)
-        while position + 8 <= bytes.count, raw.loadUnaligned(fromByteOffset: position, as: UInt64.self) == Self.eightSpaces {
+        while position + 8 <= bytes.count,
+            raw.loadUnaligned(fromByteOffset: position, as: UInt64.self) == Self.eightSpaces
+        {
             position += 8
         }
     }

@@ -34,7 +34,8 @@ struct PostgresJSONPlanBuilder {
                 try readStatement(&reader)
             }
             if plans.count == plansBefore {
-                throw SyntaxError(offset: documentStart, expected: "at least one plan object ({\"Plan\": …}) in the array")
+                throw SyntaxError(
+                    offset: documentStart, expected: "at least one plan object ({\"Plan\": …}) in the array")
             }
         case .object:
             try readStatement(&reader)
@@ -61,8 +62,11 @@ struct PostgresJSONPlanBuilder {
         var properties: [PlanProperty] = []
         try reader.beginObject()
         while let member = try reader.nextMember(in: PostgresJSONDocumentKey.table) {
-            guard case .known(let key) = member else {
-                if case .other(let name) = member { properties.append(PlanProperty(name, try Self.text(of: &reader))) }
+            let key: PostgresJSONDocumentKey
+            switch member {
+            case .known(let known): key = known
+            case .other(let name):
+                properties.append(PlanProperty(name, try Self.text(of: &reader)))
                 continue
             }
             switch key {
@@ -70,7 +74,7 @@ struct PostgresJSONPlanBuilder {
                 guard try reader.peekKind() == .object else {
                     throw SyntaxError(offset: reader.offset, expected: "a plan node object for \"Plan\"")
                 }
-                root = try readNode(&reader, depth: 0)
+                root = try readTree(&reader)
             case .queryText: queryText = try Self.string(&reader, key.rawValue, &properties)
             case .planningTime: planningTime = try Self.number(&reader, key.rawValue, &properties)
             case .executionTime, .totalRuntime: executionTime = try Self.number(&reader, key.rawValue, &properties)
@@ -97,122 +101,170 @@ struct PostgresJSONPlanBuilder {
 
     // MARK: - Node
 
-    private mutating func readNode(_ reader: inout JSONReader, depth: Int) throws(SyntaxError) -> PlanNode {
-        let start = reader.offset
-        guard depth < Self.maxNodeDepth else {
-            throw SyntaxError(offset: start, expected: "a plan less than \(Self.maxNodeDepth) nodes deep")
-        }
+    /// A node whose object is being read: what is settled only at its closing brace.
+    private struct PendingNode {
         var node = PlanNode(nodeType: "", operation: .other)
+        /// Offset of the node's '{', for errors about the node as a whole.
+        var start: Int
         var nodeType: String?
         var aggregateStrategy: String?
         var partialMode: String?
         var buffers = Buffers()
         var hasBuffers = false
-        try reader.beginObject()
-        while let member = try reader.nextMember(in: PostgresJSONNodeKey.table) {
-            guard case .known(let key) = member else {
-                if case .other(let name) = member {
-                    node.properties.append(PlanProperty(name, try Self.text(of: &reader)))
-                }
-                continue
-            }
-            let name = key.rawValue
-            switch key {
-            case .nodeType: nodeType = try Self.string(&reader, name, &node.properties)
-            case .parentRelationship: node.parentRelationship = try Self.string(&reader, name, &node.properties)
-            case .subplanName: node.subplanName = try Self.string(&reader, name, &node.properties)
-            case .joinType: node.joinType = try Self.string(&reader, name, &node.properties)
-            case .strategy:
-                aggregateStrategy = try Self.string(&reader, name, &node.properties)
-                node.strategy = aggregateStrategy
-            case .scanDirection: node.strategy = try Self.string(&reader, name, &node.properties)
-            case .partialMode: partialMode = try Self.string(&reader, name, &node.properties)
-            case .parallelAware: node.isParallelAware = try Self.bool(&reader, name, &node.properties) ?? false
-            case .relationName: node.relation = try Self.string(&reader, name, &node.properties)
-            case .schema: node.schema = try Self.string(&reader, name, &node.properties)
-            case .alias: node.alias = try Self.string(&reader, name, &node.properties)
-            case .indexName: node.index = try Self.string(&reader, name, &node.properties)
-            case .cteName: node.cteName = try Self.string(&reader, name, &node.properties)
-            case .functionName: node.functionName = try Self.string(&reader, name, &node.properties)
+        /// True while the reader is inside this node's "Plans" array.
+        var readingChildren = false
+    }
 
-            case .startupCost: node.startupCost = try Self.number(&reader, name, &node.properties)
-            case .totalCost: node.totalCost = try Self.number(&reader, name, &node.properties)
-            case .planRows: node.estimatedRows = try Self.number(&reader, name, &node.properties)
-            case .planWidth: node.estimatedWidth = try Self.number(&reader, name, &node.properties)
-            case .actualStartupTime:
-                node.actualStartupTimeMs = try Self.number(&reader, name, &node.properties)
-                sawTiming = sawTiming || node.actualStartupTimeMs != nil
-            case .actualTotalTime:
-                node.actualTotalTimeMs = try Self.number(&reader, name, &node.properties)
-                sawTiming = sawTiming || node.actualTotalTimeMs != nil
-            case .actualRows:
-                node.actualRows = try Self.number(&reader, name, &node.properties)
-                sawActuals = sawActuals || node.actualRows != nil
-            case .actualLoops:
-                node.loops = try Self.number(&reader, name, &node.properties)
-                sawActuals = sawActuals || node.loops != nil
-
-            case .filter: node.filter = try Self.string(&reader, name, &node.properties)
-            case .indexCond: node.indexCondition = try Self.string(&reader, name, &node.properties)
-            case .recheckCond: node.recheckCondition = try Self.string(&reader, name, &node.properties)
-            case .joinFilter: node.joinFilter = try Self.string(&reader, name, &node.properties)
-            case .hashCond: node.hashCondition = try Self.string(&reader, name, &node.properties)
-            case .mergeCond: node.mergeCondition = try Self.string(&reader, name, &node.properties)
-            case .rowsRemovedByFilter: node.rowsRemovedByFilter = try Self.number(&reader, name, &node.properties)
-            case .rowsRemovedByIndexRecheck:
-                node.rowsRemovedByIndexRecheck = try Self.number(&reader, name, &node.properties)
-            case .rowsRemovedByJoinFilter:
-                node.rowsRemovedByJoinFilter = try Self.number(&reader, name, &node.properties)
-            case .heapFetches: node.heapFetches = try Self.number(&reader, name, &node.properties)
-
-            case .sortKey: node.sortKey = try Self.strings(&reader, name, &node.properties)
-            case .sortMethod: node.sortMethod = try Self.string(&reader, name, &node.properties)
-            case .sortSpaceUsed: node.sortSpaceUsedKB = try Self.number(&reader, name, &node.properties)
-            case .sortSpaceType: node.sortSpaceType = try Self.string(&reader, name, &node.properties)
-            case .hashBuckets: node.hashBuckets = try Self.number(&reader, name, &node.properties)
-            case .originalHashBuckets: node.originalHashBuckets = try Self.number(&reader, name, &node.properties)
-            case .hashBatches, .hashAggBatches: node.hashBatches = try Self.number(&reader, name, &node.properties)
-            case .originalHashBatches: node.originalHashBatches = try Self.number(&reader, name, &node.properties)
-            case .peakMemoryUsage: node.peakMemoryUsageKB = try Self.number(&reader, name, &node.properties)
-            case .diskUsage: node.diskUsageKB = try Self.number(&reader, name, &node.properties)
-            case .exactHeapBlocks: node.exactHeapBlocks = try Self.number(&reader, name, &node.properties)
-            case .lossyHeapBlocks: node.lossyHeapBlocks = try Self.number(&reader, name, &node.properties)
-            case .workersPlanned: node.workersPlanned = try Self.integer(&reader, name, &node.properties)
-            case .workersLaunched: node.workersLaunched = try Self.integer(&reader, name, &node.properties)
-            case .output: node.output = try Self.strings(&reader, name, &node.properties)
-            case .workers: try Self.readWorkers(&reader, &node.properties)
-            case .plans:
-                guard try reader.peekKind() == .array else {
-                    throw SyntaxError(offset: reader.offset, expected: "an array of plan nodes for \"Plans\"")
-                }
-                try reader.beginArray()
-                while try reader.nextElement() {
+    /// Reads a node and everything below it. Iterative, with the nodes being read on a heap-allocated
+    /// stack, so that deep plans cannot exhaust the thread's stack.
+    private mutating func readTree(_ reader: inout JSONReader) throws(SyntaxError) -> PlanNode {
+        var pending = [try Self.beginNode(&reader)]
+        while true {
+            let top = pending.count - 1
+            if pending[top].readingChildren {
+                if try reader.nextElement() {
                     guard try reader.peekKind() == .object else {
                         throw SyntaxError(offset: reader.offset, expected: "a plan node object in \"Plans\"")
                     }
-                    node.children.append(try readNode(&reader, depth: depth + 1))
+                    guard pending.count < Self.maxNodeDepth else {
+                        throw SyntaxError(
+                            offset: reader.offset, expected: "a plan less than \(Self.maxNodeDepth) nodes deep")
+                    }
+                    pending.append(try Self.beginNode(&reader))
+                } else {
+                    pending[top].readingChildren = false
                 }
-
-            default:
-                if let value = try Self.number(&reader, name, &node.properties) {
-                    hasBuffers = key.apply(value, to: &buffers) || hasBuffers
-                }
+            } else if let member = try reader.nextMember(in: PostgresJSONNodeKey.table) {
+                try readMember(member, of: &pending[top], &reader)
+            } else {
+                let node = try Self.finish(pending.removeLast())
+                guard let parent = pending.indices.last else { return node }
+                pending[parent].node.children.append(node)
             }
         }
-        guard let nodeType else {
-            throw SyntaxError(offset: start, expected: "a \"Node Type\" member in this plan node")
+    }
+
+    private static func beginNode(_ reader: inout JSONReader) throws(SyntaxError) -> PendingNode {
+        _ = try reader.peekKind()
+        let pending = PendingNode(start: reader.offset)
+        try reader.beginObject()
+        return pending
+    }
+
+    private mutating func readMember(
+        _ member: JSONReader.Member<PostgresJSONNodeKey>, of pending: inout PendingNode, _ reader: inout JSONReader
+    ) throws(SyntaxError) {
+        let key: PostgresJSONNodeKey
+        switch member {
+        case .known(let known): key = known
+        case .other(let name):
+            pending.node.properties.append(PlanProperty(name, try Self.text(of: &reader)))
+            return
         }
-        node.nodeType = Self.displayName(
-            nodeType, strategy: aggregateStrategy, partialMode: partialMode, parallelAware: node.isParallelAware)
+        let name = key.rawValue
+        switch key {
+        case .nodeType: pending.nodeType = try Self.string(&reader, name, &pending.node.properties)
+        case .parentRelationship:
+            pending.node.parentRelationship = try Self.string(&reader, name, &pending.node.properties)
+        case .subplanName: pending.node.subplanName = try Self.string(&reader, name, &pending.node.properties)
+        case .joinType: pending.node.joinType = try Self.string(&reader, name, &pending.node.properties)
+        case .strategy:
+            pending.aggregateStrategy = try Self.string(&reader, name, &pending.node.properties)
+            pending.node.strategy = pending.aggregateStrategy
+        case .scanDirection: pending.node.strategy = try Self.string(&reader, name, &pending.node.properties)
+        case .partialMode: pending.partialMode = try Self.string(&reader, name, &pending.node.properties)
+        case .parallelAware:
+            pending.node.isParallelAware = try Self.bool(&reader, name, &pending.node.properties) ?? false
+        case .relationName: pending.node.relation = try Self.string(&reader, name, &pending.node.properties)
+        case .schema: pending.node.schema = try Self.string(&reader, name, &pending.node.properties)
+        case .alias: pending.node.alias = try Self.string(&reader, name, &pending.node.properties)
+        case .indexName: pending.node.index = try Self.string(&reader, name, &pending.node.properties)
+        case .cteName: pending.node.cteName = try Self.string(&reader, name, &pending.node.properties)
+        case .functionName: pending.node.functionName = try Self.string(&reader, name, &pending.node.properties)
+
+        case .startupCost: pending.node.startupCost = try Self.number(&reader, name, &pending.node.properties)
+        case .totalCost: pending.node.totalCost = try Self.number(&reader, name, &pending.node.properties)
+        case .planRows: pending.node.estimatedRows = try Self.number(&reader, name, &pending.node.properties)
+        case .planWidth: pending.node.estimatedWidth = try Self.number(&reader, name, &pending.node.properties)
+        case .actualStartupTime:
+            pending.node.actualStartupTimeMs = try Self.number(&reader, name, &pending.node.properties)
+            sawTiming = sawTiming || pending.node.actualStartupTimeMs != nil
+        case .actualTotalTime:
+            pending.node.actualTotalTimeMs = try Self.number(&reader, name, &pending.node.properties)
+            sawTiming = sawTiming || pending.node.actualTotalTimeMs != nil
+        case .actualRows:
+            pending.node.actualRows = try Self.number(&reader, name, &pending.node.properties)
+            sawActuals = sawActuals || pending.node.actualRows != nil
+        case .actualLoops:
+            pending.node.loops = try Self.number(&reader, name, &pending.node.properties)
+            sawActuals = sawActuals || pending.node.loops != nil
+
+        case .filter: pending.node.filter = try Self.string(&reader, name, &pending.node.properties)
+        case .indexCond: pending.node.indexCondition = try Self.string(&reader, name, &pending.node.properties)
+        case .recheckCond: pending.node.recheckCondition = try Self.string(&reader, name, &pending.node.properties)
+        case .joinFilter: pending.node.joinFilter = try Self.string(&reader, name, &pending.node.properties)
+        case .hashCond: pending.node.hashCondition = try Self.string(&reader, name, &pending.node.properties)
+        case .mergeCond: pending.node.mergeCondition = try Self.string(&reader, name, &pending.node.properties)
+        case .rowsRemovedByFilter:
+            pending.node.rowsRemovedByFilter = try Self.number(&reader, name, &pending.node.properties)
+        case .rowsRemovedByIndexRecheck:
+            pending.node.rowsRemovedByIndexRecheck = try Self.number(&reader, name, &pending.node.properties)
+        case .rowsRemovedByJoinFilter:
+            pending.node.rowsRemovedByJoinFilter = try Self.number(&reader, name, &pending.node.properties)
+        case .heapFetches: pending.node.heapFetches = try Self.number(&reader, name, &pending.node.properties)
+
+        case .sortKey: pending.node.sortKey = try Self.strings(&reader, name, &pending.node.properties)
+        case .sortMethod: pending.node.sortMethod = try Self.string(&reader, name, &pending.node.properties)
+        case .sortSpaceUsed: pending.node.sortSpaceUsedKB = try Self.number(&reader, name, &pending.node.properties)
+        case .sortSpaceType: pending.node.sortSpaceType = try Self.string(&reader, name, &pending.node.properties)
+        case .hashBuckets: pending.node.hashBuckets = try Self.number(&reader, name, &pending.node.properties)
+        case .originalHashBuckets:
+            pending.node.originalHashBuckets = try Self.number(&reader, name, &pending.node.properties)
+        case .hashBatches, .hashAggBatches:
+            pending.node.hashBatches = try Self.number(&reader, name, &pending.node.properties)
+        case .originalHashBatches:
+            pending.node.originalHashBatches = try Self.number(&reader, name, &pending.node.properties)
+        case .peakMemoryUsage: pending.node.peakMemoryUsageKB = try Self.number(&reader, name, &pending.node.properties)
+        case .diskUsage: pending.node.diskUsageKB = try Self.number(&reader, name, &pending.node.properties)
+        case .exactHeapBlocks: pending.node.exactHeapBlocks = try Self.number(&reader, name, &pending.node.properties)
+        case .lossyHeapBlocks: pending.node.lossyHeapBlocks = try Self.number(&reader, name, &pending.node.properties)
+        case .workersPlanned: pending.node.workersPlanned = try Self.integer(&reader, name, &pending.node.properties)
+        case .workersLaunched: pending.node.workersLaunched = try Self.integer(&reader, name, &pending.node.properties)
+        case .output: pending.node.output = try Self.strings(&reader, name, &pending.node.properties)
+        case .workers: try Self.readWorkers(&reader, &pending.node.properties)
+        case .plans:
+            guard try reader.peekKind() == .array else {
+                throw SyntaxError(offset: reader.offset, expected: "an array of plan nodes for \"Plans\"")
+            }
+            try reader.beginArray()
+            pending.readingChildren = true
+
+        default:
+            if let value = try Self.number(&reader, name, &pending.node.properties) {
+                pending.hasBuffers = key.apply(value, to: &pending.buffers) || pending.hasBuffers
+            }
+        }
+    }
+
+    /// The node once its closing brace is read: the name and the fields that depend on several members.
+    private static func finish(_ pending: PendingNode) throws(SyntaxError) -> PlanNode {
+        guard let nodeType = pending.nodeType else {
+            throw SyntaxError(offset: pending.start, expected: "a \"Node Type\" member in this plan node")
+        }
+        var node = pending.node
+        node.nodeType = displayName(
+            nodeType, strategy: pending.aggregateStrategy, partialMode: pending.partialMode,
+            parallelAware: node.isParallelAware)
         node.operation = PlanOperation(postgresNodeType: node.nodeType)
         if node.loops == 0 { node.neverExecuted = true }
-        if hasBuffers { node.buffers = buffers }
+        if pending.hasBuffers { node.buffers = pending.buffers }
         if node.alias == node.relation { node.alias = nil }
         return node
     }
 
     /// The node type as the text format names it, less join types, scan directions and operations.
-    static func displayName(_ nodeType: String, strategy: String?, partialMode: String?, parallelAware: Bool) -> String {
+    static func displayName(_ nodeType: String, strategy: String?, partialMode: String?, parallelAware: Bool) -> String
+    {
         var name = nodeType
         switch (nodeType, strategy) {
         case ("Aggregate", "Sorted"): name = "GroupAggregate"
@@ -348,7 +400,8 @@ struct PostgresJSONPlanBuilder {
     }
 
     /// One property per worker, "Worker N", listing the worker's members in input order.
-    private static func readWorkers(_ reader: inout JSONReader, _ properties: inout [PlanProperty]) throws(SyntaxError) {
+    private static func readWorkers(_ reader: inout JSONReader, _ properties: inout [PlanProperty]) throws(SyntaxError)
+    {
         let value = try reader.readValue()
         guard let workers = value.arrayValue else {
             properties.append(PlanProperty("Workers", propertyText(value)))

@@ -179,7 +179,9 @@ struct UnwrappedText {
         var chunkStart = start
         var index = start
         func flush(upTo end: Int) {
-            if end > chunkStart { result.append(bytes[chunkStart..<end], original: text.originalOffset(of: chunkStart)) }
+            if end > chunkStart {
+                result.append(bytes[chunkStart..<end], original: text.originalOffset(of: chunkStart))
+            }
         }
         while index < bytes.count {
             let byte = bytes[index]
