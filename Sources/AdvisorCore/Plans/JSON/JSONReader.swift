@@ -10,7 +10,9 @@
 public struct JSONReader {
     /// A syntax error at a byte offset.
     public struct SyntaxError: Error, Equatable, Sendable {
+        /// Where the input stops making sense, in bytes from its start.
         public var offset: Int
+        /// What should have been there ("',' or '}'", "a JSON value"…), to follow "expected".
         public var expected: String
     }
 
@@ -21,7 +23,9 @@ public struct JSONReader {
 
     /// A member name read by `nextMember(in:)`: one of the table's keys, or any other name.
     public enum Member<Key> {
+        /// A name the table knows.
         case known(Key)
+        /// Any other name, as a string.
         case other(String)
     }
 

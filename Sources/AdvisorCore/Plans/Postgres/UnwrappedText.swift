@@ -186,15 +186,15 @@ struct UnwrappedText {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                flush(upTo: index + 1)
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
-                    // A doubled quote: keep the first, drop the second.
-                    index += 2
-                    chunkStart = index
-                    continue
+                guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") else {
+                    flush(upTo: index)
+                    return (result, index + 1)
                 }
-                result.bytes.removeLast()
-                return (result, index + 1)
+                // A doubled quote: keep the first, drop the second.
+                flush(upTo: index + 1)
+                index += 2
+                chunkStart = index
+                continue
             }
             if byte == newline {
                 // Each line starts a new anchor, because `text` may have removed frames between lines.
