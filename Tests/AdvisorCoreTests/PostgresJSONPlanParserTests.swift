@@ -245,6 +245,20 @@ private func expectSeqScanPlan(_ plan: Plan, line: Int = 1) {
         #expect(plans[0].hasActuals && !plans[0].hasTiming)
     }
 
+    @Test func readsEveryPlanOfALongLog() throws {
+        let entry = """
+            2024-05-01 10:00:02.434 UTC [4242] LOG:  duration: 0.020 ms  plan:
+            \t{
+            \t  "Query Text": "SELECT 1",
+            \t  "Plan": {"Node Type": "Result", "Actual Rows": 1, "Actual Loops": 1}
+            \t}
+
+            """
+        let plans = try parse(String(repeating: entry, count: 5_000))
+        #expect(plans.count == 5_000)
+        #expect(plans.last?.sourceLine == 4_999 * 5 + 2)
+    }
+
     @Test func readsAutoExplainInACSVLog() throws {
         let text = #"""
             2024-05-01 10:00:02.434 UTC,"app","shop",4242,"[local]",6632,1,"SELECT",2024-05-01 10:00:00 UTC,3/7,0,LOG,\#

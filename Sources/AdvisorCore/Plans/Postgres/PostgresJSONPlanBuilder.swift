@@ -16,15 +16,16 @@ struct PostgresJSONPlanBuilder {
     private var sawActuals = false
     private var sawTiming = false
 
-    /// Deeper trees are refused rather than risking the stack; real plans are far shallower.
+    /// Deeper trees are refused: reading them is iterative, but timing, encoding and comparing plans
+    /// walk the tree recursively. Real plans are far shallower.
     static let maxNodeDepth = 1_000
 
     /// Reads one document: an array of statement objects or a single statement object.
     mutating func readDocument(_ reader: inout JSONReader) throws(SyntaxError) {
+        let kind = try reader.peekKind()
         let start = reader.offset
-        switch try reader.peekKind() {
+        switch kind {
         case .array:
-            let documentStart = reader.offset
             let plansBefore = plans.count
             try reader.beginArray()
             while try reader.nextElement() {
@@ -35,7 +36,7 @@ struct PostgresJSONPlanBuilder {
             }
             if plans.count == plansBefore {
                 throw SyntaxError(
-                    offset: documentStart, expected: "at least one plan object ({\"Plan\": …}) in the array")
+                    offset: start, expected: "at least one plan object ({\"Plan\": …}) in the array")
             }
         case .object:
             try readStatement(&reader)

@@ -25,7 +25,8 @@ public enum PostgresJSONPlanParser: PlanParser {
         // The common case, and the fast one: JSON as EXPLAIN printed it, read in place.
         let text = UnwrappedText(identity: bytes)
         do {
-            return try read(documentsIn: text, from: first, input).plans
+            var lines = LineCounter(bytes: bytes)
+            return try read(documentsIn: text, from: first, input, &lines).plans
         } catch let bareError {
             // A frame that starts with the JSON itself (psql with `\pset border 0`, header cut off).
             if let unframed = UnwrappedText.removingPsqlFrames(from: bytes) { return try scan(unframed, input) }
@@ -41,13 +42,14 @@ public enum PostgresJSONPlanParser: PlanParser {
     private static func scan(_ text: UnwrappedText, _ input: PlanInput) throws(InputError) -> [Plan] {
         var plans: [Plan] = []
         var position = 0
+        var lines = LineCounter(bytes: input.bytes)
         while let document = nextDocument(in: text.bytes, from: position) {
             if document.isCSVQuoted {
                 let (cell, end) = UnwrappedText.unquotingCSVCell(in: text, from: document.offset)
-                plans += try read(documentsIn: cell, from: 0, input).plans
+                plans += try read(documentsIn: cell, from: 0, input, &lines).plans
                 position = end
             } else {
-                let found = try read(documentsIn: text, from: document.offset, onlyOne: true, input)
+                let found = try read(documentsIn: text, from: document.offset, onlyOne: true, input, &lines)
                 plans += found.plans
                 position = found.end
             }
@@ -102,7 +104,8 @@ public enum PostgresJSONPlanParser: PlanParser {
     /// Reads documents from `start` on: one, or (by default) all of them up to the end of `text`,
     /// with only blanks between them. Returns the plans and the offset after the last document.
     private static func read(
-        documentsIn text: UnwrappedText, from start: Int, onlyOne: Bool = false, _ input: PlanInput
+        documentsIn text: UnwrappedText, from start: Int, onlyOne: Bool = false, _ input: PlanInput,
+        _ lines: inout LineCounter
     ) throws(InputError) -> (plans: [Plan], end: Int) {
         var builder = PostgresJSONPlanBuilder()
         let end: Int
@@ -124,7 +127,6 @@ public enum PostgresJSONPlanParser: PlanParser {
         } catch {
             throw inputError(error, in: text, input)
         }
-        var lines = LineCounter(bytes: input.bytes)
         let plans = builder.plans.map { found in
             var plan = found.plan
             plan.sourceLine = lines.line(at: text.originalOffset(of: found.offset))
@@ -177,7 +179,7 @@ public enum PostgresJSONPlanParser: PlanParser {
     }
 }
 
-/// 1-based line numbers of increasing offsets, counting each newline once.
+/// 1-based line numbers of increasing offsets, counting each newline once however many plans a file holds.
 private struct LineCounter {
     let bytes: [UInt8]
     private var offset = 0
