@@ -104,7 +104,7 @@ func report(_ set: InputSet, repetitions: Int) {
         do {
             let read = try readPlans(input, format: set.format) ?? []
             plans += read.count
-            nodes += read.reduce(0) { $0 + $1.root.count }
+            nodes += read.reduce(0) { $0 + $1.root.nodeCount }
             return true
         } catch {
             failures.append("\(error)")
@@ -284,7 +284,7 @@ struct SplitMix64 {
 
 extension PlanNode {
     /// This node and every node below it.
-    var count: Int { 1 + children.reduce(0) { $0 + $1.count } }
+    fileprivate var nodeCount: Int { 1 + children.reduce(0) { $0 + $1.nodeCount } }
 }
 
 // MARK: - Main

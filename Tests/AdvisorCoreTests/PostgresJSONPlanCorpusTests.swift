@@ -106,5 +106,5 @@ struct PostgresJSONPlanCorpusTests {
 
 extension PlanNode {
     /// This node and every node below it.
-    var nodeCount: Int { 1 + children.reduce(0) { $0 + $1.nodeCount } }
+    fileprivate var nodeCount: Int { 1 + children.reduce(0) { $0 + $1.nodeCount } }
 }
