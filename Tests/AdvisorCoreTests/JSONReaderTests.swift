@@ -95,3 +95,15 @@ private let fruits = JSONKeyTable<Fruit>([
     let fine = Array((String(repeating: "[", count: 500) + String(repeating: "]", count: 500)).utf8)
     #expect(throws: Never.self) { try JSONReader.parse(fine) }
 }
+
+@Test func keepsLongMemberNamesApartWhenTheyRepeat() throws {
+    // More distinct long names than the reader caches, each used twice: collisions must not mix them up.
+    let names = (0..<200).map { "a rather long member name number \($0)" }
+    let object = "{" + names.enumerated().map { "\"\($1)\": \($0)" }.joined(separator: ", ") + "}"
+    let value = try JSONReader.parse(Array("[\(object), \(object)]".utf8))
+    for element in value.arrayValue ?? [] {
+        #expect(element.objectMembers?.map(\.key) == names)
+        #expect(element.objectMembers?.map(\.value) == names.indices.map { .number(Double($0)) })
+    }
+    #expect(value.arrayValue?.count == 2)
+}

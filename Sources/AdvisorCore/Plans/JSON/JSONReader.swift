@@ -34,6 +34,8 @@ public struct JSONReader {
     /// True between an opening '{' or '[' and the first `nextMember`/`nextElement` after it, so that
     /// those know whether a ',' must come first.
     private var justOpened = false
+    /// Member names already made into strings, by a hash of their bytes; see `readMemberName()`.
+    private var nameCache: [(start: Int, count: Int, name: String)?] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>, position: Int) {
         self.bytes = bytes
@@ -275,7 +277,7 @@ public struct JSONReader {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
                 throw SyntaxError(offset: position, expected: "a member name in double quotes")
             }
-            let key = try readStringLiteral()
+            let key = try readMemberName()
             skipWhitespaceAndComments()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw SyntaxError(offset: position, expected: "':' after the member name \"\(key)\"")
@@ -373,6 +375,36 @@ public struct JSONReader {
             position += 1
         }
         throw SyntaxError(offset: start, expected: "a closing '\"' for this string")
+    }
+
+    /// A member name, reusing the `String` made for an earlier member spelt the same: a document repeats
+    /// a few names over and over, and every new `String` longer than 15 bytes is a heap allocation.
+    private mutating func readMemberName() throws(SyntaxError) -> String {
+        let start = position + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), end - start > 15 else {
+            return try readStringLiteral()
+        }
+        var hash: UInt64 = 14_695_981_039_346_656_037
+        for index in start..<end { hash = (hash ^ UInt64(bytes[index])) &* 1_099_511_628_211 }
+        let slot = Int(truncatingIfNeeded: hash >> 58)
+        if nameCache.isEmpty { nameCache = Array(repeating: nil, count: 64) }
+        if let cached = nameCache[slot], cached.count == end - start,
+            sameBytes(at: cached.start, and: start, count: cached.count)
+        {
+            position = end + 1
+            return cached.name
+        }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        nameCache[slot] = (start, end - start, name)
+        position = end + 1
+        return name
+    }
+
+    private func sameBytes(at first: Int, and second: Int, count: Int) -> Bool {
+        for index in 0..<count where bytes[first + index] != bytes[second + index] { return false }
+        return true
     }
 
     private mutating func skipStringLiteral() throws(SyntaxError) {
