@@ -61,7 +61,8 @@ public enum TextReporter: Reporter {
         if let time = plan.executionTimeMs { title += " · execution \(Formatting.milliseconds(time))" }
         if let time = plan.planningTimeMs { title += " · planning \(Formatting.milliseconds(time))" }
         if !plan.hasTiming { title += plan.hasActuals ? " · no timing (rows only)" : " · estimates only" }
-        title += " · \(Formatting.count(Double(plan.root.nodeCount))) nodes"
+        let nodes = plan.root.nodeCount
+        title += " · \(Formatting.count(Double(nodes))) node\(nodes == 1 ? "" : "s")"
         out.line(out.bold(title))
         if let query = plan.queryText?.trimmingCharacters(in: .whitespacesAndNewlines), !query.isEmpty {
             out.line(out.dim("  " + query.replacingOccurrences(of: "\n", with: " ").truncated(to: 160)))
@@ -148,7 +149,8 @@ public enum TextReporter: Reporter {
             parts.append("workers \(node.workersLaunched.map(String.init) ?? "?")/\(planned)")
         }
         if let buffers = node.buffers {
-            var text = "buffers hit \(Formatting.count(buffers.sharedHit)) read \(Formatting.count(buffers.sharedRead))"
+            var text = "buffers hit \(Formatting.count(buffers.sharedHit))"
+            if buffers.sharedRead > 0 { text += " read \(Formatting.count(buffers.sharedRead))" }
             if buffers.tempRead + buffers.tempWritten > 0 {
                 text += " temp \(Formatting.count(buffers.tempRead))/\(Formatting.count(buffers.tempWritten))"
             }
@@ -165,6 +167,7 @@ public enum TextReporter: Reporter {
 
     private static func renderFindings(_ findings: [Finding], into out: inout TextBuffer) {
         guard !findings.isEmpty else { return }
+        out.line("")
         out.line(out.bold("Findings"))
         for (index, finding) in findings.enumerated() {
             let severity = out.severity(finding.severity)
@@ -200,7 +203,9 @@ enum EvidenceText {
         case "factor": Formatting.factor(evidence.value)
         default:
             (evidence.value == evidence.value.rounded() ? Formatting.count(evidence.value)
-                : Formatting.decimal(evidence.value, digits: 2)) + " " + evidence.unit
+                : Formatting.decimal(evidence.value, digits: 2))
+                // "loops 2,000", not "loops 2,000 loops".
+                + (evidence.name.contains(evidence.unit) ? "" : " " + evidence.unit)
         }
     }
 }

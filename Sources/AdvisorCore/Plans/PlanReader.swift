@@ -4,6 +4,7 @@ public enum PlanReader {
     /// The parser for a format.
     static func parser(for format: PlanFormat) -> (any PlanParser.Type)? {
         switch format {
+        case .postgresJSON: PostgresJSONPlanParser.self
         default: nil
         }
     }
