@@ -39,7 +39,9 @@ let package = Package(
         .executableTarget(name: "dbadvisor-bench", dependencies: ["AdvisorCore"]),
         .target(name: "TestSupport", dependencies: ["AdvisorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AdvisorCoreTests", dependencies: ["AdvisorCore", "TestSupport"]),
-        .testTarget(name: "AdvisorReportTests", dependencies: ["AdvisorReport", "AdvisorCore", "TestSupport"]),
+        .testTarget(
+            name: "AdvisorReportTests", dependencies: ["AdvisorReport", "AdvisorCore", "TestSupport"],
+            exclude: ["Snapshots"]),
         .testTarget(name: "ConnectorTests", dependencies: ["PostgresConnector", "MySQLConnector", "AdvisorCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["dbadvisor", "TestSupport"]),
     ],

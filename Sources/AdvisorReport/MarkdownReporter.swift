@@ -10,7 +10,8 @@ public enum MarkdownReporter: Reporter {
         var out = ""
         out += "# dbadvisor \(report.command) — \(escape(report.source))\n\n"
         out += "\(TextReporter.findingCount(report.findings))"
-        out += report.snapshot.plans.isEmpty ? "\n" : " · \(report.snapshot.plans.count) plan(s)\n"
+        let plans = report.snapshot.plans.count
+        out += plans == 0 ? "\n" : " · \(plans) plan\(plans == 1 ? "" : "s")\n"
         for notice in report.snapshot.notices {
             out += "\n> **Note:** \(escape(notice.message))" + (notice.remedy.map { " \(escape($0))" } ?? "") + "\n"
         }
@@ -66,11 +67,10 @@ public enum MarkdownReporter: Reporter {
                     let cost = node.totalCost.map { Formatting.decimal($0, digits: 0) } ?? ""
                     out += "| \(node.id) | \(tree)\(name) | \(percent) | \(cost) | \(rows) | \(loops) |\n"
                 }
-            case .hidden(let count, let share, let prefix):
+            case .hidden(let count, let kinds, let time, let share, let prefix):
                 let tree = prefix.replacingOccurrences(of: " ", with: "&nbsp;")
-                let shareText = share.map { Formatting.percent(fraction: $0) } ?? ""
-                let text = "\(tree)… \(Formatting.count(Double(count))) more nodes under 1 % each"
-                out += timed ? "|  | \(text) |  | \(shareText) |  |  |  |\n" : "|  | \(text) | \(shareText) |  |  |  |\n"
+                let text = tree + escape(PlanTreeLayout.foldedText(count, kinds, time, share))
+                out += timed ? "|  | \(text) |  |  |  |  |  |\n" : "|  | \(text) |  |  |  |  |\n"
             }
         }
         return out

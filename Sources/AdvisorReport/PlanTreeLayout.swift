@@ -7,10 +7,20 @@ struct PlanTreeLayout {
     enum Row {
         /// `detailPrefix` continues the tree lines for text printed under the node.
         case node(PlanNode, prefix: String, detailPrefix: String, share: Double?)
-        case hidden(count: Int, share: Double?, prefix: String)
+        /// Folded siblings: how many nodes, what they are ("112 Seq Scan"), their time and share together.
+        case hidden(count: Int, kinds: String, timeMs: Double?, share: Double?, prefix: String)
     }
 
     let rows: [Row]
+
+    /// "… 112 more nodes under 1 % each (112 Seq Scan): 20.4 ms, 88 % together".
+    static func foldedText(_ count: Int, _ kinds: String, _ timeMs: Double?, _ share: Double?) -> String {
+        var text = "… \(Formatting.count(Double(count))) more nodes under 1 % each (\(kinds))"
+        let together = [timeMs.map(Formatting.milliseconds), share.map { Formatting.percent(fraction: $0) }]
+            .compactMap { $0 }
+        if !together.isEmpty { text += ": " + together.joined(separator: ", ") + " together" }
+        return text
+    }
 
     init(plan: Plan, highlighted: Set<Int>, maxNodes: Int) {
         let total = plan.root.nodeCount
@@ -55,10 +65,21 @@ struct PlanTreeLayout {
         if !hidden.isEmpty {
             let nodes = hidden.reduce(0) { $0 + $1.nodeCount }
             let shares = hidden.compactMap { plan.inclusiveShare(of: $0) }
-            rows.append(.hidden(count: nodes, share: shares.isEmpty ? nil : shares.reduce(0, +),
-                                prefix: childPrefix + "└─ "))
+            let times = hidden.compactMap(\.inclusiveTimeMs)
+            rows.append(
+                .hidden(
+                    count: nodes, kinds: kinds(of: hidden), timeMs: times.isEmpty ? nil : times.reduce(0, +),
+                    share: shares.isEmpty ? nil : shares.reduce(0, +), prefix: childPrefix + "└─ "))
         }
     }
+}
+
+/// "112 Seq Scan, 3 Index Scan": the folded subtrees' top node types, most frequent first.
+private func kinds(of nodes: [PlanNode]) -> String {
+    var counts: [String: Int] = [:]
+    for node in nodes { counts[node.nodeType, default: 0] += 1 }
+    return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        .prefix(3).map { "\($0.value) \($0.key)" }.joined(separator: ", ")
 }
 
 extension PlanNode {

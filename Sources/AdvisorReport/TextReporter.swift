@@ -80,10 +80,8 @@ public enum TextReporter: Reporter {
                 if let details = details(of: node) {
                     out.line(treeIndent + detailPrefix + out.dim(details))
                 }
-            case .hidden(let count, let share, let prefix):
-                let shareText = share.map { ", \(Formatting.percent(fraction: $0)) together" } ?? ""
-                out.line(treeIndent + prefix
-                    + out.dim("… \(Formatting.count(Double(count))) more nodes under 1 % each\(shareText)"))
+            case .hidden(let count, let kinds, let time, let share, let prefix):
+                out.line(treeIndent + prefix + out.dim(PlanTreeLayout.foldedText(count, kinds, time, share)))
             }
         }
         for trigger in plan.triggers {
