@@ -299,7 +299,8 @@ struct MySQLClientOutput {
     private static func field(_ line: Substring) -> (String, String)? {
         guard let colon = line.firstIndex(of: ":") else { return nil }
         let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        // Column names, or a user variable (`@v1: {`) when a stored plan is selected.
+        guard !name.isEmpty, !name.contains(where: \.isWhitespace) else { return nil }
         var value = line[line.index(after: colon)...]
         if value.hasPrefix(" ") { value = value.dropFirst() }
         return (name, String(trimmingTrailingSpaces(value)))

@@ -31,7 +31,9 @@ struct MySQLJSONFormat2Reader {
         var node = try self.node(value, path: path)
         switch value["heading"]?.stringValue.flatMap(MySQLOperationText.heading) {
         case .hash?:
-            return [PlanNode(nodeType: "Hash", operation: .hash, children: [node])]
+            var hash = PlanNode(nodeType: "Hash", operation: .hash, children: [node])
+            hash.estimatedRows = node.estimatedRows
+            return [hash]
         case .subquery(let text)?:
             node.parentRelationship = MySQLOperationText.subqueryRelationship(text)
             node.subplanName = text

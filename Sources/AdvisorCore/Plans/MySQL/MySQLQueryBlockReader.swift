@@ -209,9 +209,11 @@ struct MySQLQueryBlockReader {
         return node
     }
 
+    /// A sort of its input; it returns as many rows.
     private func sort(over input: PlanNode) -> PlanNode {
         var node = PlanNode(nodeType: "Sort", operation: .sort, children: [input])
         node.usingFilesort = true
+        node.estimatedRows = input.estimatedRows
         return node
     }
 
@@ -403,9 +405,9 @@ struct MySQLQueryBlockReader {
         var node: PlanNode
         if step.operation == .hashJoin {
             // As MySQL's tree format shows it: the new table probes a hash table built from the rows before it.
-            node = PlanNode(
-                nodeType: step.algorithm, operation: .hashJoin,
-                children: [inner, PlanNode(nodeType: "Hash", operation: .hash, children: [outer])])
+            var hash = PlanNode(nodeType: "Hash", operation: .hash, children: [outer])
+            hash.estimatedRows = outer.estimatedRows
+            node = PlanNode(nodeType: step.algorithm, operation: .hashJoin, children: [inner, hash])
         } else {
             // Costs are for all scans of the inner table; the tree counts them per loop, like PostgreSQL.
             if dialect == .mysql, let cost = inner.totalCost, let loops = outer.estimatedRows, loops > 1 {

@@ -170,26 +170,30 @@ public enum MySQLTablePlanParser: PlanParser {
             placed.insert(id)
             let blockRows = rows.filter { $0.id == id && $0.selectType.uppercased() != "UNION RESULT" }
             var current: PlanNode?
+            var sortsJoinResult = false
             for row in blockRows {
                 var node = try tableNode(row)
-                let sortsJoinResult = row.has(note: "Using filesort") && row.has(note: "Using temporary")
-                if row.has(note: "Using filesort"), !sortsJoinResult { node = sort(over: node) }
-                if let outer = current {
-                    current = join(outer, node, row)
-                } else {
-                    current = node
+                if row.has(note: "Using filesort") {
+                    if row.has(note: "Using temporary") { sortsJoinResult = true } else { node = sort(over: node) }
                 }
-                if sortsJoinResult, let joined = current { current = sort(over: joined) }
+                current = current.map { join($0, node, row) } ?? node
             }
             guard let current else {
                 return PlanNode(nodeType: "Select #\(id)", operation: .result)
             }
-            return current
+            return sortsJoinResult ? sort(over: current) : current
         }
 
         private func sort(over input: PlanNode) -> PlanNode {
             var node = PlanNode(nodeType: "Sort", operation: .sort, children: [input])
             node.usingFilesort = true
+            node.estimatedRows = input.estimatedRows
+            return node
+        }
+
+        private func hash(_ input: PlanNode) -> PlanNode {
+            var node = PlanNode(nodeType: "Hash", operation: .hash, children: [input])
+            node.estimatedRows = input.estimatedRows
             return node
         }
 
@@ -197,9 +201,7 @@ public enum MySQLTablePlanParser: PlanParser {
             let buffer = row.notes.first { $0.hasPrefix("Using join buffer") }?.lowercased() ?? ""
             var node: PlanNode
             if buffer.contains("hash join") || buffer.contains("bnlh") || buffer.contains("bkah") {
-                node = PlanNode(
-                    nodeType: "Hash join", operation: .hashJoin,
-                    children: [inner, PlanNode(nodeType: "Hash", operation: .hash, children: [outer])])
+                node = PlanNode(nodeType: "Hash join", operation: .hashJoin, children: [inner, hash(outer)])
             } else {
                 let name =
                     buffer.contains("batched key access") || buffer.contains("bka")

@@ -210,7 +210,9 @@ public enum MySQLTreePlanParser: PlanParser {
         let children = item.children.flatMap(convert)
         switch item.heading {
         case .hash?:
-            return [PlanNode(nodeType: "Hash", operation: .hash, children: children)]
+            var hash = PlanNode(nodeType: "Hash", operation: .hash, children: children)
+            hash.estimatedRows = children.count == 1 ? children[0].estimatedRows : nil
+            return [hash]
         case .subquery(let text)?:
             return children.map { child in
                 var child = child
