@@ -48,7 +48,7 @@ struct MySQLJSONPlanParserTests {
                     "key_length": "5",
                     "ref": ["test.t1.a"] /* ref */,
                     "rows_examined_per_scan": 2,
-                    "rows_produced_per_join": 20,
+                    "rows_produced_per_join": 10,
                     "filtered": "50.00",
                     "using_index": true,
                     "cost_info": {
@@ -82,9 +82,9 @@ struct MySQLJSONPlanParserTests {
                     indexOnlyScan: Covering index lookup on t2 using a_idx
                 """)
         let sort = plan.root
-        #expect(sort.usingFilesort && sort.usingTemporary && sort.totalCost == 21 && sort.estimatedRows == 20)
+        #expect(sort.usingFilesort && sort.usingTemporary && sort.totalCost == 21 && sort.estimatedRows == 10)
         let join = sort.children[0]
-        #expect(join.estimatedRows == 20 && join.totalCost == 20.51 && join.joinType == nil)
+        #expect(join.estimatedRows == 10 && join.totalCost == 20.51 && join.joinType == nil)
         let range = join.children[0]
         #expect(range.accessType == "range" && range.possibleKeys == ["b_idx"] && range.usedKeyParts == ["b"])
         #expect(range.rowsExaminedPerScan == 10 && range.filteredPercent == 100 && range.estimatedRows == 10)
@@ -110,7 +110,10 @@ struct MySQLJSONPlanParserTests {
         let plan = try #require(try MySQLJSONPlanParser.parse(PlanInput(text: vertical)).first)
         #expect(plan.root.nodeType == "No tables used" && plan.root.operation == .result && plan.sourceLine == 2)
         let two = #"{"query_block": {"message": "Impossible WHERE"}} {"query_block": {"message": "No tables used"}}"#
-        #expect(try MySQLJSONPlanParser.parse(PlanInput(text: two)).map(\.root.nodeType) == ["Impossible WHERE", "No tables used"])
+        #expect(
+            try MySQLJSONPlanParser.parse(PlanInput(text: two)).map(\.root.nodeType) == [
+                "Impossible WHERE", "No tables used",
+            ])
     }
 
     @Test func readsBatchModeOutput() throws {
@@ -156,6 +159,61 @@ struct MySQLJSONPlanParserTests {
         #expect(plan.root.estimatedRows == 40 && plan.root.totalCost == 30)
         #expect(plan.root.children[0].notes == ["Using where", "Using join buffer (hash join)"])
         #expect(plan.root.children[1].estimatedRows == 4)
+    }
+
+    @Test func readsTheSamePlanAsTabularExplain() throws {
+        let tabular = """
+            +----+-------------+-------+------------+-------+---------------+-------+---------+-----------+------+----------+--------------------------------------------------------+
+            | id | select_type | table | partitions | type  | possible_keys | key   | key_len | ref       | rows | filtered | Extra                                                  |
+            +----+-------------+-------+------------+-------+---------------+-------+---------+-----------+------+----------+--------------------------------------------------------+
+            |  1 | SIMPLE      | t1    | NULL       | range | b_idx         | b_idx | 5       | NULL      |   10 |   100.00 | Using index condition; Using temporary; Using filesort |
+            |  1 | SIMPLE      | t2    | NULL       | ref   | a_idx         | a_idx | 5       | test.t1.a |    2 |    50.00 | Using where; Using index                               |
+            +----+-------------+-------+------------+-------+---------------+-------+---------+-----------+------+----------+--------------------------------------------------------+
+            """
+        let json = try #require(try MySQLJSONPlanParser.parse(PlanInput(text: Self.framedWithEndMarkers)).first)
+        let table = try #require(try MySQLTablePlanParser.parse(PlanInput(text: tabular)).first)
+        #expect(outline(json) == outline(table))
+        var fromJSON: [String] = []
+        var fromTable: [String] = []
+        json.root.visit { fromJSON.append("\($0.accessType ?? "-") \($0.estimatedRows ?? -1) \($0.usingFilesort)") }
+        table.root.visit { fromTable.append("\($0.accessType ?? "-") \($0.estimatedRows ?? -1) \($0.usingFilesort)") }
+        #expect(fromJSON == fromTable)
+        #expect(table.root.children[0].children[1].notes == json.root.children[0].children[1].notes)
+    }
+
+    @Test func costsAddedNodesAndReadsOlderShapes() throws {
+        let grouping = """
+            {"query_block": {"select_id": 1, "cost_info": {"query_cost": "12.82"},
+              "grouping_operation": {"using_filesort": true, "cost_info": {"sort_cost": "9.00"},
+                "table": {"table_name": "t1", "access_type": "ALL", "rows_examined_per_scan": 9,
+                  "rows_produced_per_join": 9, "filtered": "100.00",
+                  "cost_info": {"read_cost": "2.02", "eval_cost": "1.80", "prefix_cost": "3.82"}}}}}
+            """
+        let plan = try #require(try MySQLJSONPlanParser.parse(PlanInput(text: grouping)).first)
+        #expect(outline(plan) == "aggregate: Group aggregate\n  sort: Sort\n    seqScan: Table scan on t1")
+        let sort = plan.root.children[0]
+        #expect(plan.root.totalCost == 12.82 && abs((sort.totalCost ?? 0) - 12.82) < 1e-9)
+        #expect(sort.properties.contains(PlanProperty("sort_cost", "9.00")))
+
+        let olderShapes = """
+            {"query_block": {"select_id": 1, "nested_loop": [
+              {"table": {"table_name": "c1", "access_type": "ALL", "rows": 10, "filtered": 50,
+                "materialized_from_subquery": {"using_temporary_table": true, "query_block": {"select_id": 2,
+                  "table": {"table_name": "t", "access_type": "ALL", "rows": 10}}}}},
+              {"table": {"table_name": "c2", "access_type": "ALL", "rows": 10, "filtered": 100,
+                "materialized_from_subquery": {"sharing_temporary_table_with": {"select_id": 2}}}}]}}
+            """
+        let shared = try #require(try MySQLJSONPlanParser.parse(PlanInput(text: olderShapes)).first)
+        #expect(
+            outline(shared) == """
+                nestedLoop: Nested loop join
+                  subqueryScan: Table scan on c1
+                    materialize: Materialize
+                      seqScan: Table scan on t
+                  subqueryScan: Table scan on c2
+                    materialize: Materialize
+                """)
+        #expect(shared.root.children[0].estimatedRows == 5 && shared.root.estimatedRows == 50)
     }
 
     /// The same EXPLAIN ANALYZE as `MySQLTreePlanParserTests.analyze`, in JSON format version 2.
@@ -272,9 +330,15 @@ struct MySQLJSONPlanParserTests {
     @Test func reportsWhereADocumentIsBroken() {
         let cases: [(text: String, line: Int?, column: Int?, reason: String)] = [
             ("", nil, nil, "no plan found"),
-            ("{\n  \"query_block\": {\n    \"select_id\": 1,\n    \"table\": {\"table_name\": \"t1\"", 4, 34, "invalid JSON"),
+            (
+                "{\n  \"query_block\": {\n    \"select_id\": 1,\n    \"table\": {\"table_name\": \"t1\"", 4, 34,
+                "invalid JSON"
+            ),
             ("\n\n  {\"plan\": 1}", 3, 3, "\"query_block\" (format version 1)"),
-            ("{\"query_block\": {\"nested_loop\": {\"table\": {}}}}", 1, 1, "query_block.nested_loop: expected an array"),
+            (
+                "{\"query_block\": {\"nested_loop\": {\"table\": {}}}}", 1, 1,
+                "query_block.nested_loop: expected an array"
+            ),
             ("{\"query_block\": {\"select_id\": 1}}", 1, 1, "expected a table, nested_loop"),
             ("[{\"Plan\": {\"Node Type\": \"Seq Scan\"}}]", nil, nil, "no plan found"),
         ]

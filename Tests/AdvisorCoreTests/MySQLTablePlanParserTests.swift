@@ -1,7 +1,7 @@
 import AdvisorCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 struct MySQLTablePlanParserTests {
     private func fixture(_ name: String) throws -> [Plan] {
@@ -28,7 +28,9 @@ struct MySQLTablePlanParserTests {
         let sort = plan.root
         #expect(sort.usingFilesort && sort.estimatedRows == 49820.4 * 120)
         let orders = sort.children[0].children[1].children[0].children[0]
-        #expect(orders.relation == "o" && orders.accessType == "ALL" && orders.possibleKeys == ["idx_customer", "idx_status"])
+        #expect(
+            orders.relation == "o" && orders.accessType == "ALL"
+                && orders.possibleKeys == ["idx_customer", "idx_status"])
         #expect(orders.rowsExaminedPerScan == 498204 && orders.filteredPercent == 10 && orders.index == nil)
         #expect(orders.usingTemporary && !orders.usingFilesort)
         #expect(orders.notes == ["Using where", "Using temporary", "Using filesort"])
@@ -59,9 +61,12 @@ struct MySQLTablePlanParserTests {
     @Test func readsMariaDBAnalyzeColumns() throws {
         let plan = try #require(try fixture("table_mariadb1011_analyze_bnl.txt").first)
         #expect(plan.hasActuals && !plan.hasTiming)
-        #expect(outline(plan) == "nestedLoop: Block nested loop join\n  seqScan: Table scan on c\n  seqScan: Table scan on o")
+        #expect(
+            outline(plan)
+                == "nestedLoop: Block nested loop join\n  seqScan: Table scan on c\n  seqScan: Table scan on o")
         let orders = plan.root.children[1]
-        #expect(orders.rowsExaminedPerScan == 498204 && orders.actualRows == 1000 && orders.actualFilteredPercent == 0.2)
+        #expect(
+            orders.rowsExaminedPerScan == 498204 && orders.actualRows == 1000 && orders.actualFilteredPercent == 0.2)
         #expect(orders.rowsRemovedByFilter == 499000 && orders.loops == nil)
         #expect(orders.properties.contains(PlanProperty("r_rows", "500000.00")))
     }
@@ -71,7 +76,8 @@ struct MySQLTablePlanParserTests {
         #expect(plan.queryText == "SELECT * FROM orders WHERE customer_id = 42 AND status = 'open' ORDER BY created_at")
         #expect(outline(plan) == "sort: Sort\n  indexScan: Index lookup on orders using idx_customer")
         let lookup = plan.root.children[0]
-        #expect(lookup.estimatedRows == 6 && lookup.accessType == "ref" && lookup.notes.first == "Using index condition")
+        #expect(
+            lookup.estimatedRows == 6 && lookup.accessType == "ref" && lookup.notes.first == "Using index condition")
     }
 
     @Test func readsBatchOutputAndRowsWithoutTables() throws {

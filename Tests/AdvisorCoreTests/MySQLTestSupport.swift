@@ -7,7 +7,8 @@ import TestSupport
 func outline(_ plan: Plan) -> String {
     var lines: [String] = []
     func walk(_ node: PlanNode, depth: Int) {
-        var line = String(repeating: "  ", count: depth) + "\(node.operation.rawValue): "
+        var line =
+            String(repeating: "  ", count: depth) + "\(node.operation.rawValue): "
             + node.displayName(engine: plan.engine)
         if let relationship = node.parentRelationship {
             line += " [\(relationship)" + (node.subplanName.map { ": \($0)" } ?? "") + "]"

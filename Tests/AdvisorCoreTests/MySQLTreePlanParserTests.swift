@@ -53,7 +53,8 @@ struct MySQLTreePlanParserTests {
         let plan = try #require(try MySQLTreePlanParser.parse(PlanInput(text: framed)).first)
         let bare = try #require(try MySQLTreePlanParser.parse(PlanInput(text: Self.analyze)).first)
         #expect(plan.root == bare.root)
-        #expect(plan.queryText == "SELECT * FROM orders o\nJOIN order_lines c ON c.order_id = o.id WHERE o.status = 'open'")
+        #expect(
+            plan.queryText == "SELECT * FROM orders o\nJOIN order_lines c ON c.order_id = o.id WHERE o.status = 'open'")
         #expect(plan.sourceLine == 6)
     }
 
@@ -220,7 +221,10 @@ struct MySQLTreePlanParserTests {
     @Test func rejectsWhatIsNotATreePlan() {
         let cases: [(text: String, line: Int?, column: Int?, reason: String)] = [
             ("", nil, nil, "no plan found"),
-            ("Seq Scan on t  (cost=0.00..1.05 rows=5 width=8)\n  ->  Index Scan using k on t\n", 1, 1, "expected a plan line"),
+            (
+                "Seq Scan on t  (cost=0.00..1.05 rows=5 width=8)\n  ->  Index Scan using k on t\n", 1, 1,
+                "expected a plan line"
+            ),
             ("-> Table scan on t1  (cost=0.55 rows=five)", 1, 38, "expected a number or a range"),
             ("| id | select_type | table |\n", nil, nil, "no plan found"),
         ]

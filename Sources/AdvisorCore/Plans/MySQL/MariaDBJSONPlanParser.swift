@@ -56,7 +56,7 @@ public enum MariaDBJSONPlanParser: PlanParser {
         var reader = MySQLQueryBlockReader(dialect: .mariadb)
         let root: PlanNode
         do {
-            root = try reader.queryBlock(block, path: "query_block")
+            root = MySQLPlanCosts.filled(try reader.queryBlock(block, path: "query_block"))
         } catch {
             throw InputError(
                 file: input.name, format: format, line: document.line, column: document.column,

@@ -323,7 +323,9 @@ struct MySQLClientOutput {
         if columns.count == 1 {
             var text: [Line] = []
             for lineIndex in body {
-                for part in Self.unescapingBatch(lines[lineIndex]).split(separator: "\n", omittingEmptySubsequences: false) {
+                for part in Self.unescapingBatch(lines[lineIndex]).split(
+                    separator: "\n", omittingEmptySubsequences: false)
+                {
                     text.append(Line(text: String(part), number: lineIndex + 1, column: 1))
                 }
             }

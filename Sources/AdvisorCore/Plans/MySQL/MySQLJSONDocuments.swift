@@ -61,10 +61,12 @@ struct MySQLJSONDocuments {
 
         var documents: [Document] = []
         // Skip any text before the first line that opens an object.
-        guard var offset = lineStarts.first(where: { start in
-            let first = skipWhitespace(bytes, from: start)
-            return first < bytes.count && bytes[first] == UInt8(ascii: "{")
-        }).map({ skipWhitespace(bytes, from: $0) }) else { return [] }
+        guard
+            var offset = lineStarts.first(where: { start in
+                let first = skipWhitespace(bytes, from: start)
+                return first < bytes.count && bytes[first] == UInt8(ascii: "{")
+            }).map({ skipWhitespace(bytes, from: $0) })
+        else { return [] }
         while offset < bytes.count, bytes[offset] == UInt8(ascii: "{") {
             do {
                 let (value, end) = try JSONReader.parseValue(bytes, from: offset)

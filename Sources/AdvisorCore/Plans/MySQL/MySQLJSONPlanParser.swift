@@ -54,7 +54,7 @@ public enum MySQLJSONPlanParser: PlanParser {
         do {
             if let block = document.value["query_block"] {
                 var reader = MySQLQueryBlockReader(dialect: .mysql)
-                let root = try reader.queryBlock(block, path: "query_block")
+                let root = MySQLPlanCosts.filled(try reader.queryBlock(block, path: "query_block"))
                 return Plan(
                     engine: .mysql, format: format, root: root, queryText: document.statement,
                     sourceLine: document.line)
@@ -62,7 +62,8 @@ public enum MySQLJSONPlanParser: PlanParser {
             let tree = document.value["query_plan"] ?? document.value
             if tree["operation"] != nil {
                 var reader = MySQLJSONFormat2Reader()
-                let root = try reader.node(tree, path: document.value["query_plan"] == nil ? "$" : "query_plan")
+                let path = document.value["query_plan"] == nil ? "$" : "query_plan"
+                let root = MySQLPlanCosts.filled(try reader.node(tree, path: path))
                 return Plan(
                     engine: .mysql, format: format, root: root,
                     queryText: document.value["query"]?.stringValue ?? document.statement,

@@ -277,7 +277,9 @@ enum MySQLOperationText {
     }
 
     private static func modification(_ text: String) -> (verb: String, tables: Substring)? {
-        let verbs = [("Insert into ", "Insert"), ("Replace into ", "Replace"), ("Update ", "Update"), ("Delete from ", "Delete")]
+        let verbs = [
+            ("Insert into ", "Insert"), ("Replace into ", "Replace"), ("Update ", "Update"), ("Delete from ", "Delete"),
+        ]
         for (prefix, verb) in verbs {
             if let tables = text.removingPrefix(prefix) { return (verb, tables) }
         }

@@ -48,7 +48,8 @@ struct MySQLQueryBlockReader {
         }
         if let modification = modifications.first {
             // The statement's target: "Insert on t1" over the rows it writes (none shown for VALUES).
-            var modify = PlanNode(nodeType: modification.verb, operation: .modifyTable, children: found.map { [$0] } ?? [])
+            var modify = PlanNode(
+                nodeType: modification.verb, operation: .modifyTable, children: found.map { [$0] } ?? [])
             modify.relation = modification.table
             if modifications.count > 1 {
                 let tables = modifications.map(\.table).joined(separator: ", ")
@@ -61,7 +62,9 @@ struct MySQLQueryBlockReader {
         }
         node.children += try subqueries(in: members, path: path)
 
-        if node.totalCost == nil, let cost = value["cost_info"]?["query_cost"]?.doubleValue ?? value["cost"]?.doubleValue {
+        if node.totalCost == nil,
+            let cost = value["cost_info"]?["query_cost"]?.doubleValue ?? value["cost"]?.doubleValue
+        {
             node.totalCost = cost
         }
         let loops = actualNumber(value["r_loops"])
@@ -124,10 +127,12 @@ struct MySQLQueryBlockReader {
         let members = try object(value, path, "an object")
         let usesFilesort = value["using_filesort"]?.boolValue ?? false
         let usesTemporary = value["using_temporary_table"]?.boolValue ?? false
+        let sortCost = value["cost_info"]?["sort_cost"].map(Self.display)
         var consumed: Set<String> = ["using_filesort", "using_temporary_table"]
         var inner: PlanNode
         if key == "filesort" || key == "window_functions_computation", let temporary = value["temporary_table"] {
-            inner = try content(of: try object(temporary, "\(path).temporary_table", "an object"), path: path)
+            inner =
+                try content(of: try object(temporary, "\(path).temporary_table", "an object"), path: path)
                 ?? PlanNode(nodeType: "Temporary table", operation: .materialize)
             inner.children += try subqueries(in: temporary.objectMembers ?? [], path: "\(path).temporary_table")
         } else if let content = try content(of: members, path: path) {
@@ -143,7 +148,7 @@ struct MySQLQueryBlockReader {
         switch key {
         case "ordering_operation":
             if usesFilesort {
-                node = sort(over: inner)
+                node = Self.sort(over: inner, sortCost: sortCost)
                 node.usingTemporary = usesTemporary
             } else if usesTemporary {
                 node = PlanNode(nodeType: "Temporary table", operation: .materialize, children: [inner])
@@ -157,15 +162,15 @@ struct MySQLQueryBlockReader {
                 aggregate.strategy = "Hashed"
                 aggregate.usingTemporary = true
                 aggregate.children = [inner]
-                node = usesFilesort ? sort(over: aggregate) : aggregate
+                node = usesFilesort ? Self.sort(over: aggregate, sortCost: sortCost) : aggregate
             } else {
                 node = PlanNode(
                     nodeType: "Group aggregate", operation: .aggregate,
-                    children: [usesFilesort ? sort(over: inner) : inner])
+                    children: [usesFilesort ? Self.sort(over: inner, sortCost: sortCost) : inner])
                 node.strategy = "Sorted"
             }
         case "duplicates_removal":
-            let input = usesFilesort ? sort(over: inner) : inner
+            let input = usesFilesort ? Self.sort(over: inner, sortCost: sortCost) : inner
             node = PlanNode(
                 nodeType: usesTemporary ? "Temporary table with deduplication" : "Remove duplicates from input",
                 operation: .unique, children: [input])
@@ -176,7 +181,7 @@ struct MySQLQueryBlockReader {
             node = PlanNode(nodeType: "Buffer result", operation: .materialize, children: [inner])
             node.usingTemporary = usesTemporary
         case "filesort":
-            node = sort(over: inner)
+            node = Self.sort(over: inner)
             node.usingTemporary = value["temporary_table"] != nil
             node.sortKey = value["sort_key"]?.stringValue.map(MySQLOperationText.splitTopLevel)
             let loops = actualNumber(value["r_loops"])
@@ -198,9 +203,7 @@ struct MySQLQueryBlockReader {
             node = inner
         }
         if let cost = value["cost_info"]?["query_cost"]?.doubleValue, node.totalCost == nil { node.totalCost = cost }
-        if let sortCost = value["cost_info"]?["sort_cost"] {
-            node.properties.append(PlanProperty("sort_cost", Self.display(sortCost)))
-        }
+        if let sortCost, !usesFilesort { node.properties.append(PlanProperty("sort_cost", sortCost)) }
         consumed.insert("cost_info")
         for member in members where !consumed.contains(member.key) && !isStructural(member.key) {
             node.properties.append(PlanProperty(member.key, Self.display(member.value)))
@@ -209,11 +212,12 @@ struct MySQLQueryBlockReader {
         return node
     }
 
-    /// A sort of its input; it returns as many rows.
-    private func sort(over input: PlanNode) -> PlanNode {
+    /// A sort of its input; it returns as many rows. `sortCost` is what MySQL says the sort adds.
+    private static func sort(over input: PlanNode, sortCost: String? = nil) -> PlanNode {
         var node = PlanNode(nodeType: "Sort", operation: .sort, children: [input])
         node.usingFilesort = true
         node.estimatedRows = input.estimatedRows
+        if let sortCost { node.properties.append(PlanProperty("sort_cost", sortCost)) }
         return node
     }
 
@@ -231,13 +235,13 @@ struct MySQLQueryBlockReader {
             functions += (window["functions"]?.arrayValue ?? []).map(Self.display)
             if window["using_temporary_table"]?.boolValue == true { usesTemporary = true }
             if window["using_filesort"]?.boolValue == true {
-                input = sort(over: input)
+                input = Self.sort(over: input)
                 input.sortKey = window["filesort_key"]?.arrayValue?.map(Self.display)
             }
         }
         for entry in value["sorts"]?.arrayValue ?? [] {
             guard let filesort = entry["filesort"] else { continue }
-            input = sort(over: input)
+            input = Self.sort(over: input)
             input.sortKey = filesort["sort_key"]?.stringValue.map(MySQLOperationText.splitTopLevel)
         }
         var node = PlanNode(nodeType: "Window aggregate", operation: .windowAgg, children: [input])
@@ -380,7 +384,8 @@ struct MySQLQueryBlockReader {
             }
             step.properties.append(PlanProperty("join_type", joinType))
             step.joinFilter = value["attached_condition"]?.stringValue
-            for member in value.objectMembers ?? [] where !["table", "join_type", "attached_condition"].contains(member.key) {
+            for member in value.objectMembers ?? []
+            where !["table", "join_type", "attached_condition"].contains(member.key) {
                 noteActual(member.key, member.value)
                 step.properties.append(PlanProperty(member.key, Self.display(member.value)))
             }
@@ -453,8 +458,10 @@ struct MySQLQueryBlockReader {
         access.possibleKeys = strings(value["possible_keys"])
         access.key = value["key"]?.stringValue
         access.usedKeyParts = strings(value["used_key_parts"])
+        // MySQL 5.6 printed "rows" like MariaDB; 5.7 renamed it.
         access.rowsExaminedPerScan =
-            dialect == .mysql ? value["rows_examined_per_scan"]?.doubleValue : value["rows"]?.doubleValue
+            dialect == .mysql
+            ? (value["rows_examined_per_scan"] ?? value["rows"])?.doubleValue : value["rows"]?.doubleValue
         access.filteredPercent = value["filtered"]?.doubleValue
         access.usingIndex = value["using_index"]?.boolValue ?? false
         access.indexCondition = value["index_condition"]?.stringValue
@@ -496,15 +503,15 @@ struct MySQLQueryBlockReader {
         return node
     }
 
-    /// `materialized_from_subquery` (MySQL) or `materialized` (MariaDB): a Materialize node over the subquery.
+    /// `materialized_from_subquery` (MySQL) or `materialized` (MariaDB): a Materialize node over the
+    /// subquery, or without children when the table shares another's (a CTE read twice:
+    /// `sharing_temporary_table_with`).
     private mutating func materialize(_ value: JSONValue, path: String) throws(ShapeError) -> PlanNode {
         let members = try object(value, path, "an object with a query_block")
-        guard let block = value["query_block"] else {
-            throw ShapeError(path: path, expected: "a query_block in the materialized subquery")
+        var node = PlanNode(nodeType: "Materialize", operation: .materialize)
+        if let block = value["query_block"] {
+            node.children = [try queryBlock(block, path: "\(path).query_block")]
         }
-        var node = PlanNode(
-            nodeType: "Materialize", operation: .materialize,
-            children: [try queryBlock(block, path: "\(path).query_block")])
         node.usingTemporary = value["using_temporary_table"]?.boolValue ?? true
         for member in members where member.key != "query_block" && member.key != "using_temporary_table" {
             node.properties.append(PlanProperty(member.key, Self.display(member.value)))
@@ -587,7 +594,8 @@ struct MySQLQueryBlockReader {
             throw ShapeError(path: path, expected: "a query_block or a table in the subquery")
         }
 
-        let selectID = (facts["query_block"]?["select_id"] ?? item["query_block"]?["select_id"])
+        let selectID =
+            (facts["query_block"]?["select_id"] ?? item["query_block"]?["select_id"])
             .map(Self.display) ?? "?"
         let dependent = facts["dependent"]?.boolValue ?? false
         let cacheable = facts["cacheable"]?.boolValue ?? true

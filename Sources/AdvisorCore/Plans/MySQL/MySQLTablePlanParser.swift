@@ -47,7 +47,8 @@ public enum MySQLTablePlanParser: PlanParser {
         guard !plans.isEmpty else {
             throw InputError(
                 file: input.name, format: format,
-                reason: "no plan found: expected a tabular EXPLAIN (a table with id, select_type, table, type … columns)"
+                reason:
+                    "no plan found: expected a tabular EXPLAIN (a table with id, select_type, table, type … columns)"
                     + (sawText ? "; for EXPLAIN FORMAT=TREE or JSON, read the input as that format" : ""))
         }
         return plans
@@ -74,7 +75,8 @@ public enum MySQLTablePlanParser: PlanParser {
         guard table.columns.contains("table") else {
             throw InputError(
                 file: input.name, format: format, line: table.rowLines.first,
-                reason: "expected a 'table' column in the EXPLAIN header, found \(table.columns.joined(separator: ", "))")
+                reason:
+                    "expected a 'table' column in the EXPLAIN header, found \(table.columns.joined(separator: ", "))")
         }
         var rows: [Row] = []
         for (cells, line) in zip(table.rows, table.rowLines) {
@@ -122,7 +124,8 @@ public enum MySQLTablePlanParser: PlanParser {
 
         /// The statement's tree: the first block, then every block nothing refers to, as subqueries.
         mutating func root(firstID: String?) throws -> PlanNode {
-            let rootID = firstID ?? rows.first { $0.table?.hasPrefix("<union") == true }
+            let rootID =
+                firstID ?? rows.first { $0.table?.hasPrefix("<union") == true }
                 .flatMap { Self.referencedIDs($0.table ?? "")?.first } ?? ""
             var root = try resolved(rootID)
             var orderedIDs: [String] = []
@@ -132,7 +135,9 @@ public enum MySQLTablePlanParser: PlanParser {
             for id in orderedIDs where !placed.contains(id) {
                 var subquery = try resolved(id)
                 let selectType = rows.first { $0.id == id }?.selectType.uppercased() ?? ""
-                let kind = selectType.contains("DEPENDENT") ? "dependent"
+                let kind =
+                    selectType.contains("DEPENDENT")
+                    ? "dependent"
                     : selectType.contains("UNCACHEABLE") ? "uncacheable" : "run only once"
                 subquery.subplanName = "Select #\(id) (subquery; \(kind))"
                 subquery.parentRelationship = kind == "run only once" ? "InitPlan" : "SubPlan"

@@ -83,8 +83,7 @@ public enum MySQLTreePlanParser: PlanParser {
         let entries = self.entries(lines[firstNodeLine...])
         var plans: [Plan] = []
         for root in try tree(entries, input: input) {
-            let nodes = convert(root)
-            for node in nodes {
+            for node in convert(root).map(MySQLPlanCosts.filled) {
                 var hasActuals = false
                 var hasTiming = false
                 node.visit { node in

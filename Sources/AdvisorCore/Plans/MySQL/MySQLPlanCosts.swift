@@ -1,0 +1,31 @@
+/// Gives nodes that MySQL prints no cost for the cost of their inputs.
+///
+/// The JSON format version 1 has costs on tables and query blocks only, and the nodes the readers add
+/// for it (Sort, Aggregate, Hash, Materialize, joins in MariaDB 11) have none; the tree format prints
+/// none for `Hash`. `PlanTiming` charges a node with the cost of everything below it that has none,
+/// which would pin a whole subtree's cost on the nearest costed node. Filling the gaps bottom-up with
+/// what the inputs cost (per loop, as PostgreSQL counts: the inner side of a nested loop once per outer
+/// row) keeps each share where MySQL put it. A Sort adds the `sort_cost` MySQL printed for it.
+enum MySQLPlanCosts {
+    /// The tree with every cost-less node above costed inputs given their total.
+    static func filled(_ input: PlanNode) -> PlanNode {
+        var node = input
+        node.children = node.children.map(filled)
+        guard node.totalCost == nil else { return node }
+        let inputs = node.children.filter { !$0.isSubPlan }
+        let costs = inputs.compactMap(\.totalCost)
+        guard !inputs.isEmpty, costs.count == inputs.count, let outerCost = costs.first else { return node }
+        if node.operation == .nestedLoop {
+            let loops = max(inputs[0].estimatedRows ?? 1, 1)
+            node.totalCost = outerCost + costs.dropFirst().reduce(0) { $0 + $1 * loops }
+        } else {
+            node.totalCost = costs.reduce(0, +)
+        }
+        if node.operation == .sort, let sortCost = node.properties.first(where: { $0.name == "sort_cost" }),
+            let value = Double(sortCost.value), let total = node.totalCost
+        {
+            node.totalCost = total + value
+        }
+        return node
+    }
+}
