@@ -29,6 +29,7 @@ struct MySQLClientOutput {
         var rowLines: [Int]
     }
 
+    /// A result is text (a one-column result such as FORMAT=TREE or JSON) or a table.
     enum Content {
         case text([Line])
         case table(Table)
@@ -125,7 +126,7 @@ struct MySQLClientOutput {
 
     /// The statement an EXPLAIN or ANALYZE explains, without the EXPLAIN keywords and the terminator;
     /// nil for any other statement (its output is not a plan).
-    static func explainedStatement(_ text: String) -> String? {
+    private static func explainedStatement(_ text: String) -> String? {
         var rest = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
         for terminator in [";", "\\G", "\\g"] where rest.hasSuffix(terminator) {
             rest = rest.dropLast(terminator.count)
@@ -367,16 +368,20 @@ struct MySQLClientOutput {
     // MARK: - Line kinds
 
     /// The statement after a client prompt: `mysql> `, `MariaDB [test]> `, `mysql-9.6.0 [(none)]> `.
-    static func promptedStatement(_ line: Substring) -> Substring? {
+    private static func promptedStatement(_ line: Substring) -> Substring? {
         guard let first = line.first, first.isLetter else { return nil }
-        var rest = line.drop { !$0.isWhitespace && $0 != ">" && $0 != "[" }
+        // A prompt is a name ("mysql", "mysql:ytt", "mysql-9.6.0"), an optional "[database]", then ">".
+        var rest = line.drop { $0.isLetter || $0.isNumber || "-_.:@".contains($0) }
         if rest.hasPrefix(" [") || rest.hasPrefix("[") {
             rest = rest.drop { $0 == " " }
             guard let close = rest.firstIndex(of: "]") else { return nil }
             rest = rest[rest.index(after: close)...]
         }
         guard rest.hasPrefix(">") else { return nil }
-        return rest.dropFirst().drop { $0 == " " }
+        let statement = rest.dropFirst()
+        // "a>1" in a wrapped condition is no prompt: a prompt ends the line or is followed by a space or a word.
+        guard statement.isEmpty || statement.first == " " || statement.first?.isLetter == true else { return nil }
+        return statement.drop { $0 == " " }
     }
 
     /// A line that starts an EXPLAIN statement without a prompt (as in a script or a ticket).

@@ -440,10 +440,10 @@ struct MySQLQueryBlockReader {
         -> PlanNode?
     {
         let members = try object(value, path, "a table object")
-        for verb in ["insert", "update", "delete"] where value[verb] != nil && value[verb] != .bool(false) {
+        for verb in ["insert", "replace", "update", "delete"] where value[verb] != nil && value[verb] != .bool(false) {
             let name = value["table_name"]?.stringValue ?? "?"
             modifications.append((verb.capitalized, name))
-            if verb == "insert" { return nil }
+            if verb == "insert" || verb == "replace" { return nil }
         }
         guard let name = value["table_name"]?.stringValue else {
             if let message = value["message"]?.stringValue {
@@ -495,7 +495,7 @@ struct MySQLQueryBlockReader {
             "table_name", "access_type", "possible_keys", "key", "used_key_parts", "rows_examined_per_scan",
             "rows", "filtered", "using_index", "index_condition", "attached_condition", "materialized_from_subquery",
             "materialized", "cost_info", "cost", "r_loops", "r_rows", "r_filtered", "r_table_time_ms",
-            "r_other_time_ms", "r_total_time_ms", "insert", "update", "delete",
+            "r_other_time_ms", "r_total_time_ms", "insert", "replace", "update", "delete",
         ]
         for member in members where !consumed.contains(member.key) && !member.key.hasSuffix("subqueries") {
             node.properties.append(PlanProperty(member.key, Self.display(member.value)))

@@ -92,7 +92,7 @@ public enum MySQLTablePlanParser: PlanParser {
                 reason: "expected at least one row under the EXPLAIN header")
         }
         var builder = Builder(rows: rows, columns: table.columns, input: input)
-        let root = try builder.root(firstID: first.id)
+        let root = try builder.root()
         return Plan(
             engine: .mysql, format: format, root: root, queryText: statement, hasActuals: builder.hasActuals,
             sourceLine: first.line)
@@ -106,7 +106,9 @@ public enum MySQLTablePlanParser: PlanParser {
         let input: PlanInput
         var hasActuals = false
         /// Blocks already placed in the tree (read by a table, a union, or hung under the root).
-        private var placed: Set<String> = []
+        private var placedBlocks: Set<String> = []
+        /// Unions already placed, by their first member.
+        private var placedUnions: Set<String> = []
         /// The member ids of each union, keyed by the first member.
         private var unionByFirstMember: [String: (row: Row, members: [String])] = [:]
 
@@ -123,22 +125,19 @@ public enum MySQLTablePlanParser: PlanParser {
         }
 
         /// The statement's tree: the first block, then every block nothing refers to, as subqueries.
-        mutating func root(firstID: String?) throws -> PlanNode {
-            let rootID =
-                firstID ?? rows.first { $0.table?.hasPrefix("<union") == true }
-                .flatMap { Self.referencedIDs($0.table ?? "")?.first } ?? ""
+        mutating func root() throws -> PlanNode {
+            guard let rootID = rows.lazy.compactMap(\.id).first else { return try tableNode(rows[0]) }
             var root = try resolved(rootID)
             var orderedIDs: [String] = []
             for row in rows {
                 if let id = row.id, !orderedIDs.contains(id) { orderedIDs.append(id) }
             }
-            for id in orderedIDs where !placed.contains(id) {
+            for id in orderedIDs where !placedBlocks.contains(id) {
                 var subquery = try resolved(id)
                 let selectType = rows.first { $0.id == id }?.selectType.uppercased() ?? ""
                 let kind =
                     selectType.contains("DEPENDENT")
-                    ? "dependent"
-                    : selectType.contains("UNCACHEABLE") ? "uncacheable" : "run only once"
+                    ? "dependent" : selectType.contains("UNCACHEABLE") ? "uncacheable" : "run only once"
                 subquery.subplanName = "Select #\(id) (subquery; \(kind))"
                 subquery.parentRelationship = kind == "run only once" ? "InitPlan" : "SubPlan"
                 root.children.append(subquery)
@@ -148,8 +147,8 @@ public enum MySQLTablePlanParser: PlanParser {
 
         /// Block `id`, or the union it opens.
         private mutating func resolved(_ id: String) throws -> PlanNode {
-            if let union = unionByFirstMember[id], !placed.contains("union:\(id)") {
-                placed.insert("union:\(id)")
+            if let union = unionByFirstMember[id], !placedUnions.contains(id) {
+                placedUnions.insert(id)
                 return try unionNode(union.row, members: union.members)
             }
             return try block(id)
@@ -172,7 +171,7 @@ public enum MySQLTablePlanParser: PlanParser {
 
         /// The rows of one id joined left-deep in row order.
         private mutating func block(_ id: String) throws -> PlanNode {
-            placed.insert(id)
+            placedBlocks.insert(id)
             let blockRows = rows.filter { $0.id == id && $0.selectType.uppercased() != "UNION RESULT" }
             var current: PlanNode?
             var sortsJoinResult = false
