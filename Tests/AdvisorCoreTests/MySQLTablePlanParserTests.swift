@@ -10,7 +10,7 @@ struct MySQLTablePlanParserTests {
     }
 
     @Test func joinsRowsOfOneSelectLeftDeep() throws {
-        let plans = try fixture("table_mysql8_join_filesort_hash.txt")
+        let plans = try fixture("mysql8_join_filesort_hash.table.txt")
         #expect(plans.count == 1)  // SHOW WARNINGS output is not a plan
         let plan = try #require(plans.first)
         #expect(plan.engine == .mysql && plan.format == .mysqlTable && !plan.hasActuals && plan.sourceLine == 7)
@@ -43,7 +43,7 @@ struct MySQLTablePlanParserTests {
     }
 
     @Test func placesDerivedTablesUnionsAndSubqueries() throws {
-        let plan = try #require(try fixture("table_mysql8_derived_union_subqueries.txt").first)
+        let plan = try #require(try fixture("mysql8_derived_union_subqueries.table.txt").first)
         #expect(
             outline(plan) == """
                 subqueryScan: Table scan on <union1,4>
@@ -59,7 +59,7 @@ struct MySQLTablePlanParserTests {
     }
 
     @Test func readsMariaDBAnalyzeColumns() throws {
-        let plan = try #require(try fixture("table_mariadb1011_analyze_bnl.txt").first)
+        let plan = try #require(try fixture("mariadb_analyze_join_buffer.table.txt").first)
         #expect(plan.hasActuals && !plan.hasTiming)
         #expect(
             outline(plan)
@@ -72,7 +72,7 @@ struct MySQLTablePlanParserTests {
     }
 
     @Test func readsTheVerticalForm() throws {
-        let plan = try #require(try fixture("table_mysql8_vertical_ref.txt").first)
+        let plan = try #require(try fixture("mysql8_ref_filesort.vertical.txt").first)
         #expect(plan.queryText == "SELECT * FROM orders WHERE customer_id = 42 AND status = 'open' ORDER BY created_at")
         #expect(outline(plan) == "sort: Sort\n  indexScan: Index lookup on orders using idx_customer")
         let lookup = plan.root.children[0]

@@ -7,8 +7,8 @@
 ///   `cost` is for all `loops` scans and becomes a per-scan `totalCost`.
 /// - `block-nl-join`: the join of its table with the rows before it, "Block nested loop join"
 ///   `.nestedLoop` for BNL, "Batched key access join" for BKA, "Hash join" `.hashJoin` for BNLH/BKAH;
-///   its `attached_condition` is the join's `joinFilter`, the table's note "Using join buffer (flat,
-///   BNL join)".
+///   its `attached_condition` is the join's `joinFilter` and its `r_filtered` the join's
+///   `actualFilteredPercent`; the table's note is "Using join buffer (flat, BNL join)".
 /// - `range-checked-for-each-record`: its table as "Index range scan" (`.indexScan`), the keys in
 ///   `properties`.
 /// - `filesort`: a `Sort` (`.sort`, `usingFilesort`; `sortKey` from `sort_key`), `usingTemporary` when
@@ -27,10 +27,14 @@
 /// - `r_loops` → `loops`; 0 means the node never ran (`neverExecuted`, zero actual rows).
 /// - `r_rows` is rows read per loop; a table returns `r_rows × r_filtered / 100` of them: that is
 ///   `actualRows`, the rest `rowsRemovedByFilter`; `r_filtered` → `actualFilteredPercent`.
-/// - `r_table_time_ms + r_other_time_ms` (or `r_total_time_ms`), totals over all loops, divided by
-///   `r_loops` → `actualTotalTimeMs`. A query block's `r_total_time_ms` times its root when the root
-///   has no time of its own; the outermost one is also `Plan.executionTimeMs`, and
-///   `query_optimization.r_total_time_ms` is `Plan.planningTimeMs`.
+/// - A table's `r_table_time_ms + r_other_time_ms` (or `r_total_time_ms`), totals over all loops,
+///   divided by `r_loops` → `actualTotalTimeMs`. `const` and `system` tables are read while optimizing:
+///   their `r_loops` 0 does not make them never executed.
+/// - Times are inclusive, as PostgreSQL's: a filesort's `r_total_time_ms` is the sorting alone and a
+///   block-nl-join's `r_unpack_time_ms + r_other_time_ms` the join's own work, so the node's time adds
+///   what its inputs took. A query block's `r_total_time_ms` times its root when the root has no time of
+///   its own; the outermost one is also `Plan.executionTimeMs`, and `query_optimization.r_total_time_ms`
+///   is `Plan.planningTimeMs`.
 /// - Test-suite output masks times as `"REPLACED"`: no time, and `Plan.hasTiming` false.
 public enum MariaDBJSONPlanParser: PlanParser {
     /// The format this parser reads.

@@ -68,9 +68,11 @@ struct MySQLQueryBlockReader {
             node.totalCost = cost
         }
         let loops = actualNumber(value["r_loops"])
-        if node.actualTotalTimeMs == nil, let total = time(value["r_total_time_ms"]) {
+        // The block's time belongs to a root the reader added (a join, a filter), not to a table
+        // that has loops of its own (a const table read while optimizing has none).
+        if let total = time(value["r_total_time_ms"]), node.actualTotalTimeMs == nil, node.loops == nil {
             node.actualTotalTimeMs = total / max(loops ?? 1, 1)
-            if node.loops == nil { node.loops = loops }
+            node.loops = loops
         }
         let consumed: Set<String> = [
             "message", "having_condition", "cost_info", "cost", "r_loops", "r_total_time_ms", "insert_from",
@@ -187,7 +189,11 @@ struct MySQLQueryBlockReader {
             let loops = actualNumber(value["r_loops"])
             node.loops = loops
             if let rows = actualNumber(value["r_output_rows"]) { node.actualRows = rows / max(loops ?? 1, 1) }
-            if let total = time(value["r_total_time_ms"]) { node.actualTotalTimeMs = total / max(loops ?? 1, 1) }
+            // The filesort's time is the sorting alone; reading its input is timed below it.
+            if let sorting = time(value["r_total_time_ms"]) {
+                node.actualTotalTimeMs = (sorting + (Self.totalTimeMs(of: inner) ?? 0)) / max(loops ?? 1, 1)
+                node.properties.append(PlanProperty("r_total_time_ms", Self.display(.number(sorting))))
+            }
             if loops == 0 { node.neverExecuted = true }
             consumed.formUnion(["sort_key", "r_loops", "r_output_rows", "r_total_time_ms", "temporary_table"])
         case "temporary_table":
@@ -303,6 +309,9 @@ struct MySQLQueryBlockReader {
         /// MySQL: rows and cost of the join up to and including this table.
         var rowsProducedPerJoin: Double?
         var prefixCost: Double?
+        /// MariaDB: time the join itself took over the join buffer (unpacking rows, checking the condition).
+        var ownTimeMs: Double?
+        var actualFilteredPercent: Double?
         var properties: [PlanProperty] = []
     }
 
@@ -384,6 +393,10 @@ struct MySQLQueryBlockReader {
             }
             step.properties.append(PlanProperty("join_type", joinType))
             step.joinFilter = value["attached_condition"]?.stringValue
+            let unpacking = time(value["r_unpack_time_ms"])
+            let other = time(value["r_other_time_ms"])
+            if unpacking != nil || other != nil { step.ownTimeMs = (unpacking ?? 0) + (other ?? 0) }
+            step.actualFilteredPercent = actualNumber(value["r_filtered"])
             for member in value.objectMembers ?? []
             where !["table", "join_type", "attached_condition"].contains(member.key) {
                 noteActual(member.key, member.value)
@@ -429,7 +442,21 @@ struct MySQLQueryBlockReader {
             node.estimatedRows = outerRows * innerRows
         }
         node.totalCost = step.prefixCost
+        node.actualFilteredPercent = step.actualFilteredPercent
+        if let own = step.ownTimeMs {
+            // Once, over everything below it: its inputs' time plus its own.
+            node.actualTotalTimeMs = own + node.children.reduce(0) { $0 + (Self.totalTimeMs(of: $1) ?? 0) }
+        }
         return node
+    }
+
+    /// A node's measured time over all its loops, or its inputs' when it has none of its own (as
+    /// `PlanTiming` counts it).
+    private static func totalTimeMs(of node: PlanNode) -> Double? {
+        if node.neverExecuted { return 0 }
+        if let perLoop = node.actualTotalTimeMs { return perLoop * (node.loops ?? 1) }
+        let times = node.children.compactMap(totalTimeMs)
+        return times.isEmpty ? nil : times.reduce(0, +)
     }
 
     // MARK: - Tables
@@ -627,8 +654,11 @@ struct MySQLQueryBlockReader {
         let loops = actualNumber(value["r_loops"])
         node.loops = loops
         if loops == 0 {
-            node.neverExecuted = true
-            node.actualRows = 0
+            // const and system tables are read while optimizing, so execution never loops over them.
+            if node.accessType != "const" && node.accessType != "system" {
+                node.neverExecuted = true
+                node.actualRows = 0
+            }
             return
         }
         let filtered = actualNumber(value["r_filtered"])
