@@ -3,19 +3,25 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The MySQL and MariaDB plans in `Fixtures/mysql/plans` (captured from the seeded test server, and
-/// tabular examples written from what MySQL 8 and MariaDB 10.11 print) parse sanely, and the ANALYZE
-/// captures' node times add up to the statement's.
+/// The MySQL and MariaDB plans in `Fixtures/mysql/plans` (captured from the seeded test server) and
+/// `Fixtures/mysql/handwritten-plans` parse sanely, and the ANALYZE captures' node times add up to the
+/// statement's.
 struct MySQLFixtureTests {
     static let folder = RepositoryPaths.fixtures.appendingPathComponent("mysql/plans")
 
+    /// Plan files by their path under `Fixtures/mysql`.
     static var files: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        ["plans", "handwritten-plans"].flatMap { folder in
+            let directory = RepositoryPaths.fixtures.appendingPathComponent("mysql/\(folder)")
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            return names.filter { $0.hasSuffix(".json") || $0.hasSuffix(".txt") }.map { "\(folder)/\($0)" }
+        }.sorted()
     }
 
     @Test(arguments: files)
     func parsesSanely(file: String) throws {
-        let input = PlanInput(bytes: Array(try Data(contentsOf: Self.folder.appendingPathComponent(file))), name: file)
+        let url = RepositoryPaths.fixtures.appendingPathComponent("mysql/\(file)")
+        let input = PlanInput(bytes: Array(try Data(contentsOf: url)), name: file)
         let plans =
             file.hasSuffix(".json") ? try MariaDBJSONPlanParser.parse(input) : try MySQLTablePlanParser.parse(input)
         #expect(plans.count == 1)

@@ -5,7 +5,7 @@ import Testing
 
 struct MySQLTablePlanParserTests {
     private func fixture(_ name: String) throws -> [Plan] {
-        let url = RepositoryPaths.fixtures.appendingPathComponent("mysql/plans/\(name)")
+        let url = RepositoryPaths.fixtures.appendingPathComponent("mysql/handwritten-plans/\(name)")
         return try MySQLTablePlanParser.parse(PlanInput(bytes: Array(try Data(contentsOf: url)), name: name))
     }
 
