@@ -202,6 +202,8 @@ struct MySQLTreePlanParserTests {
             +---------------------------------------------+
             1 row in set (0.00 sec)
 
+            Note: the second plan is trivial.
+
             mysql> EXPLAIN FORMAT=TREE SELECT 1;
             +----------------------------------------------+
             | EXPLAIN                                      |
@@ -215,7 +217,17 @@ struct MySQLTreePlanParserTests {
         #expect(plans[0].root.filter == "(t1.b = 'a\nb')" && plans[0].root.estimatedRows == 1)
         #expect(plans[0].queryText == "SELECT * FROM t1 WHERE b = 'a\nb'")
         #expect(plans[1].root.operation == .result && plans[1].queryText == "SELECT 1")
-        #expect(plans[1].root.startupCost == 0 && plans[1].sourceLine == 17)
+        #expect(plans[1].root.startupCost == 0 && plans[1].sourceLine == 19)
+    }
+
+    @Test func skipsTextAfterThePlan() throws {
+        let text = """
+            SELECT * FROM t1;
+            -> Table scan on t1  (cost=0.55 rows=5)
+            This one is slow: 5 rows (of 5) take seconds.
+            """
+        let plan = try #require(try MySQLTreePlanParser.parse(PlanInput(text: text)).first)
+        #expect(plan.root.totalCost == 0.55 && plan.root.relation == "t1" && plan.queryText == "SELECT * FROM t1")
     }
 
     @Test func rejectsWhatIsNotATreePlan() {

@@ -14,7 +14,7 @@ enum MySQLOperationText {
     }
 
     /// What a heading line introduces: the build input of a hash join, a subquery, or something else.
-    enum Heading: Equatable {
+    enum Heading {
         case hash
         case subquery(String)
         case other(String)

@@ -21,7 +21,8 @@ import Foundation
 ///   first node; they become children of that node.
 /// - `Table scan` on a materialized result (`<temporary>`, a derived table with a `Materialize` child)
 ///   is `.subqueryScan`: there is no base table to index.
-/// - Text that is not a node line continues the line above (a condition with a newline in a literal).
+/// - Text that is not a node line continues the line above while that line's numbers are still to come
+///   (a condition with a newline in a literal); after them it is not part of the plan and is skipped.
 public enum MySQLTreePlanParser: PlanParser {
     /// The format this parser reads.
     public static let format = PlanFormat.mysqlTree
@@ -115,7 +116,8 @@ public enum MySQLTreePlanParser: PlanParser {
                 let column = line.column + text.utf8.distance(from: text.startIndex, to: operation.startIndex)
                 entries.append(
                     Entry(indent: indent, text: String(operation), segments: [(0, line.number, column)]))
-            } else if !rest.isEmpty, let last = entries.indices.last {
+            } else if !rest.isEmpty, let last = entries.indices.last, splitMetrics(entries[last].text).1.isEmpty {
+                // A node line is complete once its numbers are printed; text after that is not the plan's.
                 entries[last].segments.append((entries[last].text.utf8.count + 1, line.number, line.column))
                 entries[last].text += "\n" + line.text
             }
