@@ -486,9 +486,7 @@ struct MySQLQueryBlockReader {
         access.key = value["key"]?.stringValue
         access.usedKeyParts = strings(value["used_key_parts"])
         // MySQL 5.6 printed "rows" like MariaDB; 5.7 renamed it.
-        access.rowsExaminedPerScan =
-            dialect == .mysql
-            ? (value["rows_examined_per_scan"] ?? value["rows"])?.doubleValue : value["rows"]?.doubleValue
+        access.rowsExaminedPerScan = (value["rows_examined_per_scan"] ?? value["rows"])?.doubleValue
         access.filteredPercent = value["filtered"]?.doubleValue
         access.usingIndex = value["using_index"]?.boolValue ?? false
         access.indexCondition = value["index_condition"]?.stringValue
