@@ -26,7 +26,8 @@ public enum PlanFormatDetector {
             return text.contains("\"rows\":") ? .mariadbJSON : .mysqlJSON
         }
         if text.contains("\"Plan\"") || text.contains("\"\"Plan\"\"") { return .postgresJSON }
-        if text.contains("select_type") && (text.contains("| id ") || text.contains(". row *****")) {
+        let tabularMarkers = ["| id ", ". row *****", "id\tselect_type"]
+        if text.contains("select_type") && tabularMarkers.contains(where: text.contains) {
             return .mysqlTable
         }
         if let first = firstPlanLine(text), first.hasPrefix("->") { return .mysqlTree }
@@ -44,7 +45,8 @@ public enum PlanFormatDetector {
         for rawLine in text.split(whereSeparator: \.isNewline) {
             var line = rawLine.drop { $0 == " " || $0 == "|" || $0 == "\t" }
             if line.hasPrefix("EXPLAIN:") { line = line.dropFirst("EXPLAIN:".count).drop { $0 == " " } }
-            if line.isEmpty || line.hasPrefix("+--") || line.hasPrefix("EXPLAIN") || line.hasPrefix("***") {
+            let isPrompt = line.hasPrefix("mysql>") || (line.hasPrefix("MariaDB [") && line.contains("]>"))
+            if line.isEmpty || isPrompt || line.hasPrefix("+--") || line.hasPrefix("EXPLAIN") || line.hasPrefix("***") {
                 continue
             }
             return line

@@ -5,6 +5,10 @@ public enum PlanReader {
     static func parser(for format: PlanFormat) -> (any PlanParser.Type)? {
         switch format {
         case .postgresJSON: PostgresJSONPlanParser.self
+        case .mysqlJSON: MySQLJSONPlanParser.self
+        case .mysqlTree: MySQLTreePlanParser.self
+        case .mariadbJSON: MariaDBJSONPlanParser.self
+        case .mysqlTable: MySQLTablePlanParser.self
         default: nil
         }
     }
