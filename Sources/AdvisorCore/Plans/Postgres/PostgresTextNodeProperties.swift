@@ -1,0 +1,280 @@
+/// Reads the `Name: value` lines under a node into the fields PostgreSQL's JSON format would fill
+/// ("Buckets: 1024 (originally 512)  Batches: 4 (originally 1)  Memory Usage: 25kB" → Hash Buckets,
+/// Original Hash Buckets, …); what has no field is kept as a property, as printed.
+enum PostgresTextNodeProperties {
+    /// Where the name and the value of a property line are: the name starts with a capital letter and
+    /// holds letters, digits, spaces and `-_/.`; a colon and a space (or the line's end) follow it.
+    static func split(_ text: [UInt8]) -> (nameEnd: Int, valueStart: Int)? {
+        guard let first = text.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") else { return nil }
+        var index = 1
+        while index < text.count, index < 64 {
+            let byte = text[index]
+            if byte == UInt8(ascii: ":") {
+                guard text[index - 1] != 0x20 else { return nil }
+                if index + 1 == text.count { return (index, index + 1) }
+                guard PostgresTextLine.isSpace(text[index + 1]) else { return nil }
+                var valueStart = index + 1
+                while valueStart < text.count, PostgresTextLine.isSpace(text[valueStart]) { valueStart += 1 }
+                return (index, valueStart)
+            }
+            guard isNameByte(byte) else { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), 0x20, UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "/"),
+            UInt8(ascii: "."):
+            true
+        default: false
+        }
+    }
+
+    /// Applies one property line to its node.
+    static func apply(_ name: String, _ value: String, to node: inout PlanNode) {
+        var kept = false
+        switch name {
+        case "Output": node.output = list(value)
+        case "Filter": node.filter = value
+        case "Index Cond": node.indexCondition = value
+        case "Recheck Cond": node.recheckCondition = value
+        case "Join Filter": node.joinFilter = value
+        case "Hash Cond": node.hashCondition = value
+        case "Merge Cond": node.mergeCondition = value
+        case "Rows Removed by Filter": kept = store(number(value), in: &node.rowsRemovedByFilter)
+        case "Rows Removed by Index Recheck": kept = store(number(value), in: &node.rowsRemovedByIndexRecheck)
+        case "Rows Removed by Join Filter": kept = store(number(value), in: &node.rowsRemovedByJoinFilter)
+        case "Heap Fetches": kept = store(number(value), in: &node.heapFetches)
+        case "Sort Key": node.sortKey = list(value)
+        case "Sort Method": applySortMethod(value, to: &node)
+        case "Heap Blocks": applyHeapBlocks(value, to: &node)
+        case "Workers Planned": kept = store(number(value).map { Int($0) }, in: &node.workersPlanned)
+        case "Workers Launched": kept = store(number(value).map { Int($0) }, in: &node.workersLaunched)
+        case "Buffers":
+            var buffers = node.buffers ?? Buffers()
+            applyBuffers(value, to: &buffers)
+            node.buffers = buffers
+        case "I/O Timings":
+            var buffers = node.buffers ?? Buffers()
+            applyIOTimings(value, to: &buffers)
+            node.buffers = buffers
+        case "WAL": applyWAL(value, to: &node)
+        case "Buckets", "Batches", "Planned Partitions", "Hits", "Memory Usage", "Disk Usage":
+            applyCounters(name, value, to: &node)
+        default: kept = true
+        }
+        if kept { node.properties.append(PlanProperty(name, value)) }
+    }
+
+    /// Stores a parsed value; true (keep the line as a property) when the value did not parse.
+    private static func store<Value>(_ parsed: Value?, in field: inout Value?) -> Bool {
+        guard let parsed else { return true }
+        field = parsed
+        return false
+    }
+
+    // MARK: - Compound values
+
+    /// "quicksort  Memory: 25kB", "external merge  Disk: 1234kB", "top-N heapsort  Memory: 25kB".
+    private static func applySortMethod(_ value: String, to node: inout PlanNode) {
+        let segments = doubleSpaced(value)
+        node.sortMethod = segments.first.map(String.init)
+        for segment in segments.dropFirst() {
+            guard let (key, amount) = pair(segment), key == "Memory" || key == "Disk" else { continue }
+            node.sortSpaceType = String(key)
+            node.sortSpaceUsedKB = kilobytes(amount)
+        }
+    }
+
+    /// "exact=12 lossy=30".
+    private static func applyHeapBlocks(_ value: String, to node: inout PlanNode) {
+        for (key, amount) in assignments(value) {
+            if key == "exact" { node.exactHeapBlocks = number(amount) }
+            if key == "lossy" { node.lossyHeapBlocks = number(amount) }
+        }
+    }
+
+    /// "shared hit=1 read=2 dirtied=3 written=4, local hit=5, temp read=6 written=7".
+    static func applyBuffers(_ value: String, to buffers: inout Buffers) {
+        for group in value.split(separator: ",") {
+            let scope = group.split(separator: " ").first ?? ""
+            for (key, text) in assignments(group) {
+                guard let amount = number(text) else { continue }
+                switch (scope, key) {
+                case ("shared", "hit"): buffers.sharedHit = amount
+                case ("shared", "read"): buffers.sharedRead = amount
+                case ("shared", "dirtied"): buffers.sharedDirtied = amount
+                case ("shared", "written"): buffers.sharedWritten = amount
+                case ("local", "hit"): buffers.localHit = amount
+                case ("local", "read"): buffers.localRead = amount
+                case ("local", "dirtied"): buffers.localDirtied = amount
+                case ("local", "written"): buffers.localWritten = amount
+                case ("temp", "read"): buffers.tempRead = amount
+                case ("temp", "written"): buffers.tempWritten = amount
+                default: continue
+                }
+            }
+        }
+    }
+
+    /// "read=1.2 write=3.4" (9.2–14), "shared/local read=… write=…, temp read=…" (15),
+    /// "shared read=… write=…, local read=…, temp read=… write=…" (16+). Shared and local add up in
+    /// `readTimeMs`/`writeTimeMs`, as they do in the model.
+    static func applyIOTimings(_ value: String, to buffers: inout Buffers) {
+        for group in value.split(separator: ",") {
+            let isTemp = group.drop { $0 == " " }.hasPrefix("temp ")
+            for (key, text) in assignments(group) {
+                guard let amount = number(text) else { continue }
+                switch (isTemp, key) {
+                case (true, "read"): buffers.tempReadTimeMs = (buffers.tempReadTimeMs ?? 0) + amount
+                case (true, "write"): buffers.tempWriteTimeMs = (buffers.tempWriteTimeMs ?? 0) + amount
+                case (false, "read"): buffers.readTimeMs = (buffers.readTimeMs ?? 0) + amount
+                case (false, "write"): buffers.writeTimeMs = (buffers.writeTimeMs ?? 0) + amount
+                default: continue
+                }
+            }
+        }
+    }
+
+    /// "records=20 fpi=0 bytes=1320" (+ "buffers full=0" in 18), under the JSON format's names.
+    private static func applyWAL(_ value: String, to node: inout PlanNode) {
+        let names = [
+            "records": "WAL Records", "fpi": "WAL FPI", "bytes": "WAL Bytes", "buffers full": "WAL Buffers Full",
+        ]
+        for (key, amount) in assignments(value) {
+            node.properties.append(PlanProperty(names[key] ?? "WAL \(key)", amount))
+        }
+    }
+
+    /// Hash ("Buckets: 1024 (originally 512)  Batches: 4 (originally 1)  Memory Usage: 25kB"),
+    /// HashAggregate ("Planned Partitions: 4  Batches: 5  Memory Usage: 4145kB  Disk Usage: 1024kB")
+    /// and Memoize ("Hits: 9  Misses: 1  Evictions: 0  Overflows: 0  Memory Usage: 1kB") lines.
+    private static func applyCounters(_ name: String, _ value: String, to node: inout PlanNode) {
+        for segment in doubleSpaced(name + ": " + value) {
+            guard let (key, text) = pair(segment) else { continue }
+            let (amount, original) = amountWithOriginal(text)
+            switch key {
+            case "Buckets":
+                node.hashBuckets = amount
+                node.originalHashBuckets = original ?? amount
+            case "Batches":
+                node.hashBatches = amount
+                // JSON has Original Hash Batches for Hash nodes only (HashAgg Batches has none).
+                if node.operation == .hash { node.originalHashBatches = original ?? amount }
+            case "Memory Usage": node.peakMemoryUsageKB = kilobytes(text)
+            case "Disk Usage": node.diskUsageKB = kilobytes(text)
+            case "Hits", "Misses", "Evictions", "Overflows":
+                node.properties.append(PlanProperty("Cache " + key, String(text)))
+            default: node.properties.append(PlanProperty(String(key), String(text)))
+            }
+        }
+    }
+
+    // MARK: - Value helpers
+
+    /// Items of a comma-separated list, commas inside parentheses, brackets or quotes not counting.
+    static func list(_ value: String) -> [String] {
+        var items: [String] = []
+        var depth = 0
+        var quote: Character?
+        var current = ""
+        for character in value {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else {
+                switch character {
+                case "'", "\"": quote = character
+                case "(", "[", "{": depth += 1
+                case ")", "]", "}": depth -= 1
+                case "," where depth <= 0:
+                    items.append(current.trimmedOfSpaces)
+                    current = ""
+                    continue
+                default: break
+                }
+            }
+            current.append(character)
+        }
+        let last = current.trimmedOfSpaces
+        if !last.isEmpty || !items.isEmpty { items.append(last) }
+        return items
+    }
+
+    /// The leading number of a value ("0.048 ms" → 0.048, "25kB" → 25); nil when there is none.
+    static func number<Text: StringProtocol>(_ text: Text) -> Double? {
+        let trimmed = text.drop { $0 == " " }
+        let end = trimmed.firstIndex { !($0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+")) }
+        return Double(String(trimmed[..<(end ?? trimmed.endIndex)]))
+    }
+
+    /// "25kB" → 25; values PostgreSQL prints in kilobytes.
+    static func kilobytes<Text: StringProtocol>(_ text: Text) -> Double? { number(text) }
+
+    /// "1024 (originally 512)" → (1024, 512).
+    private static func amountWithOriginal(_ text: Substring) -> (Double?, Double?) {
+        guard let open = text.firstRange(of: "(originally ") else { return (number(text), nil) }
+        return (number(text[..<open.lowerBound]), number(text[open.upperBound...]))
+    }
+
+    /// "key=value" pairs; words without '=' join the next key ("buffers full=3").
+    static func assignments<Text: StringProtocol>(_ text: Text) -> [(String, String)] {
+        var result: [(String, String)] = []
+        var words: [Substring] = []
+        for word in text.split(separator: " ") {
+            guard let equals = word.firstIndex(of: "=") else {
+                words.append(Substring(word))
+                continue
+            }
+            words.append(Substring(word[..<equals]))
+            result.append((words.joined(separator: " "), String(word[word.index(after: equals)...])))
+            words = []
+        }
+        // The scope word before the first pair ("shared", "temp") is not part of the key.
+        if let first = result.first, let space = first.0.lastIndex(of: " ") {
+            result[0].0 = String(first.0[first.0.index(after: space)...])
+        }
+        return result
+    }
+
+    /// Segments separated by two or more spaces, as PostgreSQL separates the parts of a compound line.
+    static func doubleSpaced(_ text: String) -> [Substring] {
+        var segments: [Substring] = []
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            if text[index] == " ", next < text.endIndex, text[next] == " " {
+                let piece = text[start..<index]
+                if !piece.isEmpty { segments.append(piece) }
+                var after = next
+                while after < text.endIndex, text[after] == " " { after = text.index(after: after) }
+                start = after
+                index = after
+                continue
+            }
+            index = next
+        }
+        let piece = text[start...]
+        if !piece.isEmpty { segments.append(piece) }
+        return segments
+    }
+
+    /// "Key: value" → ("Key", "value").
+    private static func pair(_ segment: Substring) -> (Substring, Substring)? {
+        guard let colon = segment.firstIndex(of: ":") else { return nil }
+        return (segment[..<colon], segment[segment.index(after: colon)...].drop { $0 == " " })
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces.
+    fileprivate var trimmedOfSpaces: String {
+        var slice = Substring(self)
+        while slice.first == " " { slice = slice.dropFirst() }
+        while slice.last == " " { slice = slice.dropLast() }
+        return String(slice)
+    }
+}
