@@ -46,9 +46,10 @@ struct PostgresTextLine {
         append(continuation, separator: Array(repeating: 0x20, count: trailingSpaces + continuation.indent))
     }
 
-    /// Appends the next line of a multi-line value (a query text), on its own line.
+    /// Appends the next line of a multi-line value (a query text), on its own line, indented relative to
+    /// the first.
     mutating func append(nextLine continuation: PostgresTextLine) {
-        append(continuation, separator: [0x0A] + Array(repeating: 0x20, count: continuation.indent))
+        append(continuation, separator: [0x0A] + Array(repeating: 0x20, count: max(0, continuation.indent - indent)))
     }
 
     private mutating func append(_ continuation: PostgresTextLine, separator: [UInt8]) {

@@ -3,14 +3,14 @@
 /// statement in the input.
 struct PostgresTextPlanBuilder {
     /// How deep a plan may nest; deeper input is refused rather than risking the stack of later passes.
-    static let maximumDepth = 10_000
+    static let maximumDepth = 1_000
 
     private let file: String
     private var plans: [Plan] = []
     /// The plan whose root has been read, while its lines keep coming.
     private var draft: PostgresTextPlanDraft?
     /// The last logical line, not applied yet because the next line may continue it.
-    private var pending: (kind: PostgresTextLineKind, line: PostgresTextLine)?
+    private var pending: Pending?
     /// Lines since the last plan that are not part of one (psql prompts, SQL, notes): the statement.
     private var preamble: [PostgresTextLine] = []
     /// What was read for the next plan before its root: auto_explain's Query Text and Query Parameters,
@@ -46,11 +46,9 @@ struct PostgresTextPlanBuilder {
         }
         let kind = PostgresTextLineKind(line)
         if var current = pending, continues(current, with: kind, line) {
-            if current.kind == .queryText {
-                current.line.append(nextLine: line)
-            } else {
-                current.line.append(wrapped: line)
-            }
+            // Released first, so that appending does not copy the text.
+            pending = nil
+            current.append(line)
             pending = current
             return
         }
@@ -76,44 +74,77 @@ struct PostgresTextPlanBuilder {
             closePlan()
             preamble.append(line)
         case .queryText, .arrowNode, .subplanHeader, .trigger, .property, .rootNode:
-            pending = (kind, line)
+            pending = Pending(kind: kind, line: line)
         }
     }
 
     /// True when `line` is the rest of the pending line: a node line cut inside its parentheses, a node
     /// line whose estimates are on the next line, or text that cannot stand on its own.
-    private func continues(
-        _ current: (kind: PostgresTextLineKind, line: PostgresTextLine), with kind: PostgresTextLineKind,
-        _ line: PostgresTextLine
-    ) -> Bool {
+    private func continues(_ current: Pending, with kind: PostgresTextLineKind, _ line: PostgresTextLine) -> Bool {
         guard !kind.isFrame else { return false }
-        if current.kind.isNode {
-            if Self.hasUnclosedParenthesis(current.line.text) { return kind != .arrowNode }
+        // A node line without estimates inside a plan is a ModifyTable's target line, not a node.
+        if current.kind.isNode, current.kind != .rootNode(annotated: false) || draft == nil {
+            if current.openParentheses > 0 { return kind != .arrowNode }
             if PostgresTextNodeLine.startsAnnotation(line.text, at: 0) { return true }
-            if case .rootNode = kind, let draft, draft.lacksAnnotations(current.line.text) { return true }
-            if kind == .unclassified, let draft, draft.lacksAnnotations(current.line.text) { return true }
+            let lacksAnnotations =
+                draft?.lacksAnnotations(hasCost: current.hasCost, hasActuals: current.hasActuals) ?? false
+            if lacksAnnotations, kind == .unclassified || kind == .rootNode(annotated: true) { return true }
         }
         return kind == .unclassified
     }
 
-    private static func hasUnclosedParenthesis(_ text: [UInt8]) -> Bool {
-        var depth = 0
-        var inQuotes = false
-        for byte in text {
-            switch byte {
-            case UInt8(ascii: "\""): inQuotes.toggle()
-            case UInt8(ascii: "(") where !inQuotes: depth += 1
-            case UInt8(ascii: ")") where !inQuotes: depth -= 1
-            default: continue
-            }
+    /// The last logical line and what the joining decisions need to know about it, kept up to date as
+    /// lines are appended so that a long run of continuation lines costs linear time.
+    private struct Pending {
+        let kind: PostgresTextLineKind
+        private(set) var line: PostgresTextLine
+        /// Parentheses opened and not closed, outside quoted names.
+        private(set) var openParentheses = 0
+        private(set) var hasCost = false
+        private(set) var hasActuals = false
+        private var inQuotes = false
+        private var scanned = 0
+
+        init(kind: PostgresTextLineKind, line: PostgresTextLine) {
+            self.kind = kind
+            self.line = line
+            scan()
         }
-        return depth > 0
+
+        mutating func append(_ continuation: PostgresTextLine) {
+            if kind == .queryText {
+                line.append(nextLine: continuation)
+            } else {
+                line.append(wrapped: continuation)
+            }
+            scan()
+        }
+
+        private mutating func scan() {
+            guard kind.isNode else { return }
+            let text = line.text
+            for byte in text[scanned...] {
+                switch byte {
+                case UInt8(ascii: "\""): inQuotes.toggle()
+                case UInt8(ascii: "(") where !inQuotes: openParentheses += 1
+                case UInt8(ascii: ")") where !inQuotes: openParentheses -= 1
+                default: continue
+                }
+            }
+            // An annotation may straddle the join: look again a little before it.
+            let from = max(0, scanned - 16)
+            hasCost = hasCost || PostgresTextLine.firstIndex(of: "(cost=", in: text, from: from) != nil
+            hasActuals =
+                hasActuals || PostgresTextLine.firstIndex(of: "(actual ", in: text, from: from) != nil
+                || PostgresTextLine.firstIndex(of: "(never executed)", in: text, from: from) != nil
+            scanned = text.count
+        }
     }
 
     // MARK: - Applying a logical line
 
     private mutating func commitPending() throws {
-        guard let (kind, line) = pending else { return }
+        guard let kind = pending?.kind, let line = pending?.line else { return }
         pending = nil
         switch kind {
         case .queryText:

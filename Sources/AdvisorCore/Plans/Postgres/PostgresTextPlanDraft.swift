@@ -51,12 +51,8 @@ struct PostgresTextPlanDraft {
     }
 
     /// True when a node line lacks estimates the plan's other nodes have: its end was wrapped away.
-    func lacksAnnotations(_ text: [UInt8]) -> Bool {
-        let hasCost = PostgresTextLine.firstIndex(of: "(cost=", in: text, from: 0) != nil
-        let hasActuals =
-            PostgresTextLine.firstIndex(of: "(actual ", in: text, from: 0) != nil
-            || PostgresTextLine.firstIndex(of: "(never executed)", in: text, from: 0) != nil
-        return (expectsCost && !hasCost) || (expectsActuals && !hasActuals)
+    func lacksAnnotations(hasCost: Bool, hasActuals: Bool) -> Bool {
+        (expectsCost && !hasCost) || (expectsActuals && !hasActuals)
     }
 
     // MARK: - Adding lines
@@ -125,8 +121,11 @@ struct PostgresTextPlanDraft {
             sections.append(Section(column: column, target: .node(index), prefix: name))
             return
         }
+        guard !value.isEmpty else {
+            sections.append(Section(column: column, target: .node(index), prefix: name))
+            return
+        }
         PostgresTextNodeProperties.apply(name, value, to: &nodes[index])
-        if value.isEmpty { sections.append(Section(column: column, target: .node(index), prefix: name)) }
     }
 
     /// A statement-level line read before the root (auto_explain's Query Parameters).
@@ -141,8 +140,11 @@ struct PostgresTextPlanDraft {
             PostgresTextPlanProperties.apply(name, value, in: kind, prefix: section.prefix, to: &plan)
             if value.isEmpty { sections.append(Section(column: column, target: .plan(.other), prefix: prefix)) }
         case .node(let index):
+            guard !value.isEmpty else {
+                sections.append(Section(column: column, target: .node(index), prefix: prefix))
+                return
+            }
             nodes[index].properties.append(PlanProperty(prefix, value))
-            if value.isEmpty { sections.append(Section(column: column, target: .node(index), prefix: prefix)) }
         }
     }
 
