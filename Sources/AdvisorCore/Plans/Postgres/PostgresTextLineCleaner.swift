@@ -27,12 +27,16 @@ enum PostgresTextLineCleaner {
         var quote: UInt8?
         /// True when most lines end with a table border even if they do not start with one (DBeaver).
         var trailingBorder: Bool
+        /// True when psql marked line breaks inside a cell with "+" (the plan as one value): the mark
+        /// then ends every line but the last, right after the text on the widest line.
+        var newlineMarks: Bool
 
         init(detectedIn bytes: [UInt8], lines: [Range<Int>]) {
             var nonBlank = 0
             var doubleQuoted = 0
             var singleQuoted = 0
             var bordered = 0
+            var marked = 0
             for range in lines {
                 guard let first = range.first(where: { !isWhitespace(bytes[$0]) }),
                     let last = range.last(where: { !isWhitespace(bytes[$0]) })
@@ -41,7 +45,11 @@ enum PostgresTextLineCleaner {
                 let (head, tail) = (bytes[first], bytes[last])
                 if head == UInt8(ascii: "\"") || tail == UInt8(ascii: "\"") { doubleQuoted += 1 }
                 if head == UInt8(ascii: "'") || tail == UInt8(ascii: "'") { singleQuoted += 1 }
-                if borderLength(in: bytes, endingAt: last + 1, lowerBound: first) > 0 { bordered += 1 }
+                let border = borderLength(in: bytes, endingAt: last + 1, lowerBound: first)
+                if border > 0 { bordered += 1 }
+                var end = last + 1 - border
+                trimTrailing(bytes, &end, lowerBound: first)
+                if end - first >= 2, bytes[end - 1] == UInt8(ascii: "+"), isWhitespace(bytes[end - 2]) { marked += 1 }
             }
             // A few lines may end with a quote of their own (`Settings: work_mem = '64MB'`), so quoting
             // is a property of the input, decided by a clear majority of its lines.
@@ -54,6 +62,7 @@ enum PostgresTextLineCleaner {
                 quote = nil
             }
             trailingBorder = bordered >= majority
+            newlineMarks = marked > 0
         }
     }
 
@@ -93,8 +102,7 @@ enum PostgresTextLineCleaner {
                 trailingSpaces = 0
             }
         }
-        // psql ends every line of a multi-line cell but the last with "+" in the padding column.
-        if end > start, bytes[end - 1] == UInt8(ascii: "+"), end - 1 == start || isWhitespace(bytes[end - 2]) {
+        if style.newlineMarks, end > start, bytes[end - 1] == UInt8(ascii: "+") {
             end -= 1
             trimTrailing(bytes, &end, lowerBound: start)
             trailingSpaces = 0

@@ -1,7 +1,9 @@
 /// What a cleaned line of plan text is, judged from the line alone.
 enum PostgresTextLineKind: Equatable {
-    /// `-----`, `═════`, `+----+`, `-[ RECORD 1 ]---`.
+    /// `-----`, `═════`, `+----+`.
     case separator
+    /// psql's expanded mode (`\x`) between rows: `-[ RECORD 1 ]---`; rows of one plan, not plans.
+    case recordHeader
     /// psql's column header.
     case queryPlanHeader
     /// psql's `(12 rows)` footer, in any language.
@@ -36,7 +38,9 @@ enum PostgresTextLineKind: Equatable {
     /// True for the kinds that end the line before them: a wrapped line never continues into these.
     var isFrame: Bool {
         switch self {
-        case .separator, .queryPlanHeader, .rowCount, .psqlTiming, .comment, .statement, .autoExplainHeader: true
+        case .separator, .recordHeader, .queryPlanHeader, .rowCount, .psqlTiming, .comment, .statement,
+            .autoExplainHeader:
+            true
         default: false
         }
     }
@@ -50,6 +54,7 @@ enum PostgresTextLineKind: Equatable {
 
     private static func classify(_ line: PostgresTextLine) -> PostgresTextLineKind {
         let text = line.text
+        if line.hasPrefix("-[ RECORD ") { return .recordHeader }
         if isSeparator(text) { return .separator }
         if line.hasPrefix("->") { return .arrowNode }
         if text.count == 10, line.hasPrefix("QUERY PLAN") { return .queryPlanHeader }
@@ -60,6 +65,12 @@ enum PostgresTextLineKind: Equatable {
             return .trigger
         }
         if line.hasPrefix("Query Text:") { return .queryText }
+        // auto_explain's "duration: 12.3 ms  plan:", maybe after a log line prefix ending in "LOG:".
+        if text.count > 5, PostgresTextLine.matches("plan:", in: text, at: text.count - 5),
+            line.firstIndex(of: "duration: ") != nil
+        {
+            return .autoExplainHeader
+        }
         if line.hasPrefix("Time: "), text.count > 6, PostgresTextLine.isDigit(text[6]) { return .psqlTiming }
         if PostgresTextNodeProperties.split(text) != nil { return .property }
         if PostgresTextNodeLine.annotationStart(in: text) != nil { return .rootNode(annotated: true) }
@@ -71,7 +82,6 @@ enum PostgresTextLineKind: Equatable {
     private static func classifyText(_ line: PostgresTextLine) -> PostgresTextLineKind {
         let string = line.string
         if PostgresTextStatement.isStatementLine(string) { return .statement }
-        if string.contains("duration: "), string.hasSuffix("plan:") { return .autoExplainHeader }
         if string.hasPrefix("#") || string.hasPrefix("--") { return .comment }
         if string.count < 200, PostgresTextNodeName.node(named: string).operation != .other {
             return .rootNode(annotated: false)
@@ -91,7 +101,6 @@ enum PostgresTextLineKind: Equatable {
 
     /// Only border and rule characters: `-`, `+`, `=`, box drawing (U+2500–U+257F), spaces.
     private static func isSeparator(_ text: [UInt8]) -> Bool {
-        if PostgresTextLine.matches("-[ RECORD ", in: text, at: 0) { return true }
         guard text.count >= 3 else { return false }
         var index = 0
         while index < text.count {

@@ -69,6 +69,8 @@ struct PostgresTextPlanBuilder {
             upcoming.startLine = line.line
         case .comment:
             if draft == nil { preamble.append(line) }
+        case .recordHeader:
+            break
         case .unclassified:
             // Text after a finished plan (or before one): not part of any plan.
             closePlan()

@@ -46,7 +46,9 @@ enum PostgresTextStatement {
             token == "#" || ["=#", "=>", "-#", "(#", "'#", "\"#", "*#"].contains(ending)
             || (token.count > 2 && ["->", "(>", "'>", "\">", "*>"].contains(ending))
         guard isPrompt, token.count < text.count || token.count > 1 else { return nil }
-        return text.dropFirst(token.count).drop { $0 == " " }
+        // The prompt ends with one space; more is the statement's own indentation.
+        let rest = text.dropFirst(token.count)
+        return rest.first == " " ? rest.dropFirst() : rest
     }
 
     private static func startsWithExplain(_ text: Substring) -> Bool {
