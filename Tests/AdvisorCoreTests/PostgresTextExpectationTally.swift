@@ -135,7 +135,8 @@ struct PostgresTextExpectationTally {
         }
     }
 
-    private mutating func compareIO(_ keys: [(key: String, value: JSONValue)], _ buffers: Buffers?, _ location: String) {
+    private mutating func compareIO(_ keys: [(key: String, value: JSONValue)], _ buffers: Buffers?, _ location: String)
+    {
         var read: Double?
         var write: Double?
         for (key, value) in keys {
@@ -163,8 +164,9 @@ struct PostgresTextExpectationTally {
             case "Plans":
                 let children = value.arrayValue ?? []
                 let count = "\(children.count) children"
-                record(.core, children.count == node.children.count, location, "Plans", expected: count,
-                       actual: "\(node.children.count) children")
+                record(
+                    .core, children.count == node.children.count, location, "Plans", expected: count,
+                    actual: "\(node.children.count) children")
                 for (index, child) in zip(children.indices, node.children) {
                     comparePEV2(child, children[index], at: "\(location).Plans[\(index)]")
                 }
@@ -183,9 +185,11 @@ struct PostgresTextExpectationTally {
             case "Actual Rows": number(.core, value, node.actualRows, location, key)
             case "Actual Loops": number(.core, value, node.loops, location, key)
             case "Plan Width": number(.detail, value, node.estimatedWidth, location, key)
-            case "Alias": text(.detail, value, node.alias ?? node.relation ?? node.functionName ?? node.cteName, location, key)
+            case "Alias":
+                text(.detail, value, node.alias ?? node.relation ?? node.functionName ?? node.cteName, location, key)
             case "Index Name":
-                let reason = value.displayText == node.index.map(Self.quoted) ? "pev2 keeps the quotes in the name" : nil
+                let reason =
+                    value.displayText == node.index.map(Self.quoted) ? "pev2 keeps the quotes in the name" : nil
                 textOrToolSpecific(.detail, value, node.index, location, key, reason: reason)
             case "Function Name": text(.detail, value, node.functionName, location, key)
             case "CTE Name": text(.detail, value, node.cteName, location, key)
@@ -236,8 +240,9 @@ struct PostgresTextExpectationTally {
                 let printed = node.properties.first { $0.name == key }?.value
                 let count = value["Group Count"]?.displayText ?? "?"
                 let reason = "pev2 expands the group line into JSON's structure; kept as printed"
-                textOrToolSpecific(.detail, value, printed, location, key,
-                                   reason: printed?.hasPrefix(count + "  ") == true ? reason : nil)
+                textOrToolSpecific(
+                    .detail, value, printed, location, key,
+                    reason: printed?.hasPrefix(count + "  ") == true ? reason : nil)
             default: unchecked[key, default: 0] += 1
             }
         }
@@ -289,15 +294,18 @@ struct PostgresTextExpectationTally {
         var name = node.nodeType
         switch node.nodeType {
         case "Aggregate":
-            let strategies = ["Plain": "Aggregate", "Sorted": "GroupAggregate", "Hashed": "HashAggregate",
-                              "Mixed": "MixedAggregate"]
+            let strategies = [
+                "Plain": "Aggregate", "Sorted": "GroupAggregate", "Hashed": "HashAggregate",
+                "Mixed": "MixedAggregate",
+            ]
             name = strategies[node.strategy ?? "Plain"] ?? "Aggregate"
             if let mode = property("Partial Mode"), mode != "Simple" { name = mode + " " + name }
         case "ModifyTable": name = property("Operation") ?? name
         case "SetOp": name = node.strategy == "Hashed" ? "HashSetOp" : "SetOp"
         case "Hash Join", "Merge Join", "Nested Loop":
             if let joinType = node.joinType, joinType != "Inner" {
-                let base = node.nodeType == "Nested Loop" ? "Nested Loop" : String(node.nodeType.dropLast(" Join".count))
+                let base =
+                    node.nodeType == "Nested Loop" ? "Nested Loop" : String(node.nodeType.dropLast(" Join".count))
                 name = base + " " + joinType + " Join"
             }
         case "Index Scan", "Index Only Scan": if node.strategy == "Backward" { name += " Backward" }
@@ -308,7 +316,9 @@ struct PostgresTextExpectationTally {
 
     private mutating func compareNodeType(_ expected: JSONValue, _ node: PlanNode, _ location: String, source: Source) {
         let want = expected.displayText
-        let names: Set<String> = [node.nodeType, Self.textName(node, parallel: false), Self.textName(node, parallel: true)]
+        let names: Set<String> = [
+            node.nodeType, Self.textName(node, parallel: false), Self.textName(node, parallel: true),
+        ]
         if names.contains(want) {
             record(.core, true, location, "Node Type", expected: want, actual: node.nodeType)
             return
@@ -322,8 +332,9 @@ struct PostgresTextExpectationTally {
         } else if let alias = node.alias, want == Self.textName(node, parallel: true) + " " + alias {
             reason = "PostgreSQL 8.x printed \"Subquery Scan alias\"; the tool keeps the alias in the type"
         }
-        record(.core, false, location, "Node Type", expected: want, actual: Self.textName(node, parallel: true),
-               toolReason: reason)
+        record(
+            .core, false, location, "Node Type", expected: want, actual: Self.textName(node, parallel: true),
+            toolReason: reason)
     }
 
     // MARK: - Pg::Explain
@@ -356,13 +367,15 @@ struct PostgresTextExpectationTally {
                         unchecked["scan_on.\(field)", default: 0] += 1
                         continue
                     }
-                    text(field.hasSuffix("_name") && field != "index_name" ? .core : .detail, name, actual, location,
-                         "scan_on.\(field)")
+                    text(
+                        field.hasSuffix("_name") && field != "index_name" ? .core : .detail, name, actual, location,
+                        "scan_on.\(field)")
                 }
             case "sub_nodes", "initplans", "subplans":
                 let group = node.children.filter { child in
                     switch key {
-                    case "initplans": child.parentRelationship == "InitPlan" && !(child.subplanName ?? "").hasPrefix("CTE ")
+                    case "initplans":
+                        child.parentRelationship == "InitPlan" && !(child.subplanName ?? "").hasPrefix("CTE ")
                     case "subplans": child.parentRelationship == "SubPlan"
                     default: child.parentRelationship != "InitPlan" && child.parentRelationship != "SubPlan"
                     }
@@ -371,8 +384,9 @@ struct PostgresTextExpectationTally {
             case "ctes":
                 for (name, cte) in value.objectMembers ?? [] {
                     let found = node.children.first { $0.subplanName == "CTE \(name)" }
-                    record(.core, found != nil, location, "ctes.\(name)", expected: "present",
-                           actual: found == nil ? "missing" : "present")
+                    record(
+                        .core, found != nil, location, "ctes.\(name)", expected: "present",
+                        actual: found == nil ? "missing" : "present")
                     if let found { comparePgExplain(found, cte, at: "\(location).ctes.\(name)") }
                 }
             case "cte_order":
@@ -385,8 +399,9 @@ struct PostgresTextExpectationTally {
     }
 
     private mutating func compareGroup(_ expected: [JSONValue], _ actual: [PlanNode], at location: String) {
-        record(.core, expected.count == actual.count, location, "count", expected: "\(expected.count)",
-               actual: "\(actual.count)")
+        record(
+            .core, expected.count == actual.count, location, "count", expected: "\(expected.count)",
+            actual: "\(actual.count)")
         for (index, (want, node)) in zip(expected, actual).enumerated() {
             comparePgExplain(node, want, at: "\(location)[\(index)]")
         }

@@ -1,7 +1,7 @@
 import AdvisorCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every text plan of the shared corpus, read in place, and the parses other tools assert for them:
 /// dalibo/pev2 (`*.expect.json`, a subset of PostgreSQL's JSON format) and Pg::Explain
@@ -23,7 +23,8 @@ import TestSupport
         let files = try Self.textPlanFiles()
         for file in files {
             do {
-                let plans = try PostgresTextPlanParser.parse(PlanInput(bytes: try Self.bytes(file), name: file.lastPathComponent))
+                let plans = try PostgresTextPlanParser.parse(
+                    PlanInput(bytes: try Self.bytes(file), name: file.lastPathComponent))
                 nodes += plans.reduce(0) { $0 + $1.root.nodeCount }
             } catch {
                 failures.append("\(file.lastPathComponent): \(error)")

@@ -90,7 +90,8 @@ import Testing
     }
 
     @Test func fractionalRowsOfPostgres18() throws {
-        let root = try Self.node("Seq Scan on t  (cost=0.00..1.00 rows=10 width=4) (actual time=0.1..0.2 rows=2.50 loops=4)")
+        let root = try Self.node(
+            "Seq Scan on t  (cost=0.00..1.00 rows=10 width=4) (actual time=0.1..0.2 rows=2.50 loops=4)")
         #expect(root.actualRows == 2.5)
     }
 
@@ -139,7 +140,8 @@ import Testing
     @Test func otherScanTargets() throws {
         let cte = try Self.node("CTE Scan on recent r  (cost=0.00..0.02 rows=1 width=4)")
         #expect(cte.nodeType == "CTE Scan" && cte.cteName == "recent" && cte.alias == "r" && cte.relation == nil)
-        let function = try Self.node("Function Scan on pg_catalog.generate_series g  (cost=0.00..10.00 rows=1000 width=4)")
+        let function = try Self.node(
+            "Function Scan on pg_catalog.generate_series g  (cost=0.00..10.00 rows=1000 width=4)")
         #expect(function.functionName == "generate_series" && function.schema == "pg_catalog" && function.alias == "g")
         let subquery = try Self.node("Subquery Scan on sub  (cost=0.00..1.00 rows=1 width=4)")
         #expect(subquery.nodeType == "Subquery Scan" && subquery.alias == "sub")
@@ -169,15 +171,17 @@ import Testing
                     ->  Seq Scan on part_1 parent_1  (cost=0.00..1.00 rows=1 width=10)
                     ->  Seq Scan on part_2 parent_2  (cost=0.00..1.00 rows=1 width=10)
             """)
-        #expect(partitioned.root.properties.filter { $0.name == "Target Table" }.map(\.value) == [
-            "Update on part_1 parent_1", "Update on part_2 parent_2",
-        ])
+        #expect(
+            partitioned.root.properties.filter { $0.name == "Target Table" }.map(\.value) == [
+                "Update on part_1 parent_1", "Update on part_2 parent_2",
+            ])
         #expect(partitioned.root.children.first?.children.count == 2)
     }
 
     @Test func miscellaneousNodes() throws {
         let setOp = try Self.node("HashSetOp Except All  (cost=0.00..1.00 rows=1 width=4)")
-        #expect(setOp.nodeType == "SetOp" && setOp.strategy == "Hashed" && Self.property(setOp, "Command") == "Except All")
+        #expect(
+            setOp.nodeType == "SetOp" && setOp.strategy == "Hashed" && Self.property(setOp, "Command") == "Except All")
         let custom = try Self.node("Custom Scan (ChunkAppend) on metrics  (cost=0.00..1.00 rows=1 width=4)")
         #expect(custom.nodeType == "Custom Scan" && custom.relation == "metrics")
         #expect(Self.property(custom, "Custom Plan Provider") == "ChunkAppend")
@@ -195,7 +199,9 @@ import Testing
     @Test func appendWithHundredsOfChildren() throws {
         var lines = ["Append  (cost=0.00..300.00 rows=300 width=4) (actual time=0.01..3.00 rows=300 loops=1)"]
         for index in 0..<300 {
-            lines.append("  ->  Seq Scan on part_\(index)  (cost=0.00..1.00 rows=1 width=4) (actual time=0.01..0.01 rows=1 loops=1)")
+            lines.append(
+                "  ->  Seq Scan on part_\(index)  (cost=0.00..1.00 rows=1 width=4) (actual time=0.01..0.01 rows=1 loops=1)"
+            )
             lines.append("        Filter: (x = \(index))")
         }
         let root = try Self.node(lines.joined(separator: "\n"))
@@ -239,7 +245,8 @@ import Testing
         let children = plan.root.children
         #expect(children.map(\.nodeType) == ["Seq Scan", "Limit", "Result", "CTE Scan", "Seq Scan"])
         #expect(children.map(\.parentRelationship) == ["InitPlan", "InitPlan", "InitPlan", "Outer", "SubPlan"])
-        #expect(children.map(\.subplanName) == ["CTE recent", "InitPlan 1 (returns $0)", "InitPlan 2", nil, "SubPlan 3"])
+        #expect(
+            children.map(\.subplanName) == ["CTE recent", "InitPlan 1 (returns $0)", "InitPlan 2", nil, "SubPlan 3"])
         #expect(children[1].children.first?.relation == "t")
         #expect(children[3].filter == "(x > (InitPlan 2).col1)")
         #expect(Self.property(plan.root, "One-Time Filter") == "($0 > 1)")
@@ -283,7 +290,8 @@ import Testing
             """)
         #expect(root.output == ["a", "(b + 1)", "f(c, d)", "'x,y'::text"])
         #expect(root.recheckCondition == "(a > 1)" && root.filter == "(b < 2)" && root.indexCondition == "(a > 1)")
-        #expect(root.rowsRemovedByFilter == 3 && root.rowsRemovedByIndexRecheck == 4 && root.rowsRemovedByJoinFilter == 5)
+        #expect(
+            root.rowsRemovedByFilter == 3 && root.rowsRemovedByIndexRecheck == 4 && root.rowsRemovedByJoinFilter == 5)
         #expect(root.exactHeapBlocks == 12 && root.lossyHeapBlocks == 30 && root.heapFetches == 7)
         #expect(root.joinFilter == "(x = y)" && root.hashCondition == "(h = i)" && root.mergeCondition == "(m = n)")
         #expect(root.properties.map(\.name) == ["Group Key", "Index Searches"])
@@ -297,21 +305,25 @@ import Testing
         (" quicksort  Memory: 3536kB", "quicksort", "Memory", 3536.0),
     ])
     func sortMethods(line: String, method: String, type: String, kilobytes: Double) throws {
-        let root = try Self.node("Sort  (cost=1.00..2.00 rows=1 width=4)\n  Sort Key: a, b DESC\n  Sort Method: \(line)")
+        let root = try Self.node(
+            "Sort  (cost=1.00..2.00 rows=1 width=4)\n  Sort Key: a, b DESC\n  Sort Method: \(line)")
         #expect(root.sortKey == ["a", "b DESC"])
         #expect(root.sortMethod == method && root.sortSpaceType == type && root.sortSpaceUsedKB == kilobytes)
     }
 
     @Test func hashAndHashAggregateCounters() throws {
         let hash = try Self.node(
-            "Hash  (cost=1.00..1.00 rows=1 width=4)\n  Buckets: 1024 (originally 512)  Batches: 4 (originally 1)  Memory Usage: 25kB")
+            "Hash  (cost=1.00..1.00 rows=1 width=4)\n  Buckets: 1024 (originally 512)  Batches: 4 (originally 1)  Memory Usage: 25kB"
+        )
         #expect(hash.hashBuckets == 1024 && hash.originalHashBuckets == 512)
         #expect(hash.hashBatches == 4 && hash.originalHashBatches == 1 && hash.peakMemoryUsageKB == 25)
-        let plain = try Self.node("Hash  (cost=1.00..1.00 rows=1 width=4)\n  Buckets: 1024  Batches: 1  Memory Usage: 9kB")
+        let plain = try Self.node(
+            "Hash  (cost=1.00..1.00 rows=1 width=4)\n  Buckets: 1024  Batches: 1  Memory Usage: 9kB")
         #expect(plain.originalHashBuckets == 1024 && plain.originalHashBatches == 1)
         let aggregate = try Self.node(
             "HashAggregate  (cost=1.00..2.00 rows=1 width=4)\n"
-                + "  Group Key: name\n  Planned Partitions: 32  Batches: 193  Memory Usage: 4153kB  Disk Usage: 31752kB")
+                + "  Group Key: name\n  Planned Partitions: 32  Batches: 193  Memory Usage: 4153kB  Disk Usage: 31752kB"
+        )
         #expect(aggregate.hashBatches == 193 && aggregate.peakMemoryUsageKB == 4153 && aggregate.diskUsageKB == 31752)
         #expect(aggregate.originalHashBatches == nil && Self.property(aggregate, "Planned Partitions") == "32")
     }
@@ -339,8 +351,11 @@ import Testing
               WAL: records=20 fpi=1 bytes=1320 buffers full=0
             """)
         let buffers = try #require(root.buffers)
-        #expect(buffers.sharedHit == 1 && buffers.sharedRead == 2 && buffers.sharedDirtied == 3 && buffers.sharedWritten == 4)
-        #expect(buffers.localHit == 5 && buffers.localRead == 6 && buffers.localDirtied == 7 && buffers.localWritten == 8)
+        #expect(
+            buffers.sharedHit == 1 && buffers.sharedRead == 2 && buffers.sharedDirtied == 3
+                && buffers.sharedWritten == 4)
+        #expect(
+            buffers.localHit == 5 && buffers.localRead == 6 && buffers.localDirtied == 7 && buffers.localWritten == 8)
         #expect(buffers.tempRead == 9 && buffers.tempWritten == 10)
         #expect(buffers.readTimeMs == 2 && buffers.writeTimeMs == 2.5)
         #expect(buffers.tempReadTimeMs == 3.25 && buffers.tempWriteTimeMs == 4.75)
@@ -348,10 +363,12 @@ import Testing
         #expect(Self.property(root, "WAL Bytes") == "1320" && Self.property(root, "WAL Buffers Full") == "0")
     }
 
-    @Test(arguments: [
-        ("read=1.116 write=0.5", 1.116, 0.5, nil), ("shared/local read=2.0 write=1.0, temp read=3.0", 2.0, 1.0, 3.0),
-        ("temp write=16.5", nil, nil, nil),
-    ] as [(String, Double?, Double?, Double?)])
+    @Test(
+        arguments: [
+            ("read=1.116 write=0.5", 1.116, 0.5, nil),
+            ("shared/local read=2.0 write=1.0, temp read=3.0", 2.0, 1.0, 3.0),
+            ("temp write=16.5", nil, nil, nil),
+        ] as [(String, Double?, Double?, Double?)])
     func ioTimingsOfEachRelease(line: String, read: Double?, write: Double?, tempRead: Double?) throws {
         let root = try Self.node("Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)\n  I/O Timings: \(line)")
         #expect(root.buffers?.readTimeMs == read && root.buffers?.writeTimeMs == write)
@@ -412,17 +429,22 @@ import Testing
         #expect(plan.settings == ["work_mem": "100MB", "search_path": #"public, "$user""#, "random_page_cost": "1.1"])
         #expect(plan.planningBuffers?.sharedHit == 3 && plan.planningBuffers?.sharedRead == 1)
         #expect(plan.planningBuffers?.readTimeMs == 0.073)
-        #expect(plan.triggers == [
-            TriggerTime(name: "trig_a", relation: "foo", timeMs: 1.234, calls: 3),
-            TriggerTime(name: "fk_bar", timeMs: 2.5, calls: 1),
-            TriggerTime(name: "RI_ConstraintTrigger_a_1", relation: "foo", calls: 2),
-        ])
-        #expect(plan.jit == JITSummary(
-            functions: 3, generationTimeMs: 0.34, inliningTimeMs: 0, optimizationTimeMs: 0.168, emissionTimeMs: 1.907,
-            totalTimeMs: 2.414))
-        #expect(plan.properties.map(\.name) == [
-            "Query Identifier", "Planning Memory", "Serialization", "Serialization Buffers", "JIT Options",
-        ])
+        #expect(
+            plan.triggers == [
+                TriggerTime(name: "trig_a", relation: "foo", timeMs: 1.234, calls: 3),
+                TriggerTime(name: "fk_bar", timeMs: 2.5, calls: 1),
+                TriggerTime(name: "RI_ConstraintTrigger_a_1", relation: "foo", calls: 2),
+            ])
+        #expect(
+            plan.jit
+                == JITSummary(
+                    functions: 3, generationTimeMs: 0.34, inliningTimeMs: 0, optimizationTimeMs: 0.168,
+                    emissionTimeMs: 1.907,
+                    totalTimeMs: 2.414))
+        #expect(
+            plan.properties.map(\.name) == [
+                "Query Identifier", "Planning Memory", "Serialization", "Serialization Buffers", "JIT Options",
+            ])
         #expect(plan.root.children.count == 1 && plan.root.properties.map(\.name) == ["Operation"])
     }
 
@@ -434,7 +456,9 @@ import Testing
             Execution time: 1.5 ms
             """)
         #expect(plan.planningTimeMs == 0.5 && plan.executionTimeMs == 1.5)
-        let old = try Self.plan("Seq Scan on t  (cost=0.00..1.00 rows=1 width=4) (actual time=0.01..0.02 rows=1 loops=1)\nTotal runtime: 0.083 ms")
+        let old = try Self.plan(
+            "Seq Scan on t  (cost=0.00..1.00 rows=1 width=4) (actual time=0.01..0.02 rows=1 loops=1)\nTotal runtime: 0.083 ms"
+        )
         #expect(old.executionTimeMs == 0.083)
     }
 
@@ -675,7 +699,8 @@ import Testing
 
     @Test func binaryInputIsAnError() {
         let error = #expect(throws: InputError.self) {
-            try PostgresTextPlanParser.parse(PlanInput(bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13], name: "x.png"))
+            try PostgresTextPlanParser.parse(
+                PlanInput(bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13], name: "x.png"))
         }
         #expect(error?.reason.contains("binary") == true)
         #expect(error?.line == 3)
@@ -698,7 +723,8 @@ import Testing
 
     @Test func brokenNumberInAWrappedLineNamesThePhysicalLine() {
         let error = #expect(throws: InputError.self) {
-            try Self.parse("Limit  (cost=0.00..1.00 rows=1 width=4)\n  ->  Seq Scan on t  (cost=0.00..1.00 ro\nws=abc width=4)")
+            try Self.parse(
+                "Limit  (cost=0.00..1.00 rows=1 width=4)\n  ->  Seq Scan on t  (cost=0.00..1.00 ro\nws=abc width=4)")
         }
         #expect(error?.line == 3)
         #expect(error?.column == 4)
@@ -731,7 +757,8 @@ import Testing
     @Test func arbitraryInputNeverCrashes() {
         var generator = SplitMix64(seed: 42)
         let vocabulary = [
-            "->  ", "Seq Scan on t", "  (cost=", "0.00", "..", "1.5", " rows=", "7", " width=", "4", ")", "(actual time=",
+            "->  ", "Seq Scan on t", "  (cost=", "0.00", "..", "1.5", " rows=", "7", " width=", "4", ")",
+            "(actual time=",
             " loops=", "(never executed)", "InitPlan 1 (returns $0)", "SubPlan 2", "CTE x", "Filter: ", "Buffers: ",
             "shared hit=", "Worker 0:  ", "JIT:", "Planning:", "QUERY PLAN", "-----", "(3 rows)", "|", "│", "\"", "'",
             " +", "\n", "\n", "\n", "  ", "    ", "\t", "(", "Trigger t: time=", "Query Text: ", "Settings: a = '1'",
@@ -740,7 +767,9 @@ import Testing
         for round in 0..<400 {
             var bytes: [UInt8] = []
             if round % 4 == 0 {
-                for _ in 0..<Int(generator.next() % 600) { bytes.append(UInt8(truncatingIfNeeded: generator.next() % 255 + 1)) }
+                for _ in 0..<Int(generator.next() % 600) {
+                    bytes.append(UInt8(truncatingIfNeeded: generator.next() % 255 + 1))
+                }
             } else {
                 for _ in 0..<Int(generator.next() % 120) {
                     bytes += Array(vocabulary[Int(generator.next() % UInt64(vocabulary.count))].utf8)
@@ -761,7 +790,10 @@ import Testing
         var lines = ["Append  (cost=0.00..30000.00 rows=10000 width=4) (actual time=0.01..300.00 rows=10000 loops=1)"]
         for index in 1..<10_000 {
             let indent = String(repeating: " ", count: 2 + (index % 3) * 6)
-            lines.append(indent + "->  Seq Scan on part_\(index) p  (cost=0.00..1.00 rows=1 width=4) (actual time=0.01..0.02 rows=1 loops=1)")
+            lines.append(
+                indent
+                    + "->  Seq Scan on part_\(index) p  (cost=0.00..1.00 rows=1 width=4) (actual time=0.01..0.02 rows=1 loops=1)"
+            )
             lines.append(indent + "      Filter: (x = \(index))")
             lines.append(indent + "      Buffers: shared hit=\(index) read=1")
         }
