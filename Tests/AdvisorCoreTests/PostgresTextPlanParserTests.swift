@@ -298,6 +298,27 @@ import Testing
         #expect(Self.property(root, "Group Key") == "a, b")
     }
 
+    @Test func linesWithoutAFieldAreKeptInOrder() throws {
+        let plan = try Self.plan(
+            """
+            Incremental Sort  (cost=10.00..20.00 rows=100 width=8) (actual rows=70 loops=1)
+              Sort Key: a, b
+              Presorted Key: a
+              Full-sort Groups: 1  Sort Method: quicksort  Average Memory: 26kB  Peak Memory: 26kB
+              ->  Subquery Scan on s  (cost=0.00..10.00 rows=100 width=8) (actual rows=70 loops=1)
+                    Disabled: true
+                    ->  Materialize  (cost=0.00..10.00 rows=100 width=8) (actual rows=70 loops=1)
+                          Storage: Memory  Maximum Storage: 17kB
+            """)
+        #expect(plan.root.properties.map(\.name) == ["Presorted Key", "Full-sort Groups"])
+        #expect(Self.property(plan.root, "Full-sort Groups")?.hasPrefix("1  Sort Method: quicksort") == true)
+        let subquery = try #require(plan.root.children.first)
+        #expect(Self.property(subquery, "Disabled") == "true")
+        #expect(subquery.children.first?.parentRelationship == "Subquery")
+        #expect(subquery.children.first.map { Self.property($0, "Storage") } == "Memory")
+        #expect(subquery.children.first.map { Self.property($0, "Maximum Storage") } == "17kB")
+    }
+
     @Test(arguments: [
         ("quicksort  Memory: 25kB", "quicksort", "Memory", 25.0),
         ("external merge  Disk: 1234kB", "external merge", "Disk", 1234.0),

@@ -3,7 +3,8 @@
 /// Original Hash Buckets, …); what has no field is kept as a property, as printed.
 enum PostgresTextNodeProperties {
     /// Where the name and the value of a property line are: the name starts with a capital letter and
-    /// holds letters, digits, spaces and `-_/.`; a colon and a space (or the line's end) follow it.
+    /// holds letters, digits, spaces, `-` and `/` ("I/O Timings", "Full-sort Groups"); a colon and a
+    /// space (or the line's end) follow it.
     static func split(_ text: [UInt8]) -> (nameEnd: Int, valueStart: Int)? {
         guard let first = text.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") else { return nil }
         var index = 1
@@ -26,8 +27,7 @@ enum PostgresTextNodeProperties {
     private static func isNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), 0x20, UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "/"),
-            UInt8(ascii: "."):
+            UInt8(ascii: "0")...UInt8(ascii: "9"), 0x20, UInt8(ascii: "-"), UInt8(ascii: "/"):
             true
         default: false
         }
@@ -62,7 +62,7 @@ enum PostgresTextNodeProperties {
             applyIOTimings(value, to: &buffers)
             node.buffers = buffers
         case "WAL": applyWAL(value, to: &node)
-        case "Buckets", "Batches", "Planned Partitions", "Hits", "Memory Usage", "Disk Usage":
+        case "Buckets", "Batches", "Planned Partitions", "Hits", "Memory Usage", "Disk Usage", "Storage":
             applyCounters(name, value, to: &node)
         default: kept = true
         }
@@ -151,7 +151,8 @@ enum PostgresTextNodeProperties {
 
     /// Hash ("Buckets: 1024 (originally 512)  Batches: 4 (originally 1)  Memory Usage: 25kB"),
     /// HashAggregate ("Planned Partitions: 4  Batches: 5  Memory Usage: 4145kB  Disk Usage: 1024kB")
-    /// and Memoize ("Hits: 9  Misses: 1  Evictions: 0  Overflows: 0  Memory Usage: 1kB") lines.
+    /// Memoize ("Hits: 9  Misses: 1  Evictions: 0  Overflows: 0  Memory Usage: 1kB") and tuplestore
+    /// ("Storage: Memory  Maximum Storage: 17kB", 17+) lines.
     private static func applyCounters(_ name: String, _ value: String, to node: inout PlanNode) {
         for segment in doubleSpaced(name + ": " + value) {
             guard let (key, text) = pair(segment) else { continue }

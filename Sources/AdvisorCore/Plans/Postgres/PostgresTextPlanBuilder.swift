@@ -63,10 +63,11 @@ struct PostgresTextPlanBuilder {
             closePlan()
         case .statement:
             closePlan()
+            upcoming = Upcoming()
             preamble.append(line)
         case .autoExplainHeader:
             closePlan()
-            upcoming.startLine = line.line
+            upcoming = Upcoming(startLine: line.line)
         case .comment:
             if draft == nil { preamble.append(line) }
         case .recordHeader:
