@@ -51,8 +51,8 @@ enum PostgresTextNodeProperties {
         case "Sort Key": node.sortKey = list(value)
         case "Sort Method": applySortMethod(value, to: &node)
         case "Heap Blocks": applyHeapBlocks(value, to: &node)
-        case "Workers Planned": kept = store(number(value).map { Int($0) }, in: &node.workersPlanned)
-        case "Workers Launched": kept = store(number(value).map { Int($0) }, in: &node.workersLaunched)
+        case "Workers Planned": kept = store(count(value), in: &node.workersPlanned)
+        case "Workers Launched": kept = store(count(value), in: &node.workersLaunched)
         case "Buffers":
             var buffers = node.buffers ?? Buffers()
             applyBuffers(value, to: &buffers)
@@ -209,6 +209,11 @@ enum PostgresTextNodeProperties {
         let trimmed = text.drop { $0 == " " }
         let end = trimmed.firstIndex { !($0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+")) }
         return Double(String(trimmed[..<(end ?? trimmed.endIndex)]))
+    }
+
+    /// A whole number that fits an Int ("2"), nil otherwise (a mangled "99999999999999999999" included).
+    static func count(_ text: String) -> Int? {
+        number(text).flatMap { Int(exactly: $0) }
     }
 
     /// "25kB" → 25; values PostgreSQL prints in kilobytes.

@@ -7,8 +7,12 @@
 /// "Left" for "Hash Left Join", "ModifyTable" with an Operation property for "Insert on t"…), so rules
 /// see the same plan whichever format was pasted.
 public enum PostgresTextPlanParser: PlanParser {
+    /// `.postgresText`.
     public static var format: PlanFormat { .postgresText }
 
+    /// Every plan in the input, in order, with `sourceLine` where each starts. Throws `InputError` for
+    /// empty or binary input, input without a node line, a node indented under no other, and broken
+    /// numbers in a node's parentheses, with the original line and column.
     public static func parse(_ input: PlanInput) throws -> [Plan] {
         let bytes = input.bytes
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {

@@ -45,7 +45,7 @@ enum PostgresTextPlanProperties {
             plan.planningBuffers = buffers
         case (.jit, "Functions"):
             var jit = plan.jit ?? JITSummary()
-            jit.functions = PostgresTextNodeProperties.number(value).map { Int($0) }
+            jit.functions = PostgresTextNodeProperties.count(value)
             plan.jit = jit
         case (.jit, "Timing"):
             var jit = plan.jit ?? JITSummary()
