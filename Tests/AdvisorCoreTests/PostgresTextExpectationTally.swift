@@ -288,24 +288,17 @@ struct PostgresTextExpectationTally {
 
     // MARK: - Node names
 
-    /// The name the text format prints for a node (what Pg::Explain keeps as its type).
+    /// The name the text format prints for a node (what Pg::Explain keeps as its type). Node types
+    /// keep the text format's words ("Partial HashAggregate", "Parallel Seq Scan"); join types, scan
+    /// directions and ModifyTable operations are put back.
     static func textName(_ node: PlanNode, parallel: Bool) -> String {
-        let property = { (name: String) in node.properties.first { $0.name == name }?.value }
         var name = node.nodeType
-        switch node.nodeType {
-        case "Aggregate":
-            let strategies = [
-                "Plain": "Aggregate", "Sorted": "GroupAggregate", "Hashed": "HashAggregate",
-                "Mixed": "MixedAggregate",
-            ]
-            name = strategies[node.strategy ?? "Plain"] ?? "Aggregate"
-            if let mode = property("Partial Mode"), mode != "Simple" { name = mode + " " + name }
-        case "ModifyTable": name = property("Operation") ?? name
-        case "SetOp": name = node.strategy == "Hashed" ? "HashSetOp" : "SetOp"
+        if name.hasPrefix("Parallel ") { name = String(name.dropFirst("Parallel ".count)) }
+        switch name {
+        case "ModifyTable": name = node.properties.first { $0.name == "Operation" }?.value ?? name
         case "Hash Join", "Merge Join", "Nested Loop":
             if let joinType = node.joinType, joinType != "Inner" {
-                let base =
-                    node.nodeType == "Nested Loop" ? "Nested Loop" : String(node.nodeType.dropLast(" Join".count))
+                let base = name == "Nested Loop" ? "Nested Loop" : String(name.dropLast(" Join".count))
                 name = base + " " + joinType + " Join"
             }
         case "Index Scan", "Index Only Scan": if node.strategy == "Backward" { name += " Backward" }

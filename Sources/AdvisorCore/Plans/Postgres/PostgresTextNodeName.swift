@@ -1,9 +1,10 @@
-/// Turns the name part of a text-format node line into the fields PostgreSQL's JSON format gives the
-/// same node, so that rules see the same values whichever format was pasted:
-/// "Hash Left Join" → Node Type "Hash Join", Join Type "Left"; "Partial HashAggregate" → "Aggregate",
-/// Strategy "Hashed", Partial Mode "Partial"; "Index Scan Backward using i on s.t x" → "Index Scan",
-/// direction "Backward", index "i", schema "s", relation "t", alias "x"; "Insert on t" → "ModifyTable".
-/// (explain.c writes the text names from the same switch that writes the JSON ones.)
+/// Turns the name part of a text-format node line into the fields the PostgreSQL JSON parser fills for
+/// the same node, so that rules see the same values whichever format was pasted. Both keep the text
+/// format's words around the JSON "Node Type" ("Parallel Seq Scan", "Partial HashAggregate",
+/// "HashSetOp", with `strategy` set) and take out what JSON has as members: "Hash Left Join" → "Hash
+/// Join" with join type "Left"; "Index Scan Backward using i on s.t x" → "Index Scan", direction
+/// "Backward", index "i", schema "s", relation "t", alias "x"; "Insert on t" → "ModifyTable" with an
+/// Operation property. (explain.c writes the text names from the switch that writes the JSON ones.)
 enum PostgresTextNodeName {
     /// The node a name describes; names this parser does not know are kept as the node type.
     static func node(named fullName: String) -> PlanNode {
@@ -21,7 +22,10 @@ enum PostgresTextNodeName {
         var node =
             join(name) ?? modifyTable(name) ?? aggregate(name) ?? setOperation(name) ?? indexScan(name)
             ?? scan(name) ?? foreignOrCustomScan(name) ?? otherNode(name)
-        node.isParallelAware = isParallel
+        if isParallel {
+            node.isParallelAware = true
+            node.nodeType = "Parallel " + node.nodeType
+        }
         if isAsync { node.properties.insert(PlanProperty("Async Capable", "true"), at: 0) }
         return node
     }
@@ -66,26 +70,22 @@ enum PostgresTextNodeName {
         "Aggregate": "Plain", "GroupAggregate": "Sorted", "HashAggregate": "Hashed", "MixedAggregate": "Mixed",
     ]
 
-    /// "Aggregate", "GroupAggregate", "Partial HashAggregate", "Finalize GroupAggregate"…
+    /// "Aggregate", "GroupAggregate", "Partial HashAggregate", "Finalize GroupAggregate"…: the name stays,
+    /// the strategy is the JSON format's.
     private static func aggregate(_ name: Substring) -> PlanNode? {
         var rest = name
-        var mode = "Simple"
-        for prefix in ["Partial", "Finalize"] where rest.hasPrefix(prefix + " ") {
-            mode = prefix
-            rest = rest.dropFirst(prefix.count + 1)
-        }
+        for prefix in ["Partial ", "Finalize "] where rest.hasPrefix(prefix) { rest = rest.dropFirst(prefix.count) }
         guard let strategy = aggregateStrategies[rest] else { return nil }
-        var node = PlanNode(nodeType: "Aggregate")
+        var node = PlanNode(nodeType: String(name))
         node.strategy = strategy
-        node.properties.append(PlanProperty("Partial Mode", mode))
         return node
     }
 
-    /// "SetOp Except", "HashSetOp Intersect All".
+    /// "SetOp Except", "HashSetOp Intersect All": the command becomes a property, as in JSON.
     private static func setOperation(_ name: Substring) -> PlanNode? {
         for (prefix, strategy) in [("HashSetOp", "Hashed"), ("SetOp", "Sorted")]
         where name == prefix || name.hasPrefix(prefix + " ") {
-            var node = PlanNode(nodeType: "SetOp")
+            var node = PlanNode(nodeType: prefix)
             node.strategy = strategy
             let command = name.dropFirst(prefix.count).drop { $0 == " " }
             if !command.isEmpty { node.properties.append(PlanProperty("Command", String(command))) }

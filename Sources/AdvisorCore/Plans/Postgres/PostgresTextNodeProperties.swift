@@ -76,6 +76,26 @@ enum PostgresTextNodeProperties {
         return false
     }
 
+    /// One line about a parallel worker ("actual time=0.5..1.0 rows=10 loops=1", "Sort Method: quicksort
+    /// Memory: 25kB", "Buffers: shared hit=3"), with the actuals under the JSON format's names, as the
+    /// JSON parser lists a worker's members.
+    static func workerDetail(_ text: String) -> String {
+        guard text.hasPrefix("actual ") else { return text }
+        var details: [String] = []
+        for (key, value) in assignments(text) {
+            switch key {
+            case "time":
+                guard let separator = value.firstRange(of: "..") else { continue }
+                details.append("Actual Startup Time: \(value[..<separator.lowerBound])")
+                details.append("Actual Total Time: \(value[separator.upperBound...])")
+            case "rows": details.append("Actual Rows: \(value)")
+            case "loops": details.append("Actual Loops: \(value)")
+            default: details.append("\(key)=\(value)")
+            }
+        }
+        return details.joined(separator: ", ")
+    }
+
     // MARK: - Compound values
 
     /// "quicksort  Memory: 25kB", "external merge  Disk: 1234kB", "top-N heapsort  Memory: 25kB".

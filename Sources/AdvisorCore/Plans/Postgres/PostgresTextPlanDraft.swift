@@ -31,6 +31,8 @@ struct PostgresTextPlanDraft {
         enum Target {
             case plan(PostgresTextPlanProperties.Section)
             case node(Int)
+            /// A parallel worker's lines, gathered into the node's "Worker N" property.
+            case worker(node: Int, name: String)
         }
 
         var column: Int
@@ -116,9 +118,9 @@ struct PostgresTextPlanDraft {
         while levels.count > 1, let top = levels.last, top.column >= column { levels.removeLast() }
         let index = levels.last?.node ?? 0
         if name.hasPrefix("Worker ") {
-            // Per-worker details (VERBOSE, parallel sorts and hashes) stay properties of the node.
-            nodes[index].properties.append(PlanProperty(name, value))
-            sections.append(Section(column: column, target: .node(index), prefix: name))
+            // Per-worker details (VERBOSE, parallel sorts and hashes) become one property per worker.
+            addWorkerDetail(PostgresTextNodeProperties.workerDetail(value), worker: name, node: index)
+            sections.append(Section(column: column, target: .worker(node: index, name: name), prefix: ""))
             return
         }
         guard !value.isEmpty else {
@@ -133,8 +135,18 @@ struct PostgresTextPlanDraft {
         _ = PostgresTextPlanProperties.apply(name, value, to: &plan)
     }
 
+    /// Adds to the worker's property, or starts it.
+    private mutating func addWorkerDetail(_ detail: String, worker: String, node: Int) {
+        guard !detail.isEmpty else { return }
+        if let existing = nodes[node].properties.lastIndex(where: { $0.name == worker }) {
+            nodes[node].properties[existing].value += ", " + detail
+        } else {
+            nodes[node].properties.append(PlanProperty(worker, detail))
+        }
+    }
+
     private mutating func addToSection(_ section: Section, _ name: String, _ value: String, at column: Int) {
-        let prefix = section.prefix + " " + name
+        let prefix = section.prefix.isEmpty ? name : section.prefix + " " + name
         switch section.target {
         case .plan(let kind):
             PostgresTextPlanProperties.apply(name, value, in: kind, prefix: section.prefix, to: &plan)
@@ -145,6 +157,12 @@ struct PostgresTextPlanDraft {
                 return
             }
             nodes[index].properties.append(PlanProperty(prefix, value))
+        case .worker(let index, let worker):
+            guard !value.isEmpty else {
+                sections.append(Section(column: column, target: section.target, prefix: prefix))
+                return
+            }
+            addWorkerDetail(prefix + ": " + value, worker: worker, node: index)
         }
     }
 

@@ -47,21 +47,30 @@ enum PostgresTextPlanProperties {
             var jit = plan.jit ?? JITSummary()
             jit.functions = PostgresTextNodeProperties.count(value)
             plan.jit = jit
+        case (.planning, "Memory"):
+            // "used=6kB  allocated=8kB", as JSON's "Memory Used" and "Memory Allocated" (kB).
+            for (key, amount) in PostgresTextNodeProperties.assignments(value) {
+                let kilobytes = amount.hasSuffix("kB") ? String(amount.dropLast(2)) : amount
+                plan.properties.append(PlanProperty("Planning Memory " + key.capitalized, kilobytes))
+            }
         case (.jit, "Timing"):
-            var jit = plan.jit ?? JITSummary()
-            applyJITTiming(value, to: &jit)
-            plan.jit = jit
+            applyJITTiming(value, to: &plan)
         default:
             plan.properties.append(PlanProperty(prefix + " " + name, value))
         }
     }
 
     /// "Generation 0.340 ms (Deform 0.134 ms), Inlining 0.000 ms, Optimization 0.168 ms, Emission 1.907 ms,
-    /// Total 2.414 ms".
-    static func applyJITTiming(_ value: String, to jit: inout JITSummary) {
+    /// Total 2.414 ms"; the Deform part (17+) is a property, as the JSON parser keeps it.
+    private static func applyJITTiming(_ value: String, to plan: inout Plan) {
+        var jit = plan.jit ?? JITSummary()
+        defer { plan.jit = jit }
         for item in PostgresTextNodeProperties.list(value) {
             let words = item.split(separator: " ")
             guard words.count >= 2, let milliseconds = PostgresTextNodeProperties.number(words[1]) else { continue }
+            if let deform = words.firstIndex(of: "(Deform"), deform + 1 < words.count {
+                plan.properties.append(PlanProperty("JIT \(words[0]) Deform", String(words[deform + 1])))
+            }
             switch words[0] {
             case "Generation": jit.generationTimeMs = milliseconds
             case "Inlining": jit.inliningTimeMs = milliseconds
