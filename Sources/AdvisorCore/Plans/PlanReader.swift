@@ -9,7 +9,7 @@ public enum PlanReader {
         case .mysqlTree: MySQLTreePlanParser.self
         case .mariadbJSON: MariaDBJSONPlanParser.self
         case .mysqlTable: MySQLTablePlanParser.self
-        default: nil
+        case .postgresText: PostgresTextPlanParser.self
         }
     }
 
