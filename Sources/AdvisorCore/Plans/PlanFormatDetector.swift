@@ -31,7 +31,13 @@ public enum PlanFormatDetector {
             return .mysqlTable
         }
         if let first = firstPlanLine(text), first.hasPrefix("->") { return .mysqlTree }
-        if text.contains("(cost=") || text.contains("(actual ") || text.contains("never executed") {
+        if text.contains("(cost=") || text.contains("(actual ") || text.contains("never executed")
+            || text.contains("->  ")
+        {
+            return .postgresText
+        }
+        // COSTS OFF without ANALYZE: a bare node line such as "Seq Scan on t" or "Result".
+        if let first = firstPlanLine(text), postgresNodeStarts.contains(where: { first.hasPrefix($0) }) {
             return .postgresText
         }
         throw InputError(
@@ -39,6 +45,13 @@ public enum PlanFormatDetector {
             reason: "not a recognised plan: expected PostgreSQL EXPLAIN (text or JSON) or MySQL/MariaDB EXPLAIN "
                 + "(JSON, TREE/ANALYZE or tabular)")
     }
+
+    private static let postgresNodeStarts = [
+        "Seq Scan on ", "Parallel Seq Scan on ", "Index Scan using ", "Index Only Scan using ", "Bitmap Heap Scan on ",
+        "Result", "Limit", "Sort", "Aggregate", "HashAggregate", "GroupAggregate", "Hash Join", "Nested Loop",
+        "Merge Join", "Append", "Gather", "Insert on ", "Update on ", "Delete on ", "Unique", "WindowAgg", "CTE Scan on ",
+        "Function Scan on ", "Values Scan on ", "Subquery Scan on ", "Materialize", "LockRows",
+    ]
 
     /// The first line that carries plan content, with client frames ("| ", "EXPLAIN: ") removed.
     private static func firstPlanLine(_ text: String) -> Substring? {

@@ -259,7 +259,8 @@ struct PostgresJSONPlanBuilder {
         node.operation = PlanOperation(postgresNodeType: node.nodeType)
         if node.loops == 0 { node.neverExecuted = true }
         if pending.hasBuffers { node.buffers = pending.buffers }
-        if node.alias == node.relation { node.alias = nil }
+        // The text format prints an alias only where it differs from the object's name; match it.
+        if let alias = node.alias, [node.relation, node.cteName, node.functionName].contains(alias) { node.alias = nil }
         return node
     }
 
