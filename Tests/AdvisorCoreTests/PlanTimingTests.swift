@@ -96,4 +96,30 @@ struct PlanTimingTests {
         #expect(plan.root.exclusiveCost == 490)
         #expect(plan.exclusiveShare(of: plan.root) == 0.49)
     }
+
+    @Test func initPlanTimeIsChargedToTheNodeUsingItsValue() {
+        // PEV2 cte-exclusive-04: the index scan evaluates $0, so the InitPlan's 0.060 ms is inside it.
+        var scan = node("Index Scan", time: 0.063, relationship: "Outer")
+        scan.indexCondition = "(pond_user = $0)"
+        let plan = timed(
+            node("Limit", time: 0.080, children: [
+                node("Limit", time: 0.060, relationship: "InitPlan", subplan: "InitPlan 1 (returns $0)"),
+                node("Sort", time: 0.078, relationship: "Outer", children: [scan]),
+            ]))
+        #expect(abs(plan.root.exclusiveTimeMs! - 0.002) < 1e-9)
+        #expect(abs(plan.node(withID: 4)!.exclusiveTimeMs! - 0.003) < 1e-9)
+        var sum = 0.0
+        plan.root.visit { sum += $0.exclusiveTimeMs ?? 0 }
+        #expect(abs(sum - 0.080) < 1e-9)
+    }
+
+    @Test func parameterReferencesMatchWholeTokens() {
+        var scan = node("Index Scan", time: 1, relationship: "Outer")
+        scan.indexCondition = "(id = $10)"
+        let plan = timed(
+            node("Result", time: 2, children: [
+                node("Result", time: 0.5, relationship: "InitPlan", subplan: "InitPlan 1 (returns $1)"), scan,
+            ]))
+        #expect(plan.root.exclusiveTimeMs == 0.5)  // $10 is not $1: the InitPlan stays charged to its parent
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Derives inclusive and exclusive time and cost for every node of a plan.
 ///
 /// The rules, checked against what explain.depesz.com (Pg::Explain) and PEV2 compute:
@@ -9,6 +11,9 @@
 /// - A CTE's subtree runs when a CTE Scan pulls rows from it, so its time is inside the CTE Scans'
 ///   time, not beside it: the node the CTE hangs under does not subtract it; the CTE Scans reading it
 ///   do, in proportion to their time.
+/// - Likewise an InitPlan runs when its parameter is first needed: when a node below the one it hangs
+///   under uses the parameter (`Index Cond: (id = $0)`, PostgreSQL 16+ `(InitPlan 1).col1`), the
+///   InitPlan's time is inside that node's, and is subtracted there instead.
 /// - Nodes without their own time (MariaDB join groupings) take their children's sum and no exclusive time.
 /// - Costs: inclusive cost is total cost × expected loops (inner sides of nested loops run once per
 ///   outer row); exclusive cost subtracts the children's. Shares use them when there is no timing.
@@ -16,7 +21,10 @@ public enum PlanTiming {
     /// Fills `inclusiveTimeMs`/`exclusiveTimeMs` (when the plan has timing) and the cost pair on every node.
     public static func apply(to plan: inout Plan) {
         plan.root = derive(plan.root, timed: plan.hasTiming, processes: 1, expectedLoops: 1)
-        if plan.hasTiming { chargeCTEsToTheirScans(&plan.root) }
+        if plan.hasTiming {
+            chargeCTEsToTheirScans(&plan.root)
+            chargeInitPlansToTheirUsers(&plan.root)
+        }
     }
 
     private static func derive(_ input: PlanNode, timed: Bool, processes: Double, expectedLoops: Double) -> PlanNode {
@@ -48,8 +56,18 @@ public enum PlanTiming {
         }
 
         guard timed else { return node }
-        // CTE subtrees are charged to the CTE Scans that read them, not to the node they hang under.
-        let chargedChildren = node.children.filter { !$0.isCTE }
+        // CTE subtrees are charged to the CTE Scans that read them, InitPlans to the node below that
+        // uses their value; neither to the node they hang under.
+        let flow = node.children.filter { !$0.isSubPlan }
+        let initPlansUsedBelow = Set(
+            node.children.indices.filter { index in
+                let child = node.children[index]
+                guard child.parentRelationship == "InitPlan", !child.isCTE, let params = child.initPlanParameters
+                else { return false }
+                return flow.contains { $0.usesParameter(params) }
+            })
+        let chargedChildren = node.children.indices.filter { !node.children[$0].isCTE && !initPlansUsedBelow.contains($0) }
+            .map { node.children[$0] }
         let childTime = chargedChildren.reduce(0) { $0 + ($1.inclusiveTimeMs ?? 0) }
         if node.neverExecuted {
             node.inclusiveTimeMs = 0
@@ -63,6 +81,29 @@ public enum PlanTiming {
             node.exclusiveTimeMs = 0
         }
         return node
+    }
+
+    /// Subtracts each InitPlan's time from the deepest node below its parent that uses its value (the
+    /// parent itself did not subtract it, see `derive`).
+    private static func chargeInitPlansToTheirUsers(_ root: inout PlanNode) {
+        var charges: [Int: Double] = [:]
+        root.visit { parent in
+            for initPlan in parent.children where initPlan.parentRelationship == "InitPlan" && !initPlan.isCTE {
+                guard let params = initPlan.initPlanParameters, let time = initPlan.inclusiveTimeMs else { continue }
+                for child in parent.children where !child.isSubPlan {
+                    if let user = child.deepestUser(of: params) {
+                        charges[user, default: 0] += time
+                        break
+                    }
+                }
+            }
+        }
+        guard !charges.isEmpty else { return }
+        root.update { node in
+            if let charge = charges[node.id], let exclusive = node.exclusiveTimeMs {
+                node.exclusiveTimeMs = max(0, exclusive - charge)
+            }
+        }
     }
 
     private static func chargeCTEsToTheirScans(_ root: inout PlanNode) {
@@ -101,6 +142,33 @@ extension PlanNode {
         return String(name.dropFirst("CTE ".count))
     }
 
+    /// How expressions refer to this InitPlan's value: "$0" (PostgreSQL ≤ 15, from "InitPlan 1 (returns $0)")
+    /// or "(InitPlan 1)" (16+, as in "(InitPlan 1).col1"). Nil when this is not an InitPlan.
+    var initPlanParameters: [String]? {
+        guard parentRelationship == "InitPlan", let name = subplanName else { return nil }
+        if let returns = name.range(of: "(returns ") {
+            let list = name[returns.upperBound...].prefix { $0 != ")" }
+            return list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        return ["(\(name))"]
+    }
+
+    /// True when this node's own expressions or any node below use one of the parameters.
+    func usesParameter(_ parameters: [String]) -> Bool {
+        deepestUser(of: parameters) != nil
+    }
+
+    /// The id of the deepest node in this subtree (the first found, children before parents) whose
+    /// own expressions use one of the parameters.
+    func deepestUser(of parameters: [String]) -> Int? {
+        for child in children where !child.isSubPlan {
+            if let user = child.deepestUser(of: parameters) { return user }
+        }
+        let expressions = [filter, indexCondition, recheckCondition, joinFilter, hashCondition, mergeCondition]
+            .compactMap { $0 } + properties.map(\.value)
+        return expressions.contains { expression in parameters.contains { expression.containsParameter($0) } } ? id : nil
+    }
+
     /// Calls `body` on this node and every node below, in pre-order.
     public func visit(_ body: (PlanNode) -> Void) {
         body(self)
@@ -121,4 +189,16 @@ extension PlanNode {
 
     /// How many nodes this subtree holds.
     public var nodeCount: Int { children.reduce(1) { $0 + $1.nodeCount } }
+}
+
+extension String {
+    /// True when `parameter` occurs as a whole token: "$1" matches "= $1)" but not "$10".
+    fileprivate func containsParameter(_ parameter: String) -> Bool {
+        var searchStart = startIndex
+        while let range = range(of: parameter, range: searchStart..<endIndex) {
+            if range.upperBound == endIndex || !self[range.upperBound].isNumber { return true }
+            searchStart = range.upperBound
+        }
+        return false
+    }
 }
