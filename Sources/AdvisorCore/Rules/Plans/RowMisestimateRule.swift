@@ -1,0 +1,277 @@
+/// Reports nodes whose row estimate is off by an order of magnitude or more where it matters: the
+/// planner chose join strategies, join order and memory for the wrong number of rows.
+///
+/// Only the source of an error is reported: a node whose children are already misestimated in the
+/// same direction inherits their error and is reported only when it multiplies it by another
+/// `minFactor` on its own (a join's selectivity misjudged on top of its input's).
+public struct RowMisestimateRule: Rule {
+    public struct Options: RuleOptions {
+        /// Estimated and actual rows per loop must differ by at least this factor (both floored at 1).
+        // 10× is where plan choices flip: below it the planner's cost model absorbs the error.
+        public var minFactor = 10.0
+        /// The larger of estimated and actual rows, over all loops, must reach this; smaller errors change nothing.
+        public var minRows = 1_000.0
+        /// The node (or the join it feeds) must account for at least this share of execution time.
+        public var minShare = 0.1
+        /// Plans faster than this are not worth a finding.
+        public var minPlanTimeMs = 1.0
+        /// Severity by the share of execution time of the node or the join it feeds.
+        public var severityByShare = Levels(medium: 0.25, high: 0.5, critical: 0.8)
+
+        public init() {}
+    }
+
+    public static let description = RuleDescription(
+        id: "plan-row-misestimate",
+        title: "Row estimate off by an order of magnitude",
+        category: .plans,
+        engines: [.postgres, .mysql, .mariadb],
+        requires: [.plans],
+        summary: "The planner expected far more or far fewer rows than a node produced, so the plan around it was chosen blind.",
+        rationale: """
+            Every plan choice (nested loop or hash join, join order, index or sequential scan, how much memory \
+            a sort or hash gets) follows from row estimates. When a node produces 100× more rows than \
+            expected, a nested loop planned for a handful of outer rows runs its inner side thousands of \
+            times; 100× fewer, and a hash or sort is sized for data that never comes. The error usually starts \
+            at a scan whose statistics are stale or whose conditions are correlated (`city = 'Paris' AND \
+            country = 'FR'` is not as selective as the product of the two), and every node above inherits it; \
+            this rule reports where it starts. Needs ANALYZE output (actual rows). Nodes cut short by a \
+            `LIMIT`, a merge join or a semi/anti join produce fewer rows than estimated by design and are not \
+            judged as overestimates.
+
+            **Fix:** refresh statistics (`ANALYZE table;`, MySQL/MariaDB `ANALYZE TABLE t;`). For conditions \
+            on correlated columns, PostgreSQL 10+ extended statistics \
+            (`CREATE STATISTICS … (dependencies, ndistinct) ON a, b FROM t;` then `ANALYZE`), MySQL 8 \
+            histograms (`ANALYZE TABLE t UPDATE HISTOGRAM ON col;`), MariaDB engine-independent statistics \
+            (`ANALYZE TABLE t PERSISTENT FOR COLUMNS (col) INDEXES ();`). For skewed single columns, a larger \
+            statistics target (`ALTER TABLE t ALTER COLUMN c SET STATISTICS 1000;` then `ANALYZE`). \
+            **Validate:** run EXPLAIN ANALYZE again: estimated and actual rows of the node should agree within \
+            a small factor, and the plan above it may change.
+            """,
+        examples: [
+            RuleExample(
+                "correlated columns make the planner expect 8 rows instead of 4,211",
+                plan: """
+                    Nested Loop  (cost=0.71..1034.80 rows=8 width=72) (actual time=0.060..96.551 rows=4211 loops=1)
+                      ->  Index Scan using addresses_city_idx on addresses a  (cost=0.29..250.11 rows=8 width=40) (actual time=0.031..5.117 rows=4211 loops=1)
+                            Index Cond: (city = 'Paris'::text)
+                            Filter: (country = 'FR'::text)
+                            Rows Removed by Filter: 12
+                      ->  Index Scan using customers_pkey on customers c  (cost=0.42..98.08 rows=1 width=32) (actual time=0.021..0.021 rows=1 loops=4211)
+                            Index Cond: (id = a.customer_id)
+                    Planning Time: 0.240 ms
+                    Execution Time: 97.020 ms
+                    """,
+                expecting: ["Index Scan using addresses_city_idx on addresses a"]),
+            RuleExample(
+                "estimates within a small factor",
+                plan: """
+                    Hash Join  (cost=30.50..2041.33 rows=4000 width=72) (actual time=0.410..12.902 rows=4211 loops=1)
+                      Hash Cond: (a.customer_id = c.id)
+                      ->  Seq Scan on addresses a  (cost=0.00..1790.00 rows=4100 width=40) (actual time=0.011..9.870 rows=4211 loops=1)
+                            Filter: (city = 'Paris'::text)
+                            Rows Removed by Filter: 95789
+                      ->  Hash  (cost=18.00..18.00 rows=1000 width=32) (actual time=0.380..0.381 rows=1000 loops=1)
+                            Buckets: 1024  Batches: 1  Memory Usage: 72kB
+                            ->  Seq Scan on customers c  (cost=0.00..18.00 rows=1000 width=32) (actual time=0.005..0.160 rows=1000 loops=1)
+                    Planning Time: 0.201 ms
+                    Execution Time: 13.180 ms
+                    """,
+                expecting: []),
+        ])
+
+    public let options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    /// A node whose estimate is off, with the factor and direction.
+    fileprivate struct Misestimate {
+        var path: PlanNodePath
+        var estimated: Double
+        var actual: Double
+        var factor: Double
+        var isUnderestimate: Bool
+    }
+
+    public func evaluate(_ context: RuleContext) -> [Finding] {
+        let paths = context.planNodePaths.filter { $0.context.plan.hasActuals }
+        var errors: [Int: [Int: Misestimate]] = [:]
+        for path in paths {
+            if let total = path.context.plan.totalTimeMs, total < options.minPlanTimeMs { continue }
+            if let error = misestimate(path) { errors[path.context.planNumber, default: [:]][path.node.id] = error }
+        }
+        var findings: [Finding] = []
+        for path in paths {
+            guard let error = errors[path.context.planNumber]?[path.node.id],
+                let (share, timeMs) = significance(path), isSource(error, among: errors[path.context.planNumber] ?? [:])
+            else { continue }
+            findings.append(finding(error, share: share, timeMs: timeMs))
+        }
+        return findings
+    }
+
+    private func misestimate(_ path: PlanNodePath) -> Misestimate? {
+        let node = path.node
+        guard !node.neverExecuted, let loops = node.loops, loops > 0, let actual = node.actualRows,
+            let estimated = node.estimatedRows, ![.bitmapAnd, .bitmapOr].contains(node.operation)
+        else { return nil }
+        let flooredActual = max(actual, 1)
+        let flooredEstimate = max(estimated, 1)
+        let factor = max(flooredActual / flooredEstimate, flooredEstimate / flooredActual)
+        let isUnderestimate = flooredActual > flooredEstimate
+        guard factor >= options.minFactor, max(actual, estimated) * loops >= options.minRows else { return nil }
+        if !isUnderestimate, Self.mayStopEarly(path) { return nil }
+        return Misestimate(path: path, estimated: estimated, actual: actual, factor: factor, isUnderestimate: isUnderestimate)
+    }
+
+    /// True when a node may legitimately stop before producing all the rows it was estimated to: below a
+    /// LIMIT (down to the first node that consumes all its input), a merge join, the inner side of a
+    /// semi/anti join, or a sub-plan (EXISTS stops at the first row).
+    static func mayStopEarly(_ path: PlanNodePath) -> Bool {
+        let blocking: Set<PlanOperation> = [.sort, .aggregate, .hash, .setOp, .windowAgg, .materialize]
+        var below = path.node
+        for ancestor in path.ancestors.reversed() {
+            if below.isSubPlan { return true }
+            switch ancestor.operation {
+            case .limit, .mergeJoin: return true
+            case .nestedLoop, .hashJoin:
+                let joinType = (ancestor.joinType ?? ancestor.nodeType).lowercased()
+                let firstInput = ancestor.children.first { !$0.isSubPlan }
+                if (joinType.contains("semi") || joinType.contains("anti")) && firstInput != below { return true }
+            default:
+                if blocking.contains(ancestor.operation) { return false }
+            }
+            below = ancestor
+        }
+        return false
+    }
+
+    /// The share and time that make the error matter: the node's own, or the join it feeds when that is larger.
+    private func significance(_ path: PlanNodePath) -> (share: Double, timeMs: Double?)? {
+        let plan = path.context.plan
+        var best: (share: Double, timeMs: Double?)?
+        if let share = plan.inclusiveShare(of: path.node) { best = (share, path.node.inclusiveTimeMs) }
+        if let join = Self.consumingJoin(path), let share = plan.inclusiveShare(of: join), share > best?.share ?? -1 {
+            best = (share, join.inclusiveTimeMs)
+        }
+        guard let best, best.share >= options.minShare else { return nil }
+        return best
+    }
+
+    /// The join whose strategy depends on this node's row count: the parent join, or the join above a Hash.
+    static func consumingJoin(_ path: PlanNodePath) -> PlanNode? {
+        let joins: Set<PlanOperation> = [.nestedLoop, .hashJoin, .mergeJoin]
+        guard let parent = path.parent else { return nil }
+        if joins.contains(parent.operation) { return parent }
+        if parent.operation == .hash, let grandparent = path.ancestors.dropLast().last,
+            joins.contains(grandparent.operation)
+        {
+            return grandparent
+        }
+        return nil
+    }
+
+    /// False when a descendant already has the error in the same direction and this node does not add
+    /// another `minFactor` on its own.
+    private func isSource(_ error: Misestimate, among errors: [Int: Misestimate]) -> Bool {
+        var inherited = 1.0
+        error.path.node.visit { descendant in
+            guard descendant.id != error.path.node.id, let below = errors[descendant.id],
+                below.isUnderestimate == error.isUnderestimate
+            else { return }
+            inherited = max(inherited, below.factor)
+        }
+        return inherited == 1 || error.factor >= inherited * options.minFactor
+    }
+
+    private func finding(_ error: Misestimate, share: Double, timeMs: Double?) -> Finding {
+        let context = error.path.context
+        let node = context.node
+        var evidence = [
+            Evidence("estimated rows per loop", error.estimated, "rows"),
+            Evidence("actual rows per loop", error.actual, "rows"),
+            Evidence(error.isUnderestimate ? "underestimate factor" : "overestimate factor", error.factor, "factor"),
+        ]
+        if let loops = node.loops, loops != 1 { evidence.append(Evidence("loops", loops, "loops")) }
+        evidence.append(Evidence("share of statement", share * 100, "percent"))
+        let tables = Self.tables(under: node)
+        let fix = Self.fixSQL(node, tables: tables, engine: context.engine)
+        return Finding(
+            ruleId: Self.description.id,
+            severity: options.severityByShare.severity(for: share),
+            category: Self.description.category,
+            object: .planNode(context),
+            message: Self.message(context, error: error),
+            evidence: evidence,
+            // How much a better plan saves is unknown until the planner sees the right numbers.
+            impact: .plan(context.captured, timeMs: timeMs, share: share, confidence: .low),
+            recommendation: Self.recommendation(node, tables: tables, engine: context.engine),
+            fixSQL: fix,
+            risk: "ANALYZE reads a sample of the table and is cheap; new statistics can change other plans that use "
+                + "the table, usually for the better, so watch the slow log or pg_stat_statements afterwards.",
+            validation: "Run EXPLAIN ANALYZE again: estimated and actual rows of this node should agree within a small "
+                + "factor, and the plan above it may change (for example a nested loop becoming a hash join).")
+    }
+
+    /// The tables read at or below the node, nearest first, each once: (schema, table).
+    static func tables(under node: PlanNode) -> [(schema: String?, table: String)] {
+        var result: [(schema: String?, table: String)] = []
+        node.visit { descendant in
+            guard descendant.operation.isRelationScan || descendant.accessType != nil, let table = descendant.relation,
+                !table.hasPrefix("<"), !result.contains(where: { $0.table == table && $0.schema == descendant.schema })
+            else { return }
+            result.append((descendant.schema, table))
+        }
+        return result
+    }
+
+    /// Extended statistics or histograms when the scan filters on several columns, else ANALYZE of the tables.
+    static func fixSQL(_ node: PlanNode, tables: [(schema: String?, table: String)], engine: Engine) -> String? {
+        if node.operation.isRelationScan || node.accessType != nil, let table = node.relation, !table.hasPrefix("<") {
+            let columns = FilterColumns(node: node, engine: engine).allColumns
+            if engine.isMySQLFamily, !columns.isEmpty {
+                return PlanFixSQL.columnHistograms(table: table, schema: node.schema, columns: columns, engine: engine)
+            }
+            if columns.count >= 2 {
+                return PlanFixSQL.createStatistics(table: table, schema: node.schema, columns: columns)
+            }
+        }
+        guard !tables.isEmpty else { return nil }
+        return tables.prefix(4).map { PlanFixSQL.analyze(table: $0.table, schema: $0.schema, engine: engine) }
+            .joined(separator: "\n")
+    }
+}
+
+// MARK: - Messages
+
+extension RowMisestimateRule {
+    fileprivate static func message(_ context: PlanNodeContext, error: Misestimate) -> String {
+        let direction = error.isUnderestimate ? "underestimated" : "overestimated"
+        return "\(context.displayName) (node \(context.node.id)) was estimated at "
+            + "\(Formatting.count(error.estimated)) rows per loop but produced \(Formatting.count(error.actual)) "
+            + "(\(direction) \(Formatting.factor(error.factor)))."
+    }
+
+    fileprivate static func recommendation(
+        _ node: PlanNode, tables: [(schema: String?, table: String)], engine: Engine
+    ) -> String {
+        let names = tables.prefix(4).map(\.table).joined(separator: ", ")
+        let isScan = node.operation.isRelationScan || node.accessType != nil
+        let columns = isScan ? FilterColumns(node: node, engine: engine).allColumns : []
+        if isScan, let table = node.relation, !columns.isEmpty {
+            if engine.isMySQLFamily {
+                let kind = engine == .mariadb ? "engine-independent statistics" : "histograms"
+                return "Collect \(kind) on \(table) (\(columns.joined(separator: ", "))) so the optimizer sees how "
+                    + "selective these conditions are."
+            }
+            if columns.count >= 2 {
+                return "Create extended statistics on \(table) (\(columns.joined(separator: ", "))) so the planner "
+                    + "knows these columns are correlated, then ANALYZE it."
+            }
+        }
+        if names.isEmpty { return "Refresh the statistics of the tables this node reads so the planner sees the real row counts." }
+        return "Refresh the statistics of \(names) (ANALYZE) so the planner sees the real row counts."
+    }
+}
