@@ -10,7 +10,7 @@ public struct RowMisestimateRule: Rule {
         // 10× is where plan choices flip: below it the planner's cost model absorbs the error.
         public var minFactor = 10.0
         /// The larger of estimated and actual rows, over all loops, must reach this; smaller errors change nothing.
-        public var minRows = 1_000.0
+        public var minRows = 100.0
         /// The node (or the join it feeds) must account for at least this share of execution time.
         public var minShare = 0.1
         /// Plans faster than this are not worth a finding.
@@ -97,15 +97,15 @@ public struct RowMisestimateRule: Rule {
 
     public func evaluate(_ context: RuleContext) -> [Finding] {
         let paths = context.planNodePaths.filter { $0.context.plan.hasActuals }
-        var errors: [Int: [Int: Misestimate]] = [:]
+        var errors: [PlanNodeKey: Misestimate] = [:]
         for path in paths {
             if let total = path.context.plan.totalTimeMs, total < options.minPlanTimeMs { continue }
-            if let error = misestimate(path) { errors[path.context.planNumber, default: [:]][path.node.id] = error }
+            if let error = misestimate(path) { errors[PlanNodeKey(path)] = error }
         }
         var findings: [Finding] = []
         for path in paths {
-            guard let error = errors[path.context.planNumber]?[path.node.id],
-                let (share, timeMs) = significance(path), isSource(error, among: errors[path.context.planNumber] ?? [:])
+            guard let error = errors[PlanNodeKey(path)], isSource(error, among: errors),
+                let (share, timeMs) = significance(error, among: errors)
             else { continue }
             findings.append(finding(error, share: share, timeMs: timeMs))
         }
@@ -115,7 +115,9 @@ public struct RowMisestimateRule: Rule {
     private func misestimate(_ path: PlanNodePath) -> Misestimate? {
         let node = path.node
         guard !node.neverExecuted, let loops = node.loops, loops > 0, let actual = node.actualRows,
-            let estimated = node.estimatedRows, ![.bitmapAnd, .bitmapOr].contains(node.operation)
+            let estimated = node.estimatedRows,
+            // Bitmap index scans share their heap scan's estimate, and BitmapAnd/Or print no rows.
+            ![.bitmapAnd, .bitmapOr, .bitmapIndexScan].contains(node.operation)
         else { return nil }
         let flooredActual = max(actual, 1)
         let flooredEstimate = max(estimated, 1)
@@ -148,13 +150,26 @@ public struct RowMisestimateRule: Rule {
         return false
     }
 
-    /// The share and time that make the error matter: the node's own, or the join it feeds when that is larger.
-    private func significance(_ path: PlanNodePath) -> (share: Double, timeMs: Double?)? {
-        let plan = path.context.plan
+    /// The share and time that make the error matter: the largest among the node, the join it feeds, and
+    /// the same for every node above that inherits the error.
+    private func significance(
+        _ error: Misestimate, among errors: [PlanNodeKey: Misestimate]
+    ) -> (share: Double, timeMs: Double?)? {
+        let plan = error.path.context.plan
         var best: (share: Double, timeMs: Double?)?
-        if let share = plan.inclusiveShare(of: path.node) { best = (share, path.node.inclusiveTimeMs) }
-        if let join = Self.consumingJoin(path), let share = plan.inclusiveShare(of: join), share > best?.share ?? -1 {
-            best = (share, join.inclusiveTimeMs)
+        func consider(_ node: PlanNode) {
+            guard let share = plan.inclusiveShare(of: node), share > best?.share ?? -1 else { return }
+            best = (share, node.inclusiveTimeMs)
+        }
+        var current = error
+        while true {
+            consider(current.path.node)
+            if let join = Self.consumingJoin(current.path) { consider(join) }
+            guard let parent = current.path.parent,
+                let inheritor = errors[PlanNodeKey(current.path.context.planNumber, parent.id)],
+                inheritor.isUnderestimate == error.isUnderestimate
+            else { break }
+            current = inheritor
         }
         guard let best, best.share >= options.minShare else { return nil }
         return best
@@ -175,10 +190,11 @@ public struct RowMisestimateRule: Rule {
 
     /// False when a descendant already has the error in the same direction and this node does not add
     /// another `minFactor` on its own.
-    private func isSource(_ error: Misestimate, among errors: [Int: Misestimate]) -> Bool {
+    private func isSource(_ error: Misestimate, among errors: [PlanNodeKey: Misestimate]) -> Bool {
         var inherited = 1.0
+        let plan = error.path.context.planNumber
         error.path.node.visit { descendant in
-            guard descendant.id != error.path.node.id, let below = errors[descendant.id],
+            guard descendant.id != error.path.node.id, let below = errors[PlanNodeKey(plan, descendant.id)],
                 below.isUnderestimate == error.isUnderestimate
             else { return }
             inherited = max(inherited, below.factor)

@@ -164,9 +164,10 @@ extension SeqScanFilterRule {
     fileprivate static func message(_ context: PlanNodeContext, rows: ScanRows, condition: String) -> String {
         let basis = rows.isMeasured ? "" : " (estimated)"
         let loops = rows.loops > 1 ? " over \(Formatting.count(rows.loops)) loops" : ""
+        let keptShare = Formatting.percent(fraction: 1 - rows.removedFraction)
         return "\(context.displayName) (node \(context.node.id)) reads \(Formatting.count(rows.totalRead)) rows"
-            + "\(loops) and its filter \(condition) discards "
-            + "\(Formatting.percent(fraction: rows.removedFraction)) of them\(basis)."
+            + "\(loops) and its filter \(condition) keeps only \(Formatting.count(rows.totalKept)) of them "
+            + "(\(keptShare))\(basis)."
     }
 
     fileprivate static func recommendation(table: String, columns: FilterColumns) -> String {
