@@ -151,8 +151,10 @@ public struct NestedLoopInnerScanRule: Rule {
         let context = scan.loop.context
         let engine = context.engine
         let access = scan.access
-        let table = access.relation ?? ""
-        let columns = FilterColumns(conditions: scan.conditions, relation: table, alias: access.alias, engine: engine)
+        let columns = FilterColumns(
+            conditions: scan.conditions, relation: access.relation, alias: access.alias, engine: engine)
+        let reference = TableReference(node: access, plan: context.plan, conditions: scan.conditions)
+        let table = reference?.table ?? access.relation ?? ""
         var evidence = [Evidence("inner side executions", scan.repetitions, "loops")]
         if let rows = scan.rowsRead { evidence.append(Evidence("inner rows read", rows, "rows")) }
         if let removed = context.node.rowsRemovedByJoinFilter {
@@ -162,7 +164,8 @@ public struct NestedLoopInnerScanRule: Rule {
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
         let fix = columns.isEmpty
             ? nil
-            : PlanFixSQL.createIndex(table: table, schema: access.schema, columns: columns.indexColumns, engine: engine)
+            : PlanFixSQL.createIndex(
+                table: table, schema: reference?.schema, columns: columns.indexColumns, engine: engine)
         let confidence: Confidence = context.plan.hasActuals ? (context.plan.hasTiming ? .high : .medium) : .low
         return Finding(
             ruleId: Self.description.id,
@@ -174,11 +177,7 @@ public struct NestedLoopInnerScanRule: Rule {
             impact: .plan(context.captured, timeMs: scan.inner.inclusiveTimeMs, share: share, confidence: confidence),
             recommendation: Self.recommendation(table: table, columns: columns),
             fixSQL: fix,
-            risk: engine.isMySQLFamily
-                ? "Adding an index is online in InnoDB but reads the whole table and can delay replicas; it slows "
-                    + "writes to the table and takes disk space."
-                : "CREATE INDEX CONCURRENTLY does not block writes but cannot run in a transaction and leaves an "
-                    + "INVALID index to drop if it fails; the index slows writes to the table and takes disk space.",
+            risk: [Self.risk(engine), reference?.caveat].compactMap { $0 }.joined(separator: " "),
             validation: "Run EXPLAIN ANALYZE again: the inner side should become an index lookup returning about as many "
                 + "rows per loop as match, and the loop's time should drop accordingly.")
     }
@@ -193,6 +192,15 @@ extension NestedLoopInnerScanRule {
         let how = scan.inner.operation == .materialize ? "rescans a materialized copy of" : "runs"
         return "\(context.displayName) (node \(context.node.id)) \(how) \(accessName) "
             + "\(Formatting.count(scan.repetitions)) times\(rows), without an index lookup."
+    }
+
+    fileprivate static func risk(_ engine: Engine) -> String {
+        if engine.isMySQLFamily {
+            return "Adding an index is online in InnoDB but reads the whole table and can delay replicas; it slows "
+                + "writes to the table and takes disk space."
+        }
+        return "CREATE INDEX CONCURRENTLY does not block writes but cannot run in a transaction and leaves an "
+            + "INVALID index to drop if it fails; the index slows writes to the table and takes disk space."
     }
 
     fileprivate static func recommendation(table: String, columns: FilterColumns) -> String {

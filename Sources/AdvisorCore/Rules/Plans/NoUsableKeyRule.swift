@@ -150,9 +150,11 @@ public struct NoUsableKeyRule: Rule {
         let context = path.context
         let node = context.node
         let engine = context.engine
-        let table = node.relation ?? ""
-        let conditions = [SeqScanFilterRule.condition(of: path), path.innerSideOfNestedLoop?.loop.joinFilter]
-        let columns = FilterColumns(conditions: conditions, relation: table, alias: node.alias, engine: engine)
+        // Join condition first, as plan-nested-loop-inner-scan orders them, so both propose the same index.
+        let conditions = [path.innerSideOfNestedLoop?.loop.joinFilter, SeqScanFilterRule.condition(of: path)]
+        let columns = FilterColumns(conditions: conditions, relation: node.relation, alias: node.alias, engine: engine)
+        let reference = TableReference(node: node, plan: context.plan, conditions: conditions)
+        let table = reference?.table ?? node.relation ?? ""
         var evidence = [
             Evidence("rows examined", rows.totalRead, "rows"),
             Evidence("rows kept", rows.totalKept, "rows"),
@@ -161,7 +163,9 @@ public struct NoUsableKeyRule: Rule {
         if let time = node.inclusiveTimeMs { evidence.append(Evidence("access time", time, "ms")) }
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
         let fix = columns.isEmpty
-            ? nil : PlanFixSQL.createIndex(table: table, schema: node.schema, columns: columns.indexColumns, engine: engine)
+            ? nil
+            : PlanFixSQL.createIndex(
+                table: table, schema: reference?.schema, columns: columns.indexColumns, engine: engine)
         let confidence: Confidence = rows.isMeasured ? (context.plan.hasTiming ? .high : .medium) : .low
         return Finding(
             ruleId: Self.description.id,
@@ -173,8 +177,9 @@ public struct NoUsableKeyRule: Rule {
             impact: .plan(context.captured, timeMs: node.inclusiveTimeMs, share: share, confidence: confidence),
             recommendation: Self.recommendation(table: table, columns: columns),
             fixSQL: fix,
-            risk: "Adding an index is an online operation in InnoDB but reads the whole table and can delay replicas; "
-                + "every index slows writes to the table and takes disk space.",
+            risk: ["Adding an index is an online operation in InnoDB but reads the whole table and can delay replicas; "
+                + "every index slows writes to the table and takes disk space.", reference?.caveat]
+                .compactMap { $0 }.joined(separator: " "),
             validation: "Run EXPLAIN again: possible_keys should name the new index and the access type become ref, "
                 + "eq_ref or range, with rows close to the rows the table contributes.")
     }

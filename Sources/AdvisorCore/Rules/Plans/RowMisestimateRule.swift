@@ -116,8 +116,9 @@ public struct RowMisestimateRule: Rule {
         let node = path.node
         guard !node.neverExecuted, let loops = node.loops, loops > 0, let actual = node.actualRows,
             let estimated = node.estimatedRows,
-            // Bitmap index scans share their heap scan's estimate, and BitmapAnd/Or print no rows.
-            ![.bitmapAnd, .bitmapOr, .bitmapIndexScan].contains(node.operation)
+            // The root's estimate steers no choice in the plan; a Hash or a bitmap index scan repeats its
+            // input's estimate; BitmapAnd/Or print no rows; a ModifyTable returns rows only with RETURNING.
+            path.parent != nil, ![.bitmapAnd, .bitmapOr, .bitmapIndexScan, .hash, .modifyTable].contains(node.operation)
         else { return nil }
         let flooredActual = max(actual, 1)
         let flooredEstimate = max(estimated, 1)
@@ -188,18 +189,31 @@ public struct RowMisestimateRule: Rule {
         return nil
     }
 
-    /// False when a descendant already has the error in the same direction and this node does not add
-    /// another `minFactor` on its own.
+    /// False when a node it reads from (a descendant, or the CTE a CTE Scan reads) already has the error
+    /// in the same direction and this node does not add another `minFactor` on its own.
     private func isSource(_ error: Misestimate, among errors: [PlanNodeKey: Misestimate]) -> Bool {
         var inherited = 1.0
         let plan = error.path.context.planNumber
-        error.path.node.visit { descendant in
-            guard descendant.id != error.path.node.id, let below = errors[PlanNodeKey(plan, descendant.id)],
-                below.isUnderestimate == error.isUnderestimate
-            else { return }
-            inherited = max(inherited, below.factor)
+        let node = error.path.node
+        for input in [node] + Self.cteDefinitions(read: node, in: error.path.context.plan) {
+            input.visit { descendant in
+                guard descendant.id != node.id, let below = errors[PlanNodeKey(plan, descendant.id)],
+                    below.isUnderestimate == error.isUnderestimate
+                else { return }
+                inherited = max(inherited, below.factor)
+            }
         }
         return inherited == 1 || error.factor >= inherited * options.minFactor
+    }
+
+    /// The subtree computing the CTE a CTE Scan reads (none for other nodes).
+    static func cteDefinitions(read node: PlanNode, in plan: Plan) -> [PlanNode] {
+        guard node.operation == .cteScan, let name = node.cteName else { return [] }
+        var definitions: [PlanNode] = []
+        plan.root.visit { candidate in
+            if candidate.cteDefinitionName == name { definitions.append(candidate) }
+        }
+        return definitions
     }
 
     private func finding(_ error: Misestimate, share: Double, timeMs: Double?) -> Finding {
@@ -212,8 +226,7 @@ public struct RowMisestimateRule: Rule {
         ]
         if let loops = node.loops, loops != 1 { evidence.append(Evidence("loops", loops, "loops")) }
         evidence.append(Evidence("share of statement", share * 100, "percent"))
-        let tables = Self.tables(under: node)
-        let fix = Self.fixSQL(node, tables: tables, engine: context.engine)
+        let remedy = Remedy(error: error)
         return Finding(
             ruleId: Self.description.id,
             severity: options.severityByShare.severity(for: share),
@@ -223,40 +236,109 @@ public struct RowMisestimateRule: Rule {
             evidence: evidence,
             // How much a better plan saves is unknown until the planner sees the right numbers.
             impact: .plan(context.captured, timeMs: timeMs, share: share, confidence: .low),
-            recommendation: Self.recommendation(node, tables: tables, engine: context.engine),
-            fixSQL: fix,
-            risk: "ANALYZE reads a sample of the table and is cheap; new statistics can change other plans that use "
-                + "the table, usually for the better, so watch the slow log or pg_stat_statements afterwards.",
+            recommendation: remedy.recommendation,
+            fixSQL: remedy.fixSQL,
+            risk: remedy.risk,
             validation: "Run EXPLAIN ANALYZE again: estimated and actual rows of this node should agree within a small "
                 + "factor, and the plan above it may change (for example a nested loop becoming a hash join).")
     }
+}
 
-    /// The tables read at or below the node, nearest first, each once: (schema, table).
-    static func tables(under node: PlanNode) -> [(schema: String?, table: String)] {
-        var result: [(schema: String?, table: String)] = []
-        node.visit { descendant in
-            guard descendant.operation.isRelationScan || descendant.accessType != nil, let table = descendant.relation,
-                !table.hasPrefix("<"), !result.contains(where: { $0.table == table && $0.schema == descendant.schema })
-            else { return }
-            result.append((descendant.schema, table))
+/// What to do about one misestimate: the statement that gives the planner the missing knowledge.
+private enum Remedy {
+    /// PostgreSQL assumes 1,000 rows from a set-returning function unless told otherwise.
+    case functionRows(name: String, rows: Double)
+    /// Correlated conditions on one PostgreSQL table.
+    case extendedStatistics(TableReference, columns: [String])
+    /// Conditions on MySQL/MariaDB columns the optimizer has no statistics for.
+    case columnStatistics(TableReference, columns: [String], engine: Engine)
+    /// Stale or missing statistics on the tables below.
+    case analyze([TableReference], engine: Engine)
+
+    init(error: RowMisestimateRule.Misestimate) {
+        let node = error.path.node
+        let plan = error.path.context.plan
+        let engine = plan.engine
+        if node.operation == .functionScan, let name = node.functionName, engine == .postgres {
+            self = .functionRows(name: name, rows: max(1, error.actual.rounded()))
+            return
         }
-        return result
+        if node.operation.isRelationScan || node.accessType != nil,
+            let table = TableReference(node: node, plan: plan, conditions: [node.indexCondition, node.filter])
+        {
+            let columns = FilterColumns(node: node, engine: engine)
+            if engine.isMySQLFamily, !columns.isEmpty {
+                self = .columnStatistics(table, columns: columns.allColumns, engine: engine)
+                return
+            }
+            // Functional dependencies only help equality conditions; PostgreSQL takes at most 8 columns.
+            let correlated = columns.equalityColumns.count >= 2 ? columns.equalityColumns : columns.allColumns
+            if correlated.count >= 2 {
+                self = .extendedStatistics(table, columns: Array(correlated.prefix(8)))
+                return
+            }
+        }
+        var tables: [TableReference] = []
+        for input in [node] + RowMisestimateRule.cteDefinitions(read: node, in: plan) {
+            input.visit { descendant in
+                guard descendant.operation.isRelationScan || descendant.accessType != nil,
+                    let table = TableReference(node: descendant, plan: plan, conditions: [descendant.filter]),
+                    !tables.contains(where: { $0.table == table.table && $0.schema == table.schema })
+                else { return }
+                tables.append(table)
+            }
+        }
+        self = .analyze(Array(tables.prefix(4)), engine: engine)
     }
 
-    /// Extended statistics or histograms when the scan filters on several columns, else ANALYZE of the tables.
-    static func fixSQL(_ node: PlanNode, tables: [(schema: String?, table: String)], engine: Engine) -> String? {
-        if node.operation.isRelationScan || node.accessType != nil, let table = node.relation, !table.hasPrefix("<") {
-            let columns = FilterColumns(node: node, engine: engine).allColumns
-            if engine.isMySQLFamily, !columns.isEmpty {
-                return PlanFixSQL.columnHistograms(table: table, schema: node.schema, columns: columns, engine: engine)
+    var recommendation: String {
+        switch self {
+        case .functionRows(let name, _):
+            return "Declare how many rows \(name) returns (ALTER FUNCTION … ROWS) so the planner stops assuming the "
+                + "default 1,000."
+        case .extendedStatistics(let table, let columns):
+            return "Create extended statistics on \(table.table) (\(columns.joined(separator: ", "))) so the planner "
+                + "knows these columns are correlated, then ANALYZE it."
+        case .columnStatistics(let table, let columns, let engine):
+            let kind = engine == .mariadb ? "engine-independent statistics" : "histograms"
+            return "Collect \(kind) on \(table.table) (\(columns.joined(separator: ", "))) so the optimizer sees how "
+                + "selective these conditions are."
+        case .analyze(let tables, _):
+            guard !tables.isEmpty else {
+                return "Check the statistics of the tables this node reads: the planner's row counts are far off."
             }
-            if columns.count >= 2 {
-                return PlanFixSQL.createStatistics(table: table, schema: node.schema, columns: columns)
-            }
+            return "Refresh the statistics of \(tables.map(\.table).joined(separator: ", ")) (ANALYZE) so the planner "
+                + "sees the real row counts."
         }
-        guard !tables.isEmpty else { return nil }
-        return tables.prefix(4).map { PlanFixSQL.analyze(table: $0.table, schema: $0.schema, engine: engine) }
-            .joined(separator: "\n")
+    }
+
+    var fixSQL: String? {
+        switch self {
+        case .functionRows(let name, let rows):
+            return "ALTER FUNCTION \(PlanFixSQL.quote(name, engine: .postgres)) ROWS \(Int(min(rows, 1e15)));"
+        case .extendedStatistics(let table, let columns):
+            return PlanFixSQL.createStatistics(table: table.table, schema: table.schema, columns: columns)
+        case .columnStatistics(let table, let columns, let engine):
+            return PlanFixSQL.columnHistograms(table: table.table, schema: table.schema, columns: columns, engine: engine)
+        case .analyze(let tables, let engine):
+            guard !tables.isEmpty else { return nil }
+            return tables.map { PlanFixSQL.analyze(table: $0.table, schema: $0.schema, engine: engine) }
+                .joined(separator: "\n")
+        }
+    }
+
+    var risk: String {
+        let caveats: [String]
+        switch self {
+        case .functionRows:
+            return "The declared row count applies to every call of the function; pick a typical value, not this "
+                + "call's."
+        case .extendedStatistics(let table, _), .columnStatistics(let table, _, _): caveats = [table.caveat].compactMap { $0 }
+        case .analyze(let tables, _): caveats = tables.compactMap(\.caveat).prefix(1).map { $0 }
+        }
+        return (["Collecting statistics reads a sample of the table and is cheap; new statistics can change other "
+            + "plans that use the table, usually for the better, so watch the slow log or pg_stat_statements "
+            + "afterwards."] + caveats).joined(separator: " ")
     }
 }
 
@@ -268,26 +350,5 @@ extension RowMisestimateRule {
         return "\(context.displayName) (node \(context.node.id)) was estimated at "
             + "\(Formatting.count(error.estimated)) rows per loop but produced \(Formatting.count(error.actual)) "
             + "(\(direction) \(Formatting.factor(error.factor)))."
-    }
-
-    fileprivate static func recommendation(
-        _ node: PlanNode, tables: [(schema: String?, table: String)], engine: Engine
-    ) -> String {
-        let names = tables.prefix(4).map(\.table).joined(separator: ", ")
-        let isScan = node.operation.isRelationScan || node.accessType != nil
-        let columns = isScan ? FilterColumns(node: node, engine: engine).allColumns : []
-        if isScan, let table = node.relation, !columns.isEmpty {
-            if engine.isMySQLFamily {
-                let kind = engine == .mariadb ? "engine-independent statistics" : "histograms"
-                return "Collect \(kind) on \(table) (\(columns.joined(separator: ", "))) so the optimizer sees how "
-                    + "selective these conditions are."
-            }
-            if columns.count >= 2 {
-                return "Create extended statistics on \(table) (\(columns.joined(separator: ", "))) so the planner "
-                    + "knows these columns are correlated, then ANALYZE it."
-            }
-        }
-        if names.isEmpty { return "Refresh the statistics of the tables this node reads so the planner sees the real row counts." }
-        return "Refresh the statistics of \(names) (ANALYZE) so the planner sees the real row counts."
     }
 }

@@ -3,10 +3,12 @@
 public struct RowsExaminedRatioRule: Rule {
     public struct Options: RuleOptions {
         /// Rows examined per row returned at which the statement is reported.
-        // 100× is where pt-query-digest and most MySQL tuning guides start calling a query badly indexed.
-        public var minRatio = 100.0
-        /// And at least this many rows examined per execution; below it the waste is cheap.
-        public var minRowsExamined = 10_000.0
+        // The usual slow-log red flag is 100×; 50× also catches a range that keeps 1-2 % of what it reads
+        // (one column short of the right index), while ordinary filters and join fan-out stay far below it.
+        public var minRatio = 50.0
+        /// And at least this many rows examined per execution.
+        // Below ~5,000 rows the reads take a few milliseconds at most: waste, but cheap waste.
+        public var minRowsExamined = 5_000.0
         /// Severity by the worst table's share of the statement (time, or cost when untimed).
         public var severityByShare = Levels(medium: 0.25, high: 0.5, critical: 0.8)
 
@@ -19,10 +21,10 @@ public struct RowsExaminedRatioRule: Rule {
         category: .plans,
         engines: [.mysql, .mariadb],
         requires: [.plans],
-        summary: "The statement reads a hundred or more rows for every row it returns.",
+        summary: "The statement reads fifty or more rows for every row it returns.",
         rationale: """
             Every row a MySQL/MariaDB statement examines costs a storage-engine read, even when a condition \
-            then discards it. A statement that examines hundreds of rows per row it returns is missing an \
+            then discards it. A statement that examines fifty or more rows per row it returns is missing an \
             index, or using one that narrows too little. The rows examined are summed over the table \
             accesses: `rows_examined_per_scan` (MariaDB `rows`) × the number of scans when estimated, \
             `r_rows` × `r_loops` (MariaDB ANALYZE) or the table's actual rows × loops (MySQL EXPLAIN ANALYZE) \
@@ -159,23 +161,30 @@ public struct RowsExaminedRatioRule: Rule {
         return findings
     }
 
-    /// The rows the statement returns: the first row count from the root down; for an aggregate, the
-    /// rows it aggregates.
+    /// The rows the statement returns: the first row count from the root down, or, when an aggregate or
+    /// DISTINCT sits above the joins, the rows it consumes (grouping returns few rows by design).
     static func rowsReturned(_ plan: Plan) -> Double? {
+        func rows(_ node: PlanNode) -> Double? {
+            plan.hasActuals ? node.actualRows.map { $0 * (node.loops ?? 1) } : node.estimatedRows
+        }
+        var returned: Double?
         var node = plan.root
         while true {
-            let rows = plan.hasActuals ? node.actualRows.map { $0 * (node.loops ?? 1) } : node.estimatedRows
-            let next = node.children.first { !$0.isSubPlan }
-            if let rows, node.operation != .aggregate || next == nil { return rows }
-            guard let next else { return nil }
+            if returned == nil { returned = rows(node) }
+            let isJoinOrAccess = [.nestedLoop, .hashJoin, .mergeJoin].contains(node.operation) || node.accessType != nil
+                || node.operation.isRelationScan
+            guard !isJoinOrAccess, let next = node.children.first(where: { !$0.isSubPlan }) else { return returned }
+            if node.operation == .aggregate || node.operation == .unique { returned = rows(next) }
             node = next
         }
     }
 
-    /// The index key for the worst table: for a lookup by key (`ref`, `eq_ref`), the key parts it already
-    /// uses followed by the columns its remaining condition tests; otherwise the condition's columns.
+    /// The index key for the worst table: for an index access, the key parts it already uses followed by
+    /// the columns its remaining condition tests (after a `ref` lookup they narrow the range; after a
+    /// `range` they let the engine test the condition in the index instead of reading each row);
+    /// for a full scan, the condition's columns.
     static func keyColumns(_ columns: FilterColumns, node: PlanNode) -> [String] {
-        guard ["ref", "eq_ref", "ref_or_null"].contains(node.accessType ?? ""), let used = node.usedKeyParts else {
+        guard node.accessType != "ALL", let used = node.usedKeyParts, !used.isEmpty else {
             return columns.indexColumns
         }
         let equality = used + columns.equalityColumns.filter { !used.contains($0) }
@@ -188,11 +197,11 @@ public struct RowsExaminedRatioRule: Rule {
         let plan = captured.plan
         let node = worst.path.node
         let engine = plan.engine
-        let table = node.relation ?? ""
         let condition = SeqScanFilterRule.condition(of: worst.path)
-        let columns = FilterColumns(
-            conditions: [node.indexCondition, condition, worst.path.innerSideOfNestedLoop?.loop.joinFilter],
-            relation: table, alias: node.alias, engine: engine)
+        let conditions = [worst.path.innerSideOfNestedLoop?.loop.joinFilter, node.indexCondition, condition]
+        let columns = FilterColumns(conditions: conditions, relation: node.relation, alias: node.alias, engine: engine)
+        let reference = TableReference(node: node, plan: plan, conditions: conditions)
+        let table = reference?.table ?? node.relation ?? ""
         let share = plan.inclusiveShare(of: node)
         var evidence = [
             Evidence("rows examined", examined, "rows"),
@@ -204,7 +213,7 @@ public struct RowsExaminedRatioRule: Rule {
         let keyColumns = Self.keyColumns(columns, node: node)
         // An index only helps when it adds columns to the ones the current access already looks up by.
         let fix = keyColumns.isEmpty || keyColumns == (node.usedKeyParts ?? [])
-            ? nil : PlanFixSQL.createIndex(table: table, schema: node.schema, columns: keyColumns, engine: engine)
+            ? nil : PlanFixSQL.createIndex(table: table, schema: reference?.schema, columns: keyColumns, engine: engine)
         let confidence: Confidence = worst.rows.isMeasured ? (plan.hasTiming ? .high : .medium) : .low
         return Finding(
             ruleId: Self.description.id,
@@ -218,8 +227,9 @@ public struct RowsExaminedRatioRule: Rule {
             impact: .plan(captured, timeMs: node.inclusiveTimeMs, share: share, confidence: confidence),
             recommendation: Self.recommendation(table: table, keyColumns: keyColumns, usedKeyParts: node.usedKeyParts),
             fixSQL: fix,
-            risk: "Adding an index is an online operation in InnoDB but reads the whole table and can delay replicas; "
-                + "every index slows writes to the table and takes disk space.",
+            risk: ["Adding an index is an online operation in InnoDB but reads the whole table and can delay replicas; "
+                + "every index slows writes to the table and takes disk space.", reference?.caveat]
+                .compactMap { $0 }.joined(separator: " "),
             validation: "Run EXPLAIN ANALYZE (MariaDB: ANALYZE) again, or compare Rows_examined with Rows_sent in the "
                 + "slow log: rows examined per row returned should drop towards 1.")
     }

@@ -131,7 +131,8 @@ public struct SeqScanFilterRule: Rule {
         let node = context.node
         let engine = context.engine
         let columns = FilterColumns(conditions: [condition], relation: node.relation, alias: node.alias, engine: engine)
-        let table = node.relation ?? ""
+        let reference = TableReference(node: node, plan: context.plan, conditions: [condition])
+        let table = reference?.table ?? node.relation ?? ""
         var evidence = [
             Evidence("rows read", rows.totalRead, "rows"),
             Evidence("rows kept", rows.totalKept, "rows"),
@@ -141,7 +142,9 @@ public struct SeqScanFilterRule: Rule {
         if let time = node.inclusiveTimeMs { evidence.append(Evidence("scan time", time, "ms")) }
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
         let fix = columns.isEmpty
-            ? nil : PlanFixSQL.createIndex(table: table, schema: node.schema, columns: columns.indexColumns, engine: engine)
+            ? nil
+            : PlanFixSQL.createIndex(
+                table: table, schema: reference?.schema, columns: columns.indexColumns, engine: engine)
         let confidence: Confidence = rows.isMeasured ? (context.plan.hasTiming ? .high : .medium) : .low
         return Finding(
             ruleId: Self.description.id,
@@ -153,7 +156,7 @@ public struct SeqScanFilterRule: Rule {
             impact: .plan(context.captured, timeMs: node.inclusiveTimeMs, share: share, confidence: confidence),
             recommendation: Self.recommendation(table: table, columns: columns),
             fixSQL: fix,
-            risk: Self.risk(engine),
+            risk: [Self.risk(engine), reference?.caveat].compactMap { $0 }.joined(separator: " "),
             validation: Self.validation(engine))
     }
 }

@@ -5,7 +5,8 @@
 ///   Without ANALYZE the rows read are unknown (the estimate counts rows kept), so there is none.
 /// - MySQL tree: the table scan's rows are what it read; a `Filter:` node right above it keeps its rows.
 /// - MySQL JSON and tabular, MariaDB: `rows_examined_per_scan`/`rows` read, `filtered` % kept;
-///   MariaDB ANALYZE `r_rows` read, `r_filtered` % kept.
+///   MariaDB ANALYZE: the parsers give the rows kept (`r_rows × r_filtered`) as actual rows and the
+///   rest as rows removed by filter (JSON), or `r_filtered` alone (tabular).
 public struct ScanRows: Equatable, Sendable {
     /// Rows read per execution of the node.
     public var readPerLoop: Double
@@ -38,18 +39,19 @@ public struct ScanRows: Equatable, Sendable {
         let plan = path.context.plan
         let filterAbove = path.parent.flatMap { $0.operation == .filter && node.filter == nil ? $0 : nil }
         if plan.hasActuals {
-            guard !node.neverExecuted, let loops = node.loops, loops > 0, let actual = node.actualRows else {
-                return nil
-            }
+            // Tabular MariaDB ANALYZE prints no loops; the estimate stands in.
+            let loops = node.loops ?? path.expectedLoops
+            guard !node.neverExecuted, loops > 0, let actual = node.actualRows else { return nil }
             if let removed = node.rowsRemovedByFilter {
                 self.init(readPerLoop: actual + removed, keptPerLoop: actual, loops: loops, isMeasured: true)
-            } else if let filtered = node.actualFilteredPercent {
-                // MariaDB: r_rows counts rows read, r_filtered the percentage the attached condition kept.
-                self.init(readPerLoop: actual, keptPerLoop: actual * filtered / 100, loops: loops, isMeasured: true)
-            } else if let filterAbove, let kept = filterAbove.actualRows,
-                (filterAbove.loops ?? loops) == loops
-            {
+            } else if let filtered = node.actualFilteredPercent, filtered > 0 {
+                // MariaDB: actual rows are the rows kept, r_filtered the percentage of rows read they are.
+                self.init(readPerLoop: actual * 100 / filtered, keptPerLoop: actual, loops: loops, isMeasured: true)
+            } else if let filterAbove, let kept = filterAbove.actualRows, (filterAbove.loops ?? loops) == loops {
                 self.init(readPerLoop: actual, keptPerLoop: min(kept, actual), loops: loops, isMeasured: true)
+            } else if node.actualFilteredPercent != nil, let examined = node.rowsExaminedPerScan {
+                // Nothing kept (r_filtered 0): how many rows were read is only estimated.
+                self.init(readPerLoop: examined, keptPerLoop: actual, loops: loops, isMeasured: false)
             } else {
                 self.init(readPerLoop: actual, keptPerLoop: actual, loops: loops, isMeasured: true)
             }
