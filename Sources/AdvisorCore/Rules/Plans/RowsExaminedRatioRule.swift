@@ -161,8 +161,9 @@ public struct RowsExaminedRatioRule: Rule {
         return findings
     }
 
-    /// The rows the statement returns: the first row count from the root down, or, when an aggregate or
-    /// DISTINCT sits above the joins, the rows it consumes (grouping returns few rows by design).
+    /// The rows the statement returns: the first row count from the root down, or, when an aggregate,
+    /// DISTINCT or temporary table sits above the joins, the rows it consumes (grouping returns few rows
+    /// by design).
     static func rowsReturned(_ plan: Plan) -> Double? {
         func rows(_ node: PlanNode) -> Double? {
             plan.hasActuals ? node.actualRows.map { $0 * (node.loops ?? 1) } : node.estimatedRows
@@ -174,7 +175,8 @@ public struct RowsExaminedRatioRule: Rule {
             let isJoinOrAccess = [.nestedLoop, .hashJoin, .mergeJoin].contains(node.operation) || node.accessType != nil
                 || node.operation.isRelationScan
             guard !isJoinOrAccess, let next = node.children.first(where: { !$0.isSubPlan }) else { return returned }
-            if node.operation == .aggregate || node.operation == .unique { returned = rows(next) }
+            // MariaDB shows GROUP BY as a sort of a temporary table, with no aggregate node.
+            if node.operation == .aggregate || node.operation == .unique || node.usingTemporary { returned = rows(next) }
             node = next
         }
     }
