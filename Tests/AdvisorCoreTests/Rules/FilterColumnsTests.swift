@@ -56,7 +56,8 @@ struct FilterColumnsTests {
 
     @Test func orBranchesAndFunctionsAreUnusable() {
         let columns = postgres(
-            "(((mls_column_updated)::text <> 'search_status_id'::text) OR ((mls_column_old_value)::text <> '32'::text))")
+            "(((mls_column_updated)::text <> 'search_status_id'::text) OR ((mls_column_old_value)::text <> '32'::text))"
+        )
         #expect(columns.isEmpty)
         #expect(columns.hasUnusableConditions)
         let mixed = postgres("((lower(email) = 'a@b.c'::text) AND (tenant_id = 7))")
@@ -133,8 +134,9 @@ struct FilterColumnsTests {
     }
 
     @Test func mysqlNullsInListsAndCaches() {
-        let columns = mysql("((`o`.`region` in ('eu','us')) and (`o`.`deleted_at` is null) and (`o`.`x` <> 3))",
-                            alias: "o")
+        let columns = mysql(
+            "((`o`.`region` in ('eu','us')) and (`o`.`deleted_at` is null) and (`o`.`x` <> 3))",
+            alias: "o")
         #expect(columns.equalityColumns == ["region", "deleted_at"])
         #expect(columns.hasUnusableConditions)
         #expect(mysql("(t1.f1 = <cache>((3 + 2)))", relation: "t1").equalityColumns == ["f1"])

@@ -10,13 +10,15 @@ struct NestedLoopInnerScanRuleTests {
 
     private func loop(_ inner: PlanNode, outerRows: Double, timeMs: Double, joinFilter: String? = nil) -> PlanNode {
         var loop = PlanBuilder.node(
-            "Nested Loop", estimated: outerRows, actual: outerRows, timeMs: timeMs, children: [outer(rows: outerRows), inner])
+            "Nested Loop", estimated: outerRows, actual: outerRows, timeMs: timeMs,
+            children: [outer(rows: outerRows), inner])
         loop.joinFilter = joinFilter
         return loop
     }
 
     @Test func materializedInnerScanGetsAnIndexOnItsJoinColumn() throws {
-        var customers = PlanBuilder.node("Seq Scan", relation: "customers", alias: "c", estimated: 2_000, actual: 2_000, timeMs: 0.3)
+        var customers = PlanBuilder.node(
+            "Seq Scan", relation: "customers", alias: "c", estimated: 2_000, actual: 2_000, timeMs: 0.3)
         customers.schema = "shop"
         let materialize = PlanBuilder.node(
             "Materialize", estimated: 2_000, actual: 2_000, loops: 5_000, timeMs: 0.18, children: [customers])
@@ -38,7 +40,8 @@ struct NestedLoopInnerScanRuleTests {
         let scan = PlanBuilder.node(
             "Seq Scan", relation: "customers", alias: "c", estimated: 1, actual: 1, loops: 20, timeMs: 0.5,
             filter: "(id = o.customer_id)", removed: 1_999)
-        let memoize = PlanBuilder.node("Memoize", estimated: 1, actual: 1, loops: 5_000, timeMs: 0.003, children: [scan])
+        let memoize = PlanBuilder.node(
+            "Memoize", estimated: 1, actual: 1, loops: 5_000, timeMs: 0.003, children: [scan])
         #expect(PlanBuilder.findings(rule, PlanBuilder.snapshot(loop(memoize, outerRows: 5_000, timeMs: 26))).isEmpty)
     }
 
@@ -46,7 +49,8 @@ struct NestedLoopInnerScanRuleTests {
         let big = PlanBuilder.node(
             "Seq Scan", relation: "events", estimated: 10, actual: 10, loops: 20, timeMs: 40,
             filter: "(account_id = o.account_id)", removed: 99_990)
-        let finding = try #require(PlanBuilder.findings(rule, PlanBuilder.snapshot(loop(big, outerRows: 20, timeMs: 810))).first)
+        let finding = try #require(
+            PlanBuilder.findings(rule, PlanBuilder.snapshot(loop(big, outerRows: 20, timeMs: 810))).first)
         #expect(finding.fixSQL == "CREATE INDEX CONCURRENTLY events_account_id_idx ON events (account_id);")
         let small = PlanBuilder.node(
             "Seq Scan", relation: "events", estimated: 10, actual: 10, loops: 20, timeMs: 0.4,
@@ -64,9 +68,11 @@ struct NestedLoopInnerScanRuleTests {
         let table = PlanBuilder.node(
             "Table scan", operation: .seqScan, relation: "t2", estimated: 160, actual: 160, loops: 2_000, timeMs: 0.2)
         let filter = PlanBuilder.node(
-            "Filter", operation: .filter, estimated: 1, actual: 1, loops: 2_000, timeMs: 0.25, filter: "(t2.f2 = t1.f1)",
+            "Filter", operation: .filter, estimated: 1, actual: 1, loops: 2_000, timeMs: 0.25,
+            filter: "(t2.f2 = t1.f1)",
             children: [table])
-        let first = PlanBuilder.node("Table scan", operation: .seqScan, relation: "t1", estimated: 2_000, actual: 2_000, timeMs: 1)
+        let first = PlanBuilder.node(
+            "Table scan", operation: .seqScan, relation: "t1", estimated: 2_000, actual: 2_000, timeMs: 1)
         let join = PlanBuilder.node(
             "Nested loop inner join", operation: .nestedLoop, estimated: 2_000, actual: 2_000, timeMs: 520,
             children: [first, filter])
@@ -77,10 +83,14 @@ struct NestedLoopInnerScanRuleTests {
     }
 
     @Test func mysqlEstimatedBlockNestedLoop() throws {
-        let first = PlanBuilder.mysqlTable("orders", accessType: "ref", possibleKeys: ["idx"], key: "idx", examined: 5_000)
-        var second = PlanBuilder.mysqlTable("customers", possibleKeys: ["PRIMARY"], examined: 2_000, notes: ["Using where", "Using join buffer (Block Nested Loop)"])
+        let first = PlanBuilder.mysqlTable(
+            "orders", accessType: "ref", possibleKeys: ["idx"], key: "idx", examined: 5_000)
+        var second = PlanBuilder.mysqlTable(
+            "customers", possibleKeys: ["PRIMARY"], examined: 2_000,
+            notes: ["Using where", "Using join buffer (Block Nested Loop)"])
         second.filter = "(`shop`.`customers`.`id` = `shop`.`orders`.`customer_id`)"
-        let join = PlanBuilder.node("Block nested loop join", operation: .nestedLoop, estimated: 5_000, children: [first, second])
+        let join = PlanBuilder.node(
+            "Block nested loop join", operation: .nestedLoop, estimated: 5_000, children: [first, second])
         let finding = try #require(PlanBuilder.findings(rule, PlanBuilder.snapshot(join, engine: .mysql)).first)
         #expect(finding.evidence.first { $0.name == "inner side executions" }?.value == 5_000)
         #expect(finding.fixSQL == "ALTER TABLE shop.customers ADD INDEX idx_customers_id (id);")

@@ -6,11 +6,13 @@ struct NoUsableKeyRuleTests {
 
     @Test func aFilteredTableWithoutCandidateKeys() throws {
         let table = PlanBuilder.mysqlTable(
-            "orders", examined: 298_915, filtered: 10, condition: "((`shop`.`orders`.`status` = 'refunded') and "
+            "orders", examined: 298_915, filtered: 10,
+            condition: "((`shop`.`orders`.`status` = 'refunded') and "
                 + "(`shop`.`orders`.`created_at` >= TIMESTAMP'2024-06-01 00:00:00'))")
         let finding = try #require(PlanBuilder.findings(rule, PlanBuilder.snapshot(table, engine: .mysql)).first)
         #expect(finding.object.name == "Table scan on orders")
-        #expect(finding.fixSQL == "ALTER TABLE shop.orders ADD INDEX idx_orders_status_created_at (status, created_at);")
+        #expect(
+            finding.fixSQL == "ALTER TABLE shop.orders ADD INDEX idx_orders_status_created_at (status, created_at);")
         #expect(finding.evidence.first { $0.name == "rows examined" }?.value == 298_915)
         #expect(!finding.risk.contains("alias"))
     }
@@ -37,7 +39,8 @@ struct NoUsableKeyRuleTests {
     @Test func aJoinedTableThroughAJoinBufferWithTheConditionOnTheJoin() throws {
         let driving = PlanBuilder.mysqlTable(
             "c", accessType: "ref", possibleKeys: ["customers_city_idx"], key: "customers_city_idx", examined: 99)
-        let joined = PlanBuilder.mysqlTable("p", examined: 500, notes: ["Using where", "Using join buffer (flat, BNL join)"])
+        let joined = PlanBuilder.mysqlTable(
+            "p", examined: 500, notes: ["Using where", "Using join buffer (flat, BNL join)"])
         var join = PlanBuilder.node(
             "Block nested loop join", operation: .nestedLoop, estimated: 49_500, children: [driving, joined])
         join.joinFilter = "p.country = c.country"

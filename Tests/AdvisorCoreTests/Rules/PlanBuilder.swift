@@ -27,7 +27,8 @@ enum PlanBuilder {
         usedKeyParts: [String]? = nil, examined: Double, filtered: Double = 100, condition: String? = nil,
         notes: [String] = [], cost: Double? = nil
     ) -> PlanNode {
-        let operation: PlanOperation = accessType == "ALL" ? .seqScan : accessType == "index" ? .fullIndexScan : .indexScan
+        let operation: PlanOperation =
+            accessType == "ALL" ? .seqScan : accessType == "index" ? .fullIndexScan : .indexScan
         let nodeType = accessType == "ALL" ? "Table scan" : accessType == "index" ? "Index scan" : "Index lookup"
         var node = PlanNode(nodeType: nodeType, operation: operation)
         node.relation = table

@@ -4,7 +4,8 @@ import Testing
 struct PlanFixSQLTests {
     @Test func indexesInEachEnginesSyntax() {
         #expect(
-            PlanFixSQL.createIndex(table: "orders", schema: "public", columns: ["status", "created_at"], engine: .postgres)
+            PlanFixSQL.createIndex(
+                table: "orders", schema: "public", columns: ["status", "created_at"], engine: .postgres)
                 == "CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON public.orders (status, created_at);")
         #expect(
             PlanFixSQL.createIndex(table: "orders", schema: nil, columns: ["status", "created_at"], engine: .mysql)
@@ -55,7 +56,9 @@ struct PlanFixSQLTests {
             TableReference(node: node, plan: plan, conditions: ["(`shop`.`p`.`country` = 'NL')"])
                 == TableReference(table: "p", schema: "shop", isCertain: true))
         plan.queryText = "select * from shop.promotions as p join customers c on c.country = p.country"
-        #expect(TableReference(node: node, plan: plan) == TableReference(table: "promotions", schema: "shop", isCertain: true))
+        #expect(
+            TableReference(node: node, plan: plan)
+                == TableReference(table: "promotions", schema: "shop", isCertain: true))
         plan.queryText = "SELECT p FROM x, promotions p WHERE 1"
         #expect(TableReference(node: node, plan: plan)?.table == "promotions")
         node.relation = "promotions"

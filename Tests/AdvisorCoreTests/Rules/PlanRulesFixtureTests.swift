@@ -1,13 +1,14 @@
 import AdvisorCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The scan, estimate and join rules on the plans captured from our own seeded servers (`Fixtures/`),
 /// and on every real plan of the corpus.
 struct PlanRulesFixtureTests {
     static let rules: [any Rule] = [
-        SeqScanFilterRule(), RowMisestimateRule(), NestedLoopInnerScanRule(), NoUsableKeyRule(), RowsExaminedRatioRule(),
+        SeqScanFilterRule(), RowMisestimateRule(), NestedLoopInnerScanRule(), NoUsableKeyRule(),
+        RowsExaminedRatioRule(),
     ]
 
     private func findings(_ path: String) throws -> [Finding] {
@@ -24,7 +25,9 @@ struct PlanRulesFixtureTests {
     func postgresScenarios(format: String) throws {
         let seqScan = try findings("postgres/plans/seq_scan_filter.\(format)")
         #expect(summary(seqScan) == ["plan-seq-scan-filter Seq Scan on orders"])
-        #expect(seqScan.first?.fixSQL == "CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON orders (status, created_at);")
+        #expect(
+            seqScan.first?.fixSQL
+                == "CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON orders (status, created_at);")
 
         let misestimate = try findings("postgres/plans/row_misestimate.\(format)")
         #expect(summary(misestimate) == ["plan-row-misestimate Bitmap Heap Scan on customers c"])
@@ -40,18 +43,24 @@ struct PlanRulesFixtureTests {
     @Test func mariadbScenarios() throws {
         for variant in ["json", "table.txt", "vertical.txt"] {
             #expect(
-                summary(try findings("mysql/plans/full_scan_filter.\(variant)")) == ["mysql-no-usable-key Table scan on orders"],
+                summary(try findings("mysql/plans/full_scan_filter.\(variant)")) == [
+                    "mysql-no-usable-key Table scan on orders"
+                ],
                 "\(variant)")
             #expect(
-                summary(try findings("mysql/plans/no_usable_key.\(variant)")) == ["mysql-no-usable-key Table scan on p"],
+                summary(try findings("mysql/plans/no_usable_key.\(variant)")) == [
+                    "mysql-no-usable-key Table scan on p"
+                ],
                 "\(variant)")
             #expect(try findings("mysql/plans/healthy_lookup.\(variant)").isEmpty, "\(variant)")
         }
         let analyzed = try findings("mysql/plans/full_scan_filter.analyze.json")
-        #expect(Set(summary(analyzed)) == ["mysql-no-usable-key Table scan on orders", "mysql-rows-examined-ratio plan 1"])
+        #expect(
+            Set(summary(analyzed)) == ["mysql-no-usable-key Table scan on orders", "mysql-rows-examined-ratio plan 1"])
         let ratio = try findings("mysql/plans/rows_examined_ratio.analyze.json")
         #expect(summary(ratio) == ["mysql-rows-examined-ratio plan 1"])
-        #expect(ratio.first?.fixSQL == "ALTER TABLE orders ADD INDEX idx_orders_customer_id_total (customer_id, total);")
+        #expect(
+            ratio.first?.fixSQL == "ALTER TABLE orders ADD INDEX idx_orders_customer_id_total (customer_id, total);")
         // A GROUP BY over every order returns few rows by design.
         #expect(try findings("mysql/plans/filesort_temporary.analyze.json").isEmpty)
     }

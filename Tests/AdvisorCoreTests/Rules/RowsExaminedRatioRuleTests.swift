@@ -7,7 +7,8 @@ struct RowsExaminedRatioRuleTests {
     @Test func aWeakIndexIsExtendedWithTheFilteredColumn() throws {
         let table = PlanBuilder.mysqlTable(
             "events", accessType: "ref", possibleKeys: ["idx_events_account"], key: "idx_events_account",
-            usedKeyParts: ["account_id"], examined: 201_734, filtered: 0.5, condition: "(`app`.`events`.`kind` = 'login')")
+            usedKeyParts: ["account_id"], examined: 201_734, filtered: 0.5,
+            condition: "(`app`.`events`.`kind` = 'login')")
         let finding = try #require(PlanBuilder.findings(rule, PlanBuilder.snapshot(table, engine: .mysql)).first)
         #expect(finding.object.name == "plan 1")
         #expect(finding.object.kind == .plan)
@@ -20,14 +21,16 @@ struct RowsExaminedRatioRuleTests {
         let first = PlanBuilder.mysqlTable("customers", accessType: "ALL", examined: 2_000, filtered: 100)
         let second = PlanBuilder.mysqlTable(
             "orders", accessType: "ALL", examined: 300_000, filtered: 0.001,
-            condition: "((`shop`.`orders`.`customer_id` = `shop`.`customers`.`id`) and (`shop`.`orders`.`total` > 990))",
+            condition:
+                "((`shop`.`orders`.`customer_id` = `shop`.`customers`.`id`) and (`shop`.`orders`.`total` > 990))",
             notes: ["Using where", "Using join buffer (hash join)"])
         let hash = PlanBuilder.node("Hash", operation: .hash, estimated: 2_000, children: [first])
         let join = PlanBuilder.node("Hash join", operation: .hashJoin, estimated: 6, children: [second, hash])
         let finding = try #require(PlanBuilder.findings(rule, PlanBuilder.snapshot(join, engine: .mysql)).first)
         #expect(finding.evidence.first { $0.name == "rows examined" }?.value == 302_000)
         #expect(finding.evidence.first { $0.name == "rows examined in orders" }?.value == 300_000)
-        #expect(finding.fixSQL == "ALTER TABLE shop.orders ADD INDEX idx_orders_customer_id_total (customer_id, total);")
+        #expect(
+            finding.fixSQL == "ALTER TABLE shop.orders ADD INDEX idx_orders_customer_id_total (customer_id, total);")
     }
 
     @Test func aggregatesAreJudgedByTheRowsTheyConsume() {

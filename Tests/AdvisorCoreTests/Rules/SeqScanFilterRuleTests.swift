@@ -20,7 +20,9 @@ struct SeqScanFilterRuleTests {
         let finding = try #require(findings.first)
         #expect(findings.count == 1)
         #expect(finding.object.name == "Seq Scan on public.orders")
-        #expect(finding.fixSQL == "CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON public.orders (status, created_at);")
+        #expect(
+            finding.fixSQL
+                == "CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON public.orders (status, created_at);")
         #expect(finding.evidence.first { $0.name == "rows read" }?.value == 1_000_000)
         #expect(finding.severity == .critical)
         #expect(finding.impact.timeMs == 100)

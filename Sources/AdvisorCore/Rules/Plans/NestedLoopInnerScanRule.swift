@@ -162,7 +162,8 @@ public struct NestedLoopInnerScanRule: Rule {
         }
         if let time = scan.inner.inclusiveTimeMs { evidence.append(Evidence("inner side time", time, "ms")) }
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
-        let fix = columns.isEmpty
+        let fix =
+            columns.isEmpty
             ? nil
             : PlanFixSQL.createIndex(
                 table: table, schema: reference?.schema, columns: columns.indexColumns, engine: engine)
@@ -178,7 +179,8 @@ public struct NestedLoopInnerScanRule: Rule {
             recommendation: Self.recommendation(table: table, columns: columns),
             fixSQL: fix,
             risk: [Self.risk(engine), reference?.caveat].compactMap { $0 }.joined(separator: " "),
-            validation: "Run EXPLAIN ANALYZE again: the inner side should become an index lookup returning about as many "
+            validation:
+                "Run EXPLAIN ANALYZE again: the inner side should become an index lookup returning about as many "
                 + "rows per loop as match, and the loop's time should drop accordingly.")
     }
 }

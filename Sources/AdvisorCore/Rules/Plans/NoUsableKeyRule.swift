@@ -24,7 +24,7 @@ public struct NoUsableKeyRule: Rule {
         category: .plans,
         engines: [.mysql, .mariadb],
         requires: [.plans],
-        summary: "A table is read in full under a WHERE or join condition, and no index on it matches any of its conditions.",
+        summary: "A filtered or joined table is read in full because no index matches any of its conditions.",
         rationale: """
             `possible_keys` lists the indexes the optimizer could use for a table's conditions. When it is empty \
             (`NULL`) on a table read in full (`type` `ALL` or `index`) that is filtered (`Using where`, an \
@@ -128,7 +128,8 @@ public struct NoUsableKeyRule: Rule {
         for path in context.planNodePaths where path.context.engine.isMySQLFamily {
             let node = path.node
             let plan = path.context.plan
-            guard ["ALL", "index"].contains(node.accessType ?? ""), let relation = node.relation, !relation.hasPrefix("<"),
+            guard ["ALL", "index"].contains(node.accessType ?? ""), let relation = node.relation,
+                !relation.hasPrefix("<"),
                 !node.neverExecuted, SeqScanFilterRule.hasNoCandidateKeys(node, format: plan.format),
                 Self.isConstrained(path), let rows = ScanRows(path), rows.totalRead >= options.minRowsExamined
             else { continue }
@@ -162,7 +163,8 @@ public struct NoUsableKeyRule: Rule {
         if rows.loops != 1 { evidence.append(Evidence("scans", rows.loops, "loops")) }
         if let time = node.inclusiveTimeMs { evidence.append(Evidence("access time", time, "ms")) }
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
-        let fix = columns.isEmpty
+        let fix =
+            columns.isEmpty
             ? nil
             : PlanFixSQL.createIndex(
                 table: table, schema: reference?.schema, columns: columns.indexColumns, engine: engine)
@@ -177,9 +179,7 @@ public struct NoUsableKeyRule: Rule {
             impact: .plan(context.captured, timeMs: node.inclusiveTimeMs, share: share, confidence: confidence),
             recommendation: Self.recommendation(table: table, columns: columns),
             fixSQL: fix,
-            risk: ["Adding an index is an online operation in InnoDB but reads the whole table and can delay replicas; "
-                + "every index slows writes to the table and takes disk space.", reference?.caveat]
-                .compactMap { $0 }.joined(separator: " "),
+            risk: Self.risk(reference),
             validation: "Run EXPLAIN again: possible_keys should name the new index and the access type become ref, "
                 + "eq_ref or range, with rows close to the rows the table contributes.")
     }
@@ -193,6 +193,13 @@ extension NoUsableKeyRule {
         let scans = rows.loops > 1 ? " over \(Formatting.count(rows.loops)) scans" : ""
         return "\(context.displayName) (node \(context.node.id)) examines \(Formatting.count(rows.totalRead)) rows"
             + "\(scans)\(basis) under a condition, and no index on the table matches it (possible_keys is empty)."
+    }
+
+    fileprivate static func risk(_ reference: TableReference?) -> String {
+        let base =
+            "Adding an index is an online operation in InnoDB but reads the whole table and can delay replicas; "
+            + "every index slows writes to the table and takes disk space."
+        return [base, reference?.caveat].compactMap { $0 }.joined(separator: " ")
     }
 
     fileprivate static func recommendation(table: String, columns: FilterColumns) -> String {

@@ -27,7 +27,7 @@ public struct RowMisestimateRule: Rule {
         category: .plans,
         engines: [.postgres, .mysql, .mariadb],
         requires: [.plans],
-        summary: "The planner expected far more or far fewer rows than a node produced, so the plan around it was chosen blind.",
+        summary: "A node produced ten times more or fewer rows than planned, so the plan around it was chosen blind.",
         rationale: """
             Every plan choice (nested loop or hash join, join order, index or sequential scan, how much memory \
             a sort or hash gets) follows from row estimates. When a node produces 100× more rows than \
@@ -118,7 +118,8 @@ public struct RowMisestimateRule: Rule {
             let estimated = node.estimatedRows,
             // The root's estimate steers no choice in the plan; a Hash or a bitmap index scan repeats its
             // input's estimate; BitmapAnd/Or print no rows; a ModifyTable returns rows only with RETURNING.
-            path.parent != nil, ![.bitmapAnd, .bitmapOr, .bitmapIndexScan, .hash, .modifyTable].contains(node.operation)
+            path.parent != nil,
+            ![.bitmapAnd, .bitmapOr, .bitmapIndexScan, .hash, .modifyTable].contains(node.operation)
         else { return nil }
         let flooredActual = max(actual, 1)
         let flooredEstimate = max(estimated, 1)
@@ -126,7 +127,8 @@ public struct RowMisestimateRule: Rule {
         let isUnderestimate = flooredActual > flooredEstimate
         guard factor >= options.minFactor, max(actual, estimated) * loops >= options.minRows else { return nil }
         if !isUnderestimate, Self.mayStopEarly(path) { return nil }
-        return Misestimate(path: path, estimated: estimated, actual: actual, factor: factor, isUnderestimate: isUnderestimate)
+        return Misestimate(
+            path: path, estimated: estimated, actual: actual, factor: factor, isUnderestimate: isUnderestimate)
     }
 
     /// True when a node may legitimately stop before producing all the rows it was estimated to: below a
@@ -319,7 +321,8 @@ private enum Remedy {
         case .extendedStatistics(let table, let columns):
             return PlanFixSQL.createStatistics(table: table.table, schema: table.schema, columns: columns)
         case .columnStatistics(let table, let columns, let engine):
-            return PlanFixSQL.columnHistograms(table: table.table, schema: table.schema, columns: columns, engine: engine)
+            return PlanFixSQL.columnHistograms(
+                table: table.table, schema: table.schema, columns: columns, engine: engine)
         case .analyze(let tables, let engine):
             guard !tables.isEmpty else { return nil }
             return tables.map { PlanFixSQL.analyze(table: $0.table, schema: $0.schema, engine: engine) }
@@ -333,12 +336,14 @@ private enum Remedy {
         case .functionRows:
             return "The declared row count applies to every call of the function; pick a typical value, not this "
                 + "call's."
-        case .extendedStatistics(let table, _), .columnStatistics(let table, _, _): caveats = [table.caveat].compactMap { $0 }
+        case .extendedStatistics(let table, _), .columnStatistics(let table, _, _):
+            caveats = [table.caveat].compactMap { $0 }
         case .analyze(let tables, _): caveats = tables.compactMap(\.caveat).prefix(1).map { $0 }
         }
-        return (["Collecting statistics reads a sample of the table and is cheap; new statistics can change other "
-            + "plans that use the table, usually for the better, so watch the slow log or pg_stat_statements "
-            + "afterwards."] + caveats).joined(separator: " ")
+        let base =
+            "Collecting statistics reads a sample of the table and is cheap; new statistics can change other plans "
+            + "that use the table, usually for the better, so watch the slow log or pg_stat_statements afterwards."
+        return ([base] + caveats).joined(separator: " ")
     }
 }
 

@@ -156,7 +156,8 @@ public struct RowsExaminedRatioRule: Rule {
             let ratio = examined / max(returned, 1)
             guard examined >= options.minRowsExamined, ratio >= options.minRatio else { continue }
             findings.append(
-                finding(captured, number: offset + 1, examined: examined, returned: returned, ratio: ratio, worst: worst))
+                finding(
+                    captured, number: offset + 1, examined: examined, returned: returned, ratio: ratio, worst: worst))
         }
         return findings
     }
@@ -172,11 +173,14 @@ public struct RowsExaminedRatioRule: Rule {
         var node = plan.root
         while true {
             if returned == nil { returned = rows(node) }
-            let isJoinOrAccess = [.nestedLoop, .hashJoin, .mergeJoin].contains(node.operation) || node.accessType != nil
+            let isJoinOrAccess =
+                [.nestedLoop, .hashJoin, .mergeJoin].contains(node.operation) || node.accessType != nil
                 || node.operation.isRelationScan
             guard !isJoinOrAccess, let next = node.children.first(where: { !$0.isSubPlan }) else { return returned }
             // MariaDB shows GROUP BY as a sort of a temporary table, with no aggregate node.
-            if node.operation == .aggregate || node.operation == .unique || node.usingTemporary { returned = rows(next) }
+            if node.operation == .aggregate || node.operation == .unique || node.usingTemporary {
+                returned = rows(next)
+            }
             node = next
         }
     }
@@ -214,8 +218,10 @@ public struct RowsExaminedRatioRule: Rule {
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
         let keyColumns = Self.keyColumns(columns, node: node)
         // An index only helps when it adds columns to the ones the current access already looks up by.
-        let fix = keyColumns.isEmpty || keyColumns == (node.usedKeyParts ?? [])
-            ? nil : PlanFixSQL.createIndex(table: table, schema: reference?.schema, columns: keyColumns, engine: engine)
+        let isNewKey = !keyColumns.isEmpty && keyColumns != (node.usedKeyParts ?? [])
+        let fix =
+            isNewKey
+            ? PlanFixSQL.createIndex(table: table, schema: reference?.schema, columns: keyColumns, engine: engine) : nil
         let confidence: Confidence = worst.rows.isMeasured ? (plan.hasTiming ? .high : .medium) : .low
         return Finding(
             ruleId: Self.description.id,
@@ -229,9 +235,7 @@ public struct RowsExaminedRatioRule: Rule {
             impact: .plan(captured, timeMs: node.inclusiveTimeMs, share: share, confidence: confidence),
             recommendation: Self.recommendation(table: table, keyColumns: keyColumns, usedKeyParts: node.usedKeyParts),
             fixSQL: fix,
-            risk: ["Adding an index is an online operation in InnoDB but reads the whole table and can delay replicas; "
-                + "every index slows writes to the table and takes disk space.", reference?.caveat]
-                .compactMap { $0 }.joined(separator: " "),
+            risk: Self.risk(reference),
             validation: "Run EXPLAIN ANALYZE (MariaDB: ANALYZE) again, or compare Rows_examined with Rows_sent in the "
                 + "slow log: rows examined per row returned should drop towards 1.")
     }
@@ -248,6 +252,13 @@ extension RowsExaminedRatioRule {
         return "Plan \(number) examines \(Formatting.count(examined)) rows to return \(Formatting.count(returned))"
             + " (\(Formatting.factor(ratio)))\(basis); \(worst.path.node.displayName(engine: engine)) "
             + "(node \(worst.path.node.id)) examines \(Formatting.count(worst.rows.totalRead)) of them."
+    }
+
+    fileprivate static func risk(_ reference: TableReference?) -> String {
+        let base =
+            "Adding an index is an online operation in InnoDB but reads the whole table and can delay replicas; "
+            + "every index slows writes to the table and takes disk space."
+        return [base, reference?.caveat].compactMap { $0 }.joined(separator: " ")
     }
 
     fileprivate static func recommendation(table: String, keyColumns: [String], usedKeyParts: [String]?) -> String {

@@ -141,7 +141,8 @@ public struct SeqScanFilterRule: Rule {
         if rows.loops != 1 { evidence.append(Evidence("loops", rows.loops, "loops")) }
         if let time = node.inclusiveTimeMs { evidence.append(Evidence("scan time", time, "ms")) }
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
-        let fix = columns.isEmpty
+        let fix =
+            columns.isEmpty
             ? nil
             : PlanFixSQL.createIndex(
                 table: table, schema: reference?.schema, columns: columns.indexColumns, engine: engine)
@@ -194,8 +195,8 @@ extension SeqScanFilterRule {
 
     fileprivate static func validation(_ engine: Engine) -> String {
         if engine.isMySQLFamily {
-            return "Run EXPLAIN ANALYZE again: the table should be read by a range or ref access on the new index, with "
-                + "rows examined close to the rows kept."
+            return "Run EXPLAIN ANALYZE again: the table should be read by a ref or range access on the new index, "
+                + "examining about as many rows as it keeps."
         }
         return "Run EXPLAIN (ANALYZE, BUFFERS) again: the scan should become an Index or Bitmap Heap Scan on the new "
             + "index, reading about as many rows as it returns."

@@ -132,13 +132,15 @@ enum ConditionTokenizer {
                 while index < characters.count, !(characters[index] == "*" && peek(1) == "/") { index += 1 }
                 index += 2
             } else if character == "'" {
-                tokens.append(.string(readQuoted(characters, &index, quote: "'", backslashEscapes: engine.isMySQLFamily)))
+                tokens.append(
+                    .string(readQuoted(characters, &index, quote: "'", backslashEscapes: engine.isMySQLFamily)))
             } else if character == "\"" {
                 let text = readQuoted(characters, &index, quote: "\"", backslashEscapes: engine.isMySQLFamily)
                 // MySQL prints strings in single quotes; a double-quoted text there is a string, in PostgreSQL a name.
                 tokens.append(engine.isMySQLFamily ? .string(text) : .identifier(text, quoted: true))
             } else if character == "`" {
-                tokens.append(.identifier(readQuoted(characters, &index, quote: "`", backslashEscapes: false), quoted: true))
+                tokens.append(
+                    .identifier(readQuoted(characters, &index, quote: "`", backslashEscapes: false), quoted: true))
             } else if character.isNumber || (character == "." && (peek(1)?.isNumber ?? false) && !followsName(tokens)) {
                 while let next = peek(), next.isNumber || next == "." { index += 1 }
                 if let next = peek(), next == "e" || next == "E",
@@ -272,7 +274,9 @@ struct ConditionParser {
     private static let comparisonOperators: Set<String> = [
         "=", "<>", "!=", "<", "<=", ">", ">=", "<=>", "~~", "!~~", "~~*", "!~~*", "~", "!~", "~*", "!~*",
     ]
-    private static let comparisonKeywords: Set<String> = ["like", "ilike", "in", "between", "similar", "regexp", "rlike"]
+    private static let comparisonKeywords: Set<String> = [
+        "like", "ilike", "in", "between", "similar", "regexp", "rlike",
+    ]
     private static let constantKeywords: Set<String> = [
         "null", "true", "false", "unknown", "current_date", "current_time", "current_timestamp", "localtime",
         "localtimestamp", "current_user", "session_user", "current_role", "current_schema", "current_catalog",
@@ -376,7 +380,10 @@ struct ConditionParser {
                 advance()
                 let subscripted = left
                 let index = try expression(above: 0)
-                if case .symbol(":") = current { advance(); _ = try expression(above: 0) }
+                if case .symbol(":") = current {
+                    advance()
+                    _ = try expression(above: 0)
+                }
                 try expect(.rightBracket)
                 left = .composite([subscripted, index])
             } else if token == .dot {
@@ -434,7 +441,8 @@ struct ConditionParser {
             return .between(left, low, high, negated: negated)
         case _ where operatorToken.isKeyword("similar"):
             try expectKeyword("to")
-            return .comparison(op: negated ? "not similar to" : "similar to", left, try expression(above: Power.comparison))
+            return .comparison(
+                op: negated ? "not similar to" : "similar to", left, try expression(above: Power.comparison))
         case .identifier(let word, _):
             let op = (negated ? "not " : "") + word.lowercased()
             let pattern = try expression(above: Power.comparison)

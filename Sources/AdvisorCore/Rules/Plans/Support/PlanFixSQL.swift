@@ -64,7 +64,8 @@ public enum PlanFixSQL {
             }
             return "`" + identifier.replacingOccurrences(of: "`", with: "``") + "`"
         }
-        let plain = identifier.first.map { $0.isLowercase || $0 == "_" } ?? false
+        let plain =
+            identifier.first.map { $0.isLowercase || $0 == "_" } ?? false
             && identifier.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" || $0 == "$" }
         if plain, !postgresReserved.contains(identifier) { return identifier }
         return "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -49,7 +49,8 @@ extension RuleContext {
                 let context = PlanNodeContext(
                     captured: captured, planNumber: offset + 1, node: node, parent: ancestors.last)
                 result.append(
-                    PlanNodePath(context: context, ancestors: ancestors, childPositions: positions, expectedLoops: runs))
+                    PlanNodePath(context: context, ancestors: ancestors, childPositions: positions, expectedLoops: runs)
+                )
                 ancestors.append(node)
                 var outerRows = 1.0
                 var passedOuter = false

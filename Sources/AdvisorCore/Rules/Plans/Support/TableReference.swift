@@ -19,8 +19,10 @@ public struct TableReference: Equatable, Sendable {
 
     /// A sentence to add to a finding's risk when the name might be an alias.
     public var caveat: String? {
-        isCertain ? nil : "EXPLAIN names MySQL/MariaDB tables by their alias: check that \(table) is the table's "
-            + "name before running the SQL."
+        isCertain
+            ? nil
+            : "EXPLAIN names MySQL/MariaDB tables by their alias: check that \(table) is the table's "
+                + "name before running the SQL."
     }
 
     /// The table `node` reads; nil when it reads none (or an internal one such as `<derived2>`).
