@@ -73,6 +73,17 @@ public struct NoUsableKeyRule: Rule {
                     """,
                 expecting: ["Table scan on orders"]),
             RuleExample(
+                "a joined table with no index on its join column, read through a join buffer",
+                plan: """
+                    +----+-------------+-------+------------+------+--------------------+--------------------+---------+-------+-------+----------+--------------------------------------------+
+                    | id | select_type | table | partitions | type | possible_keys      | key                | key_len | ref   | rows  | filtered | Extra                                      |
+                    +----+-------------+-------+------------+------+--------------------+--------------------+---------+-------+-------+----------+--------------------------------------------+
+                    |  1 | SIMPLE      | c     | NULL       | ref  | idx_customers_city | idx_customers_city | 82      | const |   120 |   100.00 | NULL                                       |
+                    |  1 | SIMPLE      | o     | NULL       | ALL  | NULL               | NULL               | NULL    | NULL  | 99650 |    10.00 | Using where; Using join buffer (hash join) |
+                    +----+-------------+-------+------------+------+--------------------+--------------------+---------+-------+-------+----------+--------------------------------------------+
+                    """,
+                expecting: ["Table scan on o"]),
+            RuleExample(
                 "the filter column is indexed",
                 plan: """
                     {

@@ -257,7 +257,8 @@ enum ConditionTokenizer {
 // MARK: - Parser
 
 /// A Pratt parser over `ConditionToken`s. Binding powers, loosest first: OR, AND, NOT, comparisons
-/// (`=`, `LIKE`, `IN`, `BETWEEN`, `IS`), other operators, unary signs, postfix casts and subscripts.
+/// (`=`, `LIKE`, `IN`, `BETWEEN`, `IS`), other operators, unary signs; postfix casts and subscripts
+/// bind tightest.
 struct ConditionParser {
     private struct Unreadable: Error {}
 
@@ -268,7 +269,6 @@ struct ConditionParser {
         static let comparison = 4
         static let other = 5
         static let unary = 6
-        static let postfix = 7
     }
 
     private static let comparisonOperators: Set<String> = [
@@ -492,7 +492,7 @@ struct ConditionParser {
         case .marker(let name):
             advance()
             guard current == .leftParen else { return .unknown }
-            return .call(name: "<\(name)>", arguments: try arguments())
+            return .call(name: "<\(name)>", arguments: try parenthesisedList())
         case .symbol(let symbol) where ["-", "+", "~", "!", "@"].contains(symbol):
             advance()
             return .composite([try expression(above: Power.unary)])
@@ -568,7 +568,7 @@ struct ConditionParser {
             advance()
         }
         guard let last = parts.popLast() else { throw Unreadable() }
-        if current == .leftParen { return .call(name: last.lowercased(), arguments: try arguments()) }
+        if current == .leftParen { return .call(name: last.lowercased(), arguments: try parenthesisedList()) }
         if isString(current) {
             // A type-prefixed literal: `DATE'2024-01-01'`, `int4 '1'`.
             advance()
@@ -614,11 +614,6 @@ struct ConditionParser {
             try skipToClosingParenthesis()
             return [.unknown]
         }
-    }
-
-    /// Function arguments; aggregate decorations (`DISTINCT`, `ORDER BY …`) are read as unknown.
-    private mutating func arguments() throws -> [ConditionExpression] {
-        try parenthesisedList()
     }
 
     /// Moves past the `)` that closes the group the parser is in.

@@ -11,7 +11,9 @@ public struct PlanNodePath: Sendable {
     /// side's estimated rows for the inner side of a nested loop, the parent's rows for a sub-plan).
     public var expectedLoops: Double
 
+    /// The node itself.
     public var node: PlanNode { context.node }
+    /// The node right above, nil for the root.
     public var parent: PlanNode? { ancestors.last }
 
     /// Operations that pass their child's rows through without choosing how the table is read.

@@ -26,6 +26,7 @@ public struct ScanRows: Equatable, Sendable {
     /// The share of rows read that the conditions discarded, 0…1.
     public var removedFraction: Double { readPerLoop > 0 ? removedPerLoop / readPerLoop : 0 }
 
+    /// Rows as given, for tests and callers that counted them themselves.
     public init(readPerLoop: Double, keptPerLoop: Double, loops: Double, isMeasured: Bool) {
         self.readPerLoop = readPerLoop
         self.keptPerLoop = keptPerLoop

@@ -6,11 +6,14 @@
 /// from the statement's FROM/JOIN clauses when the plan carries its text; otherwise the printed
 /// name is used and `isCertain` is false.
 public struct TableReference: Equatable, Sendable {
+    /// The table's name, unquoted.
     public var table: String
+    /// Its schema (PostgreSQL) or database (MySQL), when known.
     public var schema: String?
     /// False when the name might be an alias the plan does not resolve.
     public var isCertain: Bool
 
+    /// A reference as given.
     public init(table: String, schema: String?, isCertain: Bool) {
         self.table = table
         self.schema = schema
