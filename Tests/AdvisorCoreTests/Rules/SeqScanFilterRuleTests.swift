@@ -1,0 +1,115 @@
+import AdvisorCore
+import Testing
+
+struct SeqScanFilterRuleTests {
+    private let rule = SeqScanFilterRule()
+
+    private func scan(
+        removed: Double, kept: Double = 1_000, loops: Double = 1, timeMs: Double = 100,
+        filter: String = "(((status)::text = 'shipped'::text) AND (created_at > '2024-01-01'::date))"
+    ) -> PlanNode {
+        var node = PlanBuilder.node(
+            "Seq Scan", relation: "orders", estimated: kept, actual: kept, loops: loops, timeMs: timeMs,
+            filter: filter, removed: removed)
+        node.schema = "public"
+        return node
+    }
+
+    @Test func reportsTheScanWithAnIndexOnEqualityThenRangeColumns() throws {
+        let findings = PlanBuilder.findings(rule, PlanBuilder.snapshot(scan(removed: 999_000), executionTimeMs: 101))
+        let finding = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(finding.object.name == "Seq Scan on public.orders")
+        #expect(
+            finding.fixSQL
+                == "CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON public.orders (status, created_at);")
+        #expect(finding.evidence.first { $0.name == "rows read" }?.value == 1_000_000)
+        #expect(finding.severity == .critical)
+        #expect(finding.impact.timeMs == 100)
+        #expect(finding.message.contains("1,000,000 rows"))
+        #expect(finding.message.contains("keeps only 1,000 of them (0.1 %)"))
+    }
+
+    @Test func thresholdsOnRowsReadAndRemovedShare() {
+        // 89 % removed: not reported; 90 %: reported.
+        #expect(PlanBuilder.findings(rule, PlanBuilder.snapshot(scan(removed: 8_900, kept: 1_100))).isEmpty)
+        #expect(PlanBuilder.findings(rule, PlanBuilder.snapshot(scan(removed: 9_000, kept: 1_000))).count == 1)
+        // 9,999 rows read: not reported.
+        #expect(PlanBuilder.findings(rule, PlanBuilder.snapshot(scan(removed: 9_899, kept: 100))).isEmpty)
+    }
+
+    @Test func parallelScansCountEveryProcess() throws {
+        // 3,500 rows per process, three processes: 10,500 rows read, above the 10,000 floor.
+        var parallel = scan(removed: 3_400, kept: 100, loops: 3, timeMs: 40)
+        parallel.isParallelAware = true
+        var gather = PlanBuilder.node("Gather", estimated: 300, actual: 300, timeMs: 45, children: [parallel])
+        gather.workersPlanned = 2
+        gather.workersLaunched = 2
+        let finding = try #require(PlanBuilder.findings(rule, PlanBuilder.snapshot(gather)).first)
+        #expect(finding.object.name == "Parallel Seq Scan on public.orders")
+        #expect(finding.evidence.first { $0.name == "rows read" }?.value == 10_500)
+    }
+
+    @Test func leavesRepeatedInnerScansToTheNestedLoopRule() {
+        let outer = PlanBuilder.node("Seq Scan", relation: "customers", estimated: 10, actual: 10, timeMs: 0.1)
+        let inner = scan(removed: 99_000, kept: 10, loops: 10, timeMs: 30)
+        let loop = PlanBuilder.node("Nested Loop", estimated: 100, actual: 100, timeMs: 301, children: [outer, inner])
+        #expect(PlanBuilder.findings(rule, PlanBuilder.snapshot(loop)).isEmpty)
+    }
+
+    @Test func noFixWhenNoPlainColumnCanBeIndexed() throws {
+        let node = scan(removed: 50_000, kept: 10, filter: "((lower(email) = 'a@b.c'::text) OR (phone IS NULL))")
+        let finding = try #require(PlanBuilder.findings(rule, PlanBuilder.snapshot(node)).first)
+        #expect(finding.fixSQL == nil)
+        #expect(finding.recommendation.contains("expression or partial index"))
+    }
+
+    @Test func silentOnNeverExecutedAndUnanalysedPostgresScans() {
+        var never = scan(removed: 0, kept: 0)
+        never.neverExecuted = true
+        never.actualRows = nil
+        never.loops = nil
+        let root = PlanBuilder.node("Append", estimated: 1, actual: 1, timeMs: 5, children: [never])
+        #expect(PlanBuilder.findings(rule, PlanBuilder.snapshot(root)).isEmpty)
+        let estimateOnly = PlanBuilder.node(
+            "Seq Scan", relation: "orders", estimated: 10, cost: 20_000, filter: "(status = 'x'::text)")
+        #expect(PlanBuilder.findings(rule, PlanBuilder.snapshot(estimateOnly)).isEmpty)
+    }
+
+    @Test func mysqlTreeFilterAboveTheTableScan() throws {
+        let table = PlanBuilder.node(
+            "Table scan", operation: .seqScan, relation: "orders", estimated: 995_400, actual: 1_000_000, timeMs: 371)
+        let filter = PlanBuilder.node(
+            "Filter", operation: .filter, estimated: 33_177, actual: 1_187, timeMs: 412,
+            filter: "((orders.status = 'shipped') and (orders.created_at > TIMESTAMP'2024-01-01 00:00:00'))",
+            children: [table])
+        let snapshot = PlanBuilder.snapshot(filter, engine: .mysql, format: .mysqlTree)
+        let finding = try #require(PlanBuilder.findings(rule, snapshot).first)
+        #expect(finding.object.name == "Table scan on orders")
+        #expect(finding.fixSQL == "ALTER TABLE orders ADD INDEX idx_orders_status_created_at (status, created_at);")
+    }
+
+    @Test func mysqlEstimatesAndTheNoUsableKeyHandOff() {
+        let withKeys = PlanBuilder.mysqlTable(
+            "orders", possibleKeys: ["idx_orders_status"], examined: 995_400, filtered: 1,
+            condition: "(`shop`.`orders`.`status` = 'shipped')")
+        let findings = PlanBuilder.findings(rule, PlanBuilder.snapshot(withKeys, engine: .mysql))
+        #expect(findings.map(\.object.name) == ["Table scan on orders"])
+        #expect(findings.first?.impact.confidence == .low)
+        let withoutKeys = PlanBuilder.mysqlTable(
+            "orders", examined: 995_400, filtered: 1, condition: "(`shop`.`orders`.`status` = 'shipped')")
+        let snapshot = PlanBuilder.snapshot(withoutKeys, engine: .mysql)
+        #expect(PlanBuilder.findings(rule, snapshot).isEmpty)
+        #expect(PlanBuilder.findings(NoUsableKeyRule(), snapshot).map(\.object.name) == ["Table scan on orders"])
+    }
+
+    @Test func severityFollowsTheShareOfTime() throws {
+        let small = scan(removed: 99_000, timeMs: 20)
+        let root = PlanBuilder.node("Sort", estimated: 1_000, actual: 1_000, timeMs: 100, children: [small])
+        let finding = try #require(PlanBuilder.findings(rule, PlanBuilder.snapshot(root)).first)
+        #expect(finding.severity == .low)
+        var options = SeqScanFilterRule.Options()
+        options.minShare = 0.3
+        #expect(PlanBuilder.findings(SeqScanFilterRule(options: options), PlanBuilder.snapshot(root)).isEmpty)
+    }
+}
