@@ -40,7 +40,11 @@ extension Impact {
                 score: perDay ?? timeMs, share: share, timeMs: timeMs, confidence: confidence,
                 summary: "\(shareText)\(Formatting.milliseconds(timeMs)) per execution\(dayText)")
         }
-        let share = share ?? 0
+        guard let share else {
+            return Impact(
+                score: 0, confidence: .low,
+                summary: "size unknown: the plan has neither timing nor costs (run it with ANALYZE to measure)")
+        }
         return Impact(
             score: share, share: share, confidence: .low,
             summary: "\(Formatting.percent(fraction: share)) of the estimated cost (the plan has no timing)")
