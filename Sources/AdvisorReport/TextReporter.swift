@@ -69,8 +69,8 @@ public enum TextReporter: Reporter {
         }
         let timed = plan.hasTiming
         out.line(out.dim(timed
-            ? "   id     self    self%     total   rows est→actual    err   loops  node"
-            : "   id              cost%   cost    rows est→actual    err   loops  node"))
+            ? "   id     self    self%     total     rows est→actual      err   loops  node"
+            : "   id              cost%      cost     rows est→actual      err   loops  node"))
         let flagged = Set(findings.compactMap(\.object.node))
         let layout = PlanTreeLayout(plan: plan, highlighted: flagged, maxNodes: options.maxTreeNodes)
         for row in layout.rows {
@@ -94,7 +94,7 @@ public enum TextReporter: Reporter {
     }
 
     /// The width of the numeric columns before the tree starts.
-    private static let treeIndent = String(repeating: " ", count: 68)
+    private static let treeIndent = String(repeating: " ", count: 72)
 
     private static func nodeLine(
         _ node: PlanNode, plan: Plan, prefix: String, share: Double?, flagged: Set<Int>, out: TextBuffer
@@ -118,7 +118,7 @@ public enum TextReporter: Reporter {
             error = factor >= 1 ? "↑" + Formatting.factor(factor) : "↓" + Formatting.factor(1 / factor)
         }
         let loops = node.loops.map(Formatting.count) ?? ""
-        columns += rows.leftPadded(to: 17) + error.leftPadded(to: 7) + loops.leftPadded(to: 8)
+        columns += " " + rows.leftPadded(to: 19) + " " + error.leftPadded(to: 8) + loops.leftPadded(to: 8)
         var name = node.displayName(engine: plan.engine)
         if let subplan = node.subplanName { name = "[\(subplan)] " + name }
         if flagged.contains(node.id) { name += " ◀" }

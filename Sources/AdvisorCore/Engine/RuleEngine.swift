@@ -25,6 +25,7 @@ public struct RuleEngine: Sendable {
         let engines = Set(snapshot.plans.map(\.plan.engine) + [snapshot.server.engine])
         let context = RuleContext(snapshot: snapshot)
         var findings: [Finding] = []
+        var pointers: [Finding] = []
         var ran: [RuleSummary] = []
         var skipped: [SkippedRule] = []
         for rule in rules {
@@ -38,7 +39,16 @@ public struct RuleEngine: Sendable {
                 continue
             }
             ran.append(RuleSummary(description))
-            findings += rule.evaluate(context)
+            if rule is any SupersededBySpecificFindings {
+                pointers += rule.evaluate(context)
+            } else {
+                findings += rule.evaluate(context)
+            }
+        }
+        let explained = Set(findings.compactMap { finding in finding.object.plan.map { "\($0)/\(finding.object.node ?? 0)" } })
+        findings += pointers.filter { pointer in
+            guard let plan = pointer.object.plan, let node = pointer.object.node else { return true }
+            return !explained.contains("\(plan)/\(node)")
         }
         return Outcome(findings: Self.rank(findings), ran: ran, skipped: skipped)
     }

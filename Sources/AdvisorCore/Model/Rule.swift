@@ -23,6 +23,10 @@ extension Rule {
     public init() { self.init(options: Options()) }
 }
 
+/// A rule whose finding on a plan node only points at it ("most time goes here"): when another rule
+/// explains the same node, the engine keeps that finding alone.
+public protocol SupersededBySpecificFindings: Rule {}
+
 /// What a rule is, for the catalogue, the docs, SARIF and the example tests.
 public struct RuleDescription: Sendable {
     /// Stable forever ("plan-seq-scan-filter"); renames go to `aliases`.

@@ -1,5 +1,6 @@
 /// Reports the nodes where most of a plan's time goes (exclusive time), so review starts there.
-public struct HotNodeRule: Rule {
+/// A node another rule explains (a missing index, a spill) is left to that rule's finding.
+public struct HotNodeRule: SupersededBySpecificFindings {
     public struct Options: RuleOptions {
         /// A node is hot when its own time is at least this share of the statement's.
         public var minShare = 0.2

@@ -1,0 +1,41 @@
+import AdvisorCore
+import Foundation
+import Testing
+import TestSupport
+
+struct RuleEngineTests {
+    private func snapshot(_ fixture: String) throws -> Snapshot {
+        let url = RepositoryPaths.fixtures.appendingPathComponent(fixture)
+        let plans = try PlanReader.read(PlanInput(bytes: [UInt8](try Data(contentsOf: url)), name: fixture))
+        return Snapshot(plans: plans, source: fixture)
+    }
+
+    @Test func hotNodeGivesWayToASpecificFindingOnTheSameNode() throws {
+        let snapshot = try snapshot("postgres/plans/seq_scan_filter.json")
+        let all = RuleEngine.defaults.run(snapshot).findings
+        #expect(all.map(\.ruleId) == ["plan-seq-scan-filter"])
+        let alone = RuleEngine(rules: [HotNodeRule()]).run(snapshot).findings
+        #expect(alone.map(\.ruleId) == ["plan-hot-node"])
+    }
+
+    @Test func rankingIsByImpactThenSeverityThenFingerprint() {
+        func finding(_ id: String, score: Double, severity: Severity) -> Finding {
+            Finding(
+                ruleId: id, severity: severity, category: .plans,
+                object: FindingObject(kind: .plan, name: id, key: id), message: "m", evidence: [],
+                impact: Impact(score: score, confidence: .high, summary: "s"), recommendation: "r", risk: "r",
+                validation: "v")
+        }
+        let ranked = RuleEngine.rank([
+            finding("a", score: 1, severity: .critical), finding("b", score: 5, severity: .low),
+            finding("c", score: 5, severity: .high),
+        ])
+        #expect(ranked.map(\.ruleId) == ["c", "b", "a"])
+    }
+
+    @Test func rulesForAnotherEngineAreNotReportedAsSkipped() throws {
+        let outcome = RuleEngine.defaults.run(try snapshot("postgres/plans/healthy_lookup.json"))
+        #expect(outcome.skipped.isEmpty)
+        #expect(!outcome.ran.map(\.id).contains("mysql-no-usable-key"))
+    }
+}
