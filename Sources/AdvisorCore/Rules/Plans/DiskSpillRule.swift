@@ -138,16 +138,17 @@ public struct DiskSpillRule: Rule {
         for nodeContext in context.planNodes where nodeContext.engine == .postgres {
             let node = nodeContext.node
             guard !node.neverExecuted, let spill = Self.spill(of: node, in: nodeContext.plan, options: options),
-                !Self.isReportedThroughChild(node),
-                let share = nodeContext.plan.exclusiveShare(of: node), share >= options.minShare
+                !Self.isReportedThroughChild(node)
             else { continue }
-            if let time = node.exclusiveTimeMs, nodeContext.plan.hasTiming, time < options.minTimeMs { continue }
-            findings.append(finding(nodeContext, spill: spill, share: share))
+            let cost = Self.spillCost(nodeContext)
+            guard let share = cost.share, share >= options.minShare else { continue }
+            if let time = cost.timeMs, nodeContext.plan.hasTiming, time < options.minTimeMs { continue }
+            findings.append(finding(nodeContext, spill: spill, timeMs: cost.timeMs, share: share))
         }
         return findings
     }
 
-    private func finding(_ context: PlanNodeContext, spill: Spill, share: Double) -> Finding {
+    private func finding(_ context: PlanNodeContext, spill: Spill, timeMs: Double?, share: Double) -> Finding {
         let node = context.node
         var evidence = spill.evidence
         var tempRead = Self.ownTempBlocks(of: node).read
@@ -167,6 +168,9 @@ public struct DiskSpillRule: Rule {
         evidence.append(Evidence("estimated memory needed", spill.neededKB, "kB"))
         if fits { evidence.append(Evidence("proposed work_mem", advice.settingKB, "kB")) }
         if let time = node.exclusiveTimeMs { evidence.append(Evidence("exclusive time", time, "ms")) }
+        if let timeMs, timeMs != node.exclusiveTimeMs {
+            evidence.append(Evidence("exclusive time with the hash join", timeMs, "ms"))
+        }
         evidence.append(Evidence("share of statement", share * 100, "percent"))
         return Finding(
             ruleId: Self.description.id,
@@ -175,8 +179,8 @@ public struct DiskSpillRule: Rule {
             object: .planNode(context),
             message: Self.message(context, spill: spill),
             evidence: evidence,
-            impact: .plan(context.captured, timeMs: node.exclusiveTimeMs, share: share,
-                          confidence: context.plan.hasTiming ? .medium : .low),
+            impact: .plan(context.captured, timeMs: timeMs, share: share,
+                          confidence: context.plan.hasTiming && timeMs == node.exclusiveTimeMs ? .medium : .low),
             recommendation: fits
                 ? Self.recommendation(advice: advice, spill: spill)
                 : Self.tooLargeRecommendation(spill: spill),
@@ -290,6 +294,23 @@ public struct DiskSpillRule: Rule {
         return Spill(
             kind: .tempFiles, neededKB: spilledKB * options.sortMemoryFactor, evidence: evidence,
             summary: "wrote \(Formatting.kilobytes(spilledKB)) to temporary files")
+    }
+
+    /// The time (and share of the statement) a spill costs: the node's own time. For a Hash, its Hash
+    /// Join's own time is added: the join writes the outer side's batches and reads both sides back, so
+    /// most of the batching cost lands there (an upper bound, as the join's probing is in it too).
+    private static func spillCost(_ context: PlanNodeContext) -> (timeMs: Double?, share: Double?) {
+        let plan = context.plan
+        var nodes = [context.node]
+        if context.node.operation == .hash, let parent = context.parent, parent.operation == .hashJoin {
+            nodes.append(parent)
+        }
+        let shares = nodes.compactMap { plan.exclusiveShare(of: $0) }
+        let times = nodes.compactMap(\.exclusiveTimeMs)
+        return (
+            times.count == nodes.count ? times.reduce(0, +) : nil,
+            shares.count == nodes.count ? min(1, shares.reduce(0, +)) : nil
+        )
     }
 
     /// A Hash Join is reported through its spilling Hash child, not a second time for the same batches.

@@ -108,7 +108,7 @@ public struct JITOverheadRule: Rule {
         let expensivePasses = (jit.inliningTimeMs ?? 0) + (jit.optimizationTimeMs ?? 0)
         let remainingShare = (jitTime - expensivePasses) / max(plan.executionTimeMs ?? jitTime, jitTime)
         let targetsPasses = expensivePasses > 0 && remainingShare < options.minShare
-        let advice = cost.map { Advice(cost: $0, targetsExpensivePasses: targetsPasses) }
+        let advice = Advice(cost: cost, expensivePassesRan: expensivePasses > 0, targetsExpensivePasses: targetsPasses)
         return Finding(
             ruleId: Self.description.id,
             severity: options.severityByShare.severity(for: share),
@@ -117,39 +117,94 @@ public struct JITOverheadRule: Rule {
             message: Self.message(number: number, jit: jit, jitTime: jitTime, share: share, cost: cost),
             evidence: evidence,
             impact: .plan(captured, timeMs: jitTime, share: share, confidence: .medium),
-            recommendation: Self.recommendation(advice),
-            fixSQL: advice?.fixSQL ?? "SET LOCAL jit = off;",
-            risk: advice.map {
-                "Queries with an estimated cost below \(Formatting.count($0.threshold)) lose "
-                    + "\($0.targetsExpensivePasses ? "JIT inlining and optimization" : "JIT") server-wide; long "
-                    + "analytical queries among them may run slower, so compare their times after the change."
-            } ?? "None beyond this query: SET LOCAL only lasts until the end of its transaction.",
+            recommendation: advice.recommendation(cost: cost),
+            fixSQL: advice.fixSQL,
+            risk: advice.risk,
             validation: "Run EXPLAIN (ANALYZE) again: the JIT block should be gone (or show only generation and "
                 + "emission) and the execution time should drop by about the JIT time.")
     }
 
-    /// The threshold change that keeps JIT (or its expensive passes) away from plans like this one.
-    fileprivate struct Advice {
-        /// A round value comfortably above the plan's cost (at least twice it), so plans of the same
-        /// shape with slightly different estimates stay below it too.
-        var threshold: Double
-        var targetsExpensivePasses: Bool
+    /// PostgreSQL's defaults for `jit_above_cost` and for `jit_inline_above_cost` / `jit_optimize_above_cost`.
+    static let defaultJITAboveCost = 100_000.0
+    static let defaultExpensivePassesAboveCost = 500_000.0
 
-        init(cost: Double, targetsExpensivePasses: Bool) {
-            self.targetsExpensivePasses = targetsExpensivePasses
+    /// Which settings to change, and to what.
+    fileprivate enum Advice {
+        /// Raise the thresholds to a round value comfortably above the plan's cost (at least twice it), so
+        /// plans of the same shape with slightly different estimates stay below them too.
+        case raise(settings: [String], threshold: Double)
+        /// The plan's cost is below the default thresholds, so someone lowered them: put them back.
+        case restoreDefaults
+        /// Without the plan's cost there is no threshold to compute: switch JIT off for the query.
+        case turnOffForQuery
+
+        static let settingNames = ["jit_above_cost", "jit_inline_above_cost", "jit_optimize_above_cost"]
+
+        init(cost: Double?, expensivePassesRan: Bool, targetsExpensivePasses: Bool) {
+            guard let cost else {
+                self = .turnOffForQuery
+                return
+            }
+            if cost < JITOverheadRule.defaultJITAboveCost
+                || (expensivePassesRan && cost < JITOverheadRule.defaultExpensivePassesAboveCost)
+            {
+                self = .restoreDefaults
+                return
+            }
             var magnitude = 1.0
             while magnitude * 10 <= cost * 2 { magnitude *= 10 }
-            threshold = [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= cost * 2 } ?? magnitude * 10
-        }
-
-        var settings: [String] {
-            targetsExpensivePasses ? ["jit_inline_above_cost", "jit_optimize_above_cost"] : ["jit_above_cost"]
+            let round = [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }.first { $0 >= cost * 2 } ?? magnitude * 10
+            self =
+                targetsExpensivePasses
+                ? .raise(
+                    settings: ["jit_inline_above_cost", "jit_optimize_above_cost"],
+                    threshold: max(round, JITOverheadRule.defaultExpensivePassesAboveCost))
+                : .raise(settings: ["jit_above_cost"], threshold: max(round, JITOverheadRule.defaultJITAboveCost))
         }
 
         var fixSQL: String {
-            let value = Formatting.decimal(threshold, digits: 0).filter { $0 != "," }
-            return settings.map { "ALTER SYSTEM SET \($0) = \(value);" }.joined(separator: "\n")
-                + "\nSELECT pg_reload_conf();"
+            switch self {
+            case .raise(let settings, let threshold):
+                let value = Formatting.decimal(threshold, digits: 0).filter { $0 != "," }
+                return settings.map { "ALTER SYSTEM SET \($0) = \(value);" }.joined(separator: "\n")
+                    + "\nSELECT pg_reload_conf();"
+            case .restoreDefaults:
+                let names = Self.settingNames.map { "'\($0)'" }.joined(separator: ", ")
+                return "SELECT name, setting, source FROM pg_settings WHERE name IN (\(names));\n"
+                    + Self.settingNames.map { "ALTER SYSTEM RESET \($0);" }.joined(separator: "\n")
+                    + "\nSELECT pg_reload_conf();"
+            case .turnOffForQuery:
+                return "SET LOCAL jit = off;"
+            }
+        }
+
+        var risk: String {
+            switch self {
+            case .raise(let settings, let threshold):
+                let what = settings.count > 1 ? "JIT inlining and optimization" : "JIT"
+                return "Queries with an estimated cost below \(Formatting.count(threshold)) lose \(what) server-wide; "
+                    + "long analytical queries among them may run slower, so compare their times after the change."
+            case .restoreDefaults:
+                return "Queries that relied on the lowered thresholds lose JIT; long analytical queries among them may "
+                    + "run slower, so compare their times after the change."
+            case .turnOffForQuery:
+                return "None beyond this query: SET LOCAL only lasts until the end of its transaction."
+            }
+        }
+
+        func recommendation(cost: Double?) -> String {
+            switch self {
+            case .raise(let settings, let threshold):
+                return "Raise \(settings.joined(separator: " and ")) to \(Formatting.count(threshold)), above this "
+                    + "plan's cost, or turn JIT off for this query with SET LOCAL jit = off."
+            case .restoreDefaults:
+                let costText = cost.map { " (\(Formatting.count($0)))" } ?? ""
+                return "This plan's cost\(costText) is below the default JIT thresholds, so they were lowered: "
+                    + "restore the defaults where they were set (server, database, role or session), or turn JIT off "
+                    + "for this query with SET LOCAL jit = off."
+            case .turnOffForQuery:
+                return "Turn JIT off for this query with SET LOCAL jit = off inside its transaction."
+            }
         }
     }
 }
@@ -164,14 +219,5 @@ extension JITOverheadRule {
         let costText = cost.map { " because its estimated cost (\(Formatting.count($0))) crossed the JIT thresholds" } ?? ""
         return "Plan \(number) spent \(Formatting.milliseconds(jitTime)) (\(Formatting.percent(fraction: share)) of "
             + "execution time) in JIT\(functions)\(costText)."
-    }
-
-    fileprivate static func recommendation(_ advice: Advice?) -> String {
-        guard let advice else {
-            return "Turn JIT off for this query with SET LOCAL jit = off inside its transaction."
-        }
-        let names = advice.settings.joined(separator: " and ")
-        return "Raise \(names) to \(Formatting.count(advice.threshold)), above this plan's cost, or turn JIT off "
-            + "for this query with SET LOCAL jit = off."
     }
 }

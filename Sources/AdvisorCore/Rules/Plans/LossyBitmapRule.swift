@@ -120,8 +120,10 @@ public struct LossyBitmapRule: Rule {
     private func finding(_ context: PlanNodeContext, exact: Double, lossy: Double, nodeShare: Double) -> Finding {
         let node = context.node
         let lossyFraction = lossy / (exact + lossy)
-        // Heap Blocks are totals over all loops; each loop builds its own bitmap.
-        let loops = max(1, node.loops ?? 1)
+        // Heap Blocks are totals over all loops and each loop builds its own bitmap; a parallel scan's
+        // loops are its processes, which share one bitmap.
+        let isParallel = node.isParallelAware || node.nodeType.hasPrefix("Parallel ")
+        let loops = isParallel ? 1 : max(1, node.loops ?? 1)
         let pagesPerBitmap = (exact + lossy) / loops
         let neededKB = pagesPerBitmap * Self.bytesPerExactPage * options.headroomFactor / 1024
         let advice = WorkMemAdvice(neededKB: neededKB)
