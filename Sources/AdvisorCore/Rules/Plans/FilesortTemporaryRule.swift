@@ -287,15 +287,14 @@ fileprivate struct SortIndex {
         var table: PlanNode?
         var columns: [(name: String, descending: Bool)] = []
         for key in keys {
-            guard let parsed = Self.parse(key) else { return nil }
-            let owner: PlanNode?
-            if let qualifier = parsed.qualifier {
-                owner = tables.first { $0.alias == qualifier || $0.relation == qualifier }
-                    ?? tables.first { $0.alias?.lowercased() == qualifier.lowercased()
-                        || $0.relation?.lowercased() == qualifier.lowercased() }
-            } else {
-                owner = Set(tables.compactMap(\.relation)).count == 1 ? tables.first : nil
-            }
+            // Both servers print real columns qualified ("orders.total", "t1.a"); a bare name is an alias of
+            // a select-list expression ("cnt") and a `<temporary>.x` column is computed by the grouping.
+            guard let parsed = Self.parse(key), let qualifier = parsed.qualifier else { return nil }
+            let owner =
+                tables.first { $0.alias == qualifier || $0.relation == qualifier }
+                ?? tables.first {
+                    $0.alias?.lowercased() == qualifier.lowercased() || $0.relation?.lowercased() == qualifier.lowercased()
+                }
             guard let owner, table == nil || table?.relation == owner.relation else { return nil }
             table = owner
             if !columns.contains(where: { $0.name == parsed.column }) {
