@@ -161,3 +161,38 @@ struct DiskSpillRuleTests {
         #expect(finding.message.contains("work_mem in effect: 4MB"))
     }
 }
+
+extension DiskSpillRuleTests {
+    @Test func aCTEScanCountsOnlyItsOwnTuplestoreNotTheCTEsSort() throws {
+        // CTE t2b sorts on disk (its temp blocks are also in the CTE Scan's counts); the scan's own
+        // tuplestore spilled 17,700 more blocks.
+        let source = B.node("Seq Scan", timeMs: 700, rows: 2_500_000) { $0.relation = "t2" }
+        let cteSort = B.node("Sort", timeMs: 5_800, rows: 2_500_000, children: [source]) {
+            $0.parentRelationship = "InitPlan"
+            $0.subplanName = "CTE t2b"
+            $0.sortMethod = "external merge"
+            $0.sortSpaceType = "Disk"
+            $0.sortSpaceUsedKB = 141_936
+            $0.buffers = B.buffers(tempRead: 35_480, tempWritten: 49_892)
+        }
+        let scan = B.node("CTE Scan", timeMs: 6_356, rows: 2_500_000) {
+            $0.cteName = "t2b"
+            $0.alias = "t2b"
+            $0.buffers = B.buffers(tempRead: 35_480, tempWritten: 67_592)
+        }
+        let root = B.node("Aggregate", timeMs: 7_000, rows: 1, children: [cteSort, scan])
+        let findings = B.findings(DiskSpillRule(), B.plan(root, executionTimeMs: 7_000))
+        let cteScan = try #require(findings.first { $0.object.name.hasPrefix("CTE Scan") })
+        #expect(cteScan.evidence("temp blocks written") == 17_700)
+        #expect(cteScan.evidence("temp blocks read") == nil)
+    }
+
+    @Test func scansDoNotSpillEvenWhenTheirCountsSaySo() {
+        let scan = B.node("Index Scan", timeMs: 23, rows: 8_183) {
+            $0.relation = "domains"
+            $0.index = "idea_1"
+            $0.buffers = B.buffers(tempWritten: 864_226, sharedHit: 5_063_706)
+        }
+        #expect(B.findings(DiskSpillRule(), B.plan(scan, executionTimeMs: 23.8)).isEmpty)
+    }
+}

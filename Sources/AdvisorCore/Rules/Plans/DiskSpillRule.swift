@@ -93,7 +93,7 @@ public struct DiskSpillRule: Rule {
                     Planning Time: 0.095 ms
                     Execution Time: 987.116 ms
                     """,
-                expecting: ["HashAggregate"]),
+                expecting: ["Aggregate"]),
             RuleExample(
                 "a sort that fits in memory",
                 plan: """
@@ -135,33 +135,37 @@ public struct DiskSpillRule: Rule {
 
     public func evaluate(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for nodeContext in context.planNodes where nodeContext.engine == .postgres {
-            let node = nodeContext.node
-            guard !node.neverExecuted, let spill = Self.spill(of: node, in: nodeContext.plan, options: options),
-                !Self.isReportedThroughChild(node)
-            else { continue }
-            let cost = Self.spillCost(nodeContext)
-            guard let share = cost.share, share >= options.minShare else { continue }
-            if let time = cost.timeMs, nodeContext.plan.hasTiming, time < options.minTimeMs { continue }
-            findings.append(finding(nodeContext, spill: spill, timeMs: cost.timeMs, share: share))
+        for (offset, captured) in context.snapshot.plans.enumerated() where captured.plan.engine == .postgres {
+            let reader = SpillReader(captured.plan, options: options)
+            captured.plan.root.visit { node, parent in
+                guard !node.neverExecuted, let spill = reader.spill(of: node), !reader.isReportedThroughChild(node)
+                else { return }
+                let nodeContext = PlanNodeContext(captured: captured, planNumber: offset + 1, node: node, parent: parent)
+                let cost = Self.spillCost(nodeContext)
+                guard let share = cost.share, share >= options.minShare else { return }
+                if let time = cost.timeMs, captured.plan.hasTiming, time < options.minTimeMs { return }
+                findings.append(finding(nodeContext, spill: spill, reader: reader, timeMs: cost.timeMs, share: share))
+            }
         }
         return findings
     }
 
-    private func finding(_ context: PlanNodeContext, spill: Spill, timeMs: Double?, share: Double) -> Finding {
+    private func finding(
+        _ context: PlanNodeContext, spill: Spill, reader: SpillReader, timeMs: Double?, share: Double
+    ) -> Finding {
         let node = context.node
         var evidence = spill.evidence
-        var tempRead = Self.ownTempBlocks(of: node).read
-        var tempWritten = Self.ownTempBlocks(of: node).written
+        var (tempRead, tempWritten) = reader.ownTempBlocks(of: node)
         // A hash join writes the outer side's batches itself: that I/O belongs to the Hash's spill.
         if node.operation == .hash, let parent = context.parent, parent.operation == .hashJoin {
-            tempRead += Self.ownTempBlocks(of: parent).read
-            tempWritten += Self.ownTempBlocks(of: parent).written
+            let join = reader.ownTempBlocks(of: parent)
+            tempRead += join.read
+            tempWritten += join.written
         }
         if tempRead > 0 { evidence.append(Evidence("temp blocks read", tempRead, "blocks")) }
         if tempWritten > 0 {
             evidence.append(Evidence("temp blocks written", tempWritten, "blocks"))
-            evidence.append(Evidence("temp written", tempWritten * Self.blockKB, "kB"))
+            evidence.append(Evidence("temp written", tempWritten * SpillReader.blockKB, "kB"))
         }
         let fits = spill.neededKB <= options.maxWorkMemKB
         let advice = WorkMemAdvice(neededKB: spill.neededKB)
@@ -191,9 +195,6 @@ public struct DiskSpillRule: Rule {
 
     // MARK: - Spill detection
 
-    /// PostgreSQL's block size: temp block counts × 8 kB is the data written.
-    private static let blockKB = 8.0
-
     /// What kind of spill a node shows and how much memory would have avoided it.
     fileprivate struct Spill {
         enum Kind { case sort, hash, hashAggregate, tempFiles }
@@ -203,97 +204,6 @@ public struct DiskSpillRule: Rule {
         var evidence: [Evidence]
         /// What happened, as the middle of the message: "sorted on disk (external merge, 54.4 MB)".
         var summary: String
-    }
-
-    private static func spill(of node: PlanNode, in plan: Plan, options: Options) -> Spill? {
-        switch node.operation {
-        case .sort, .incrementalSort:
-            return sortSpill(node, options: options) ?? tempFileSpill(node, options: options)
-        case .hash:
-            return hashSpill(node, multiplier: hashMemMultiplier(plan)) ?? tempFileSpill(node, options: options)
-        case .aggregate:
-            return hashAggregateSpill(node, multiplier: hashMemMultiplier(plan)) ?? tempFileSpill(node, options: options)
-        case .gather, .gatherMerge:
-            // A Gather's buffers add up its workers' I/O; any remainder is not a spill of its own.
-            return nil
-        default:
-            return tempFileSpill(node, options: options)
-        }
-    }
-
-    private static func sortSpill(_ node: PlanNode, options: Options) -> Spill? {
-        let method = node.sortMethod ?? ""
-        let onDisk = node.sortSpaceType?.lowercased() == "disk" || method.hasPrefix("external")
-        guard onDisk else { return nil }
-        let diskKB = node.sortSpaceType?.lowercased() == "disk" ? node.sortSpaceUsedKB : nil
-        let spilledKB = diskKB ?? ownTempBlocks(of: node).written * blockKB
-        guard spilledKB > 0 else { return nil }
-        var evidence = [Evidence("disk used by the sort", spilledKB, "kB")]
-        evidence.append(Evidence("sort memory factor", options.sortMemoryFactor, "factor"))
-        let methodText = method.isEmpty ? "" : "\(method), "
-        return Spill(
-            kind: .sort, neededKB: spilledKB * options.sortMemoryFactor, evidence: evidence,
-            summary: "sorted on disk (\(methodText)\(Formatting.kilobytes(spilledKB)))")
-    }
-
-    private static func hashSpill(_ node: PlanNode, multiplier: Double) -> Spill? {
-        guard let batches = node.hashBatches, batches > 1 else { return nil }
-        var evidence = [Evidence("batches", batches, "count")]
-        var summary = "split its hash table into \(Formatting.count(batches)) batches"
-        if let original = node.originalHashBatches, original != batches {
-            evidence.append(Evidence("batches planned", original, "count"))
-            summary += " (planned: \(Formatting.count(original)))"
-        }
-        summary += " on disk"
-        // One batch's peak memory × the batch count is the whole hash table; without the peak, the temp
-        // blocks written are the part that did not fit, to which the in-memory part (one batch) is added.
-        let tableKB: Double
-        if let peak = node.peakMemoryUsageKB, peak > 0 {
-            evidence.append(Evidence("peak memory per batch", peak, "kB"))
-            tableKB = peak * batches
-        } else {
-            let writtenKB = ownTempBlocks(of: node).written * blockKB
-            guard writtenKB > 0 else { return nil }
-            tableKB = writtenKB * batches / (batches - 1)
-        }
-        if multiplier != 1 { evidence.append(Evidence("hash_mem_multiplier", multiplier, "factor")) }
-        return Spill(kind: .hash, neededKB: tableKB / multiplier, evidence: evidence, summary: summary)
-    }
-
-    private static func hashAggregateSpill(_ node: PlanNode, multiplier: Double) -> Spill? {
-        let diskKB = node.diskUsageKB ?? 0
-        let batches = node.hashBatches ?? 0
-        guard diskKB > 0 || batches > 1 else { return nil }
-        var evidence: [Evidence] = []
-        if diskKB > 0 { evidence.append(Evidence("disk used by the aggregate", diskKB, "kB")) }
-        if batches > 1 { evidence.append(Evidence("batches", batches, "count")) }
-        let peak = node.peakMemoryUsageKB ?? 0
-        if peak > 0 { evidence.append(Evidence("peak memory", peak, "kB")) }
-        if multiplier != 1 { evidence.append(Evidence("hash_mem_multiplier", multiplier, "factor")) }
-        // Spilled input tuples collapse into their groups once they fit: memory + disk is an upper bound
-        // when groups have several rows each and about right when most groups are distinct.
-        let spilledKB = diskKB > 0 ? diskKB : ownTempBlocks(of: node).written * blockKB
-        guard peak + spilledKB > 0 else { return nil }
-        var parts: [String] = []
-        if batches > 1 { parts.append("\(Formatting.count(batches)) batches") }
-        if diskKB > 0 { parts.append("\(Formatting.kilobytes(diskKB)) on disk") }
-        return Spill(
-            kind: .hashAggregate, neededKB: (peak + spilledKB) / multiplier, evidence: evidence,
-            summary: "spilled to disk (\(parts.joined(separator: ", ")))")
-    }
-
-    /// Any other node that wrote temporary files of its own (Materialize, CTE Scan, WindowAgg, a sort or
-    /// hash whose parser output lacks the details), sized from the blocks written or PostgreSQL 18's
-    /// `Storage: Disk  Maximum Storage: N kB`.
-    private static func tempFileSpill(_ node: PlanNode, options: Options) -> Spill? {
-        let writtenKB = ownTempBlocks(of: node).written * blockKB
-        let storageKB = diskStorageKB(node)
-        let spilledKB = max(writtenKB, storageKB ?? 0)
-        guard spilledKB > 0 else { return nil }
-        let evidence = storageKB.map { [Evidence("maximum storage on disk", $0, "kB")] } ?? []
-        return Spill(
-            kind: .tempFiles, neededKB: spilledKB * options.sortMemoryFactor, evidence: evidence,
-            summary: "wrote \(Formatting.kilobytes(spilledKB)) to temporary files")
     }
 
     /// The time (and share of the statement) a spill costs: the node's own time. For a Hash, its Hash
@@ -313,16 +223,58 @@ public struct DiskSpillRule: Rule {
         )
     }
 
-    /// A Hash Join is reported through its spilling Hash child, not a second time for the same batches.
-    private static func isReportedThroughChild(_ node: PlanNode) -> Bool {
-        guard node.operation == .hashJoin else { return false }
-        return node.children.contains { $0.operation == .hash && hashSpill($0, multiplier: 1) != nil }
+}
+
+/// Reads the spills of one plan: what each node shows, and the temp blocks it wrote itself.
+private struct SpillReader {
+    /// PostgreSQL's block size: temp block counts × 8 kB is the data written.
+    static let blockKB = 8.0
+
+    let options: DiskSpillRule.Options
+    /// `hash_mem_multiplier` from the plan's SETTINGS; 1 when not shown (see the rationale).
+    let hashMemMultiplier: Double
+    /// Temp blocks of each CTE's subtree, by CTE name: a CTE runs when a CTE Scan pulls rows, so its I/O
+    /// is inside that scan's counts.
+    let cteTempBlocks: [String: (read: Double, written: Double)]
+
+    init(_ plan: Plan, options: DiskSpillRule.Options) {
+        self.options = options
+        if let text = plan.settings["hash_mem_multiplier"], let value = Double(text.filter { $0 != "'" }), value >= 1 {
+            hashMemMultiplier = value
+        } else {
+            hashMemMultiplier = 1
+        }
+        var ctes: [String: (read: Double, written: Double)] = [:]
+        plan.root.visit { node in
+            guard let name = node.cteDefinitionName else { return }
+            ctes[name] = (node.buffers?.tempRead ?? 0, node.buffers?.tempWritten ?? 0)
+        }
+        cteTempBlocks = ctes
     }
 
-    /// Temp blocks the node read and wrote itself: PostgreSQL's buffer counts include the children's.
-    /// CTE subtrees are left out of the subtraction, as in `PlanTiming`: their I/O is counted where
-    /// they are scanned.
-    private static func ownTempBlocks(of node: PlanNode) -> (read: Double, written: Double) {
+    func spill(of node: PlanNode) -> DiskSpillRule.Spill? {
+        switch node.operation {
+        case .sort, .incrementalSort: sortSpill(node) ?? tempFileSpill(node)
+        case .hash: hashSpill(node) ?? tempFileSpill(node)
+        case .aggregate: hashAggregateSpill(node) ?? tempFileSpill(node)
+        // The other nodes that keep rows in a work_mem-bounded tuplestore or hash table. Scans, joins other
+        // than Hash Join, and Gathers (whose counts add up their workers') write no temp files of their own.
+        case .hashJoin, .materialize, .cteScan, .recursiveUnion, .functionScan, .windowAgg, .setOp:
+            tempFileSpill(node)
+        default: nil
+        }
+    }
+
+    /// A Hash Join is reported through its spilling Hash child, not a second time for the same batches.
+    func isReportedThroughChild(_ node: PlanNode) -> Bool {
+        guard node.operation == .hashJoin else { return false }
+        return node.children.contains { $0.operation == .hash && hashSpill($0) != nil }
+    }
+
+    /// Temp blocks the node read and wrote itself: PostgreSQL's buffer counts include the children's,
+    /// and a CTE Scan's include the CTE's. CTE subtrees are left out of their parent's subtraction, as in
+    /// `PlanTiming`. Clamped at 0 where the counts do not add up (several scans of one CTE).
+    func ownTempBlocks(of node: PlanNode) -> (read: Double, written: Double) {
         guard let buffers = node.buffers else { return (0, 0) }
         var read = buffers.tempRead
         var written = buffers.tempWritten
@@ -330,7 +282,89 @@ public struct DiskSpillRule: Rule {
             read -= child.buffers?.tempRead ?? 0
             written -= child.buffers?.tempWritten ?? 0
         }
+        if node.operation == .cteScan, let name = node.cteName, let cte = cteTempBlocks[name] {
+            read -= cte.read
+            written -= cte.written
+        }
         return (max(0, read), max(0, written))
+    }
+
+    private func sortSpill(_ node: PlanNode) -> DiskSpillRule.Spill? {
+        let method = node.sortMethod ?? ""
+        let onDisk = node.sortSpaceType?.lowercased() == "disk" || method.hasPrefix("external")
+        guard onDisk else { return nil }
+        let diskKB = node.sortSpaceType?.lowercased() == "disk" ? node.sortSpaceUsedKB : nil
+        let spilledKB = diskKB ?? ownTempBlocks(of: node).written * Self.blockKB
+        guard spilledKB > 0 else { return nil }
+        let evidence = [
+            Evidence("disk used by the sort", spilledKB, "kB"),
+            Evidence("sort memory factor", options.sortMemoryFactor, "factor"),
+        ]
+        let methodText = method.isEmpty ? "" : "\(method), "
+        return DiskSpillRule.Spill(
+            kind: .sort, neededKB: spilledKB * options.sortMemoryFactor, evidence: evidence,
+            summary: "sorted on disk (\(methodText)\(Formatting.kilobytes(spilledKB)))")
+    }
+
+    private func hashSpill(_ node: PlanNode) -> DiskSpillRule.Spill? {
+        guard let batches = node.hashBatches, batches > 1 else { return nil }
+        var evidence = [Evidence("batches", batches, "count")]
+        var summary = "split its hash table into \(Formatting.count(batches)) batches"
+        if let original = node.originalHashBatches, original != batches {
+            evidence.append(Evidence("batches planned", original, "count"))
+            summary += " (planned: \(Formatting.count(original)))"
+        }
+        summary += " on disk"
+        // One batch's peak memory × the batch count is the whole hash table; without the peak, the temp
+        // blocks written are the part that did not fit, to which the in-memory part (one batch) is added.
+        let tableKB: Double
+        if let peak = node.peakMemoryUsageKB, peak > 0 {
+            evidence.append(Evidence("peak memory per batch", peak, "kB"))
+            tableKB = peak * batches
+        } else {
+            let writtenKB = ownTempBlocks(of: node).written * Self.blockKB
+            guard writtenKB > 0 else { return nil }
+            tableKB = writtenKB * batches / (batches - 1)
+        }
+        if hashMemMultiplier != 1 { evidence.append(Evidence("hash_mem_multiplier", hashMemMultiplier, "factor")) }
+        return DiskSpillRule.Spill(
+            kind: .hash, neededKB: tableKB / hashMemMultiplier, evidence: evidence, summary: summary)
+    }
+
+    private func hashAggregateSpill(_ node: PlanNode) -> DiskSpillRule.Spill? {
+        let diskKB = node.diskUsageKB ?? 0
+        let batches = node.hashBatches ?? 0
+        guard diskKB > 0 || batches > 1 else { return nil }
+        var evidence: [Evidence] = []
+        if diskKB > 0 { evidence.append(Evidence("disk used by the aggregate", diskKB, "kB")) }
+        if batches > 1 { evidence.append(Evidence("batches", batches, "count")) }
+        let peak = node.peakMemoryUsageKB ?? 0
+        if peak > 0 { evidence.append(Evidence("peak memory", peak, "kB")) }
+        if hashMemMultiplier != 1 { evidence.append(Evidence("hash_mem_multiplier", hashMemMultiplier, "factor")) }
+        // Spilled input tuples collapse into their groups once they fit: memory + disk is an upper bound
+        // when groups have several rows each and about right when most groups are distinct.
+        let spilledKB = diskKB > 0 ? diskKB : ownTempBlocks(of: node).written * Self.blockKB
+        guard peak + spilledKB > 0 else { return nil }
+        var parts: [String] = []
+        if batches > 1 { parts.append("\(Formatting.count(batches)) batches") }
+        if diskKB > 0 { parts.append("\(Formatting.kilobytes(diskKB)) on disk") }
+        return DiskSpillRule.Spill(
+            kind: .hashAggregate, neededKB: (peak + spilledKB) / hashMemMultiplier, evidence: evidence,
+            summary: "spilled to disk (\(parts.joined(separator: ", ")))")
+    }
+
+    /// A node that wrote temporary files of its own without saying more (Materialize, CTE Scan,
+    /// WindowAgg, a sort or hash whose parser output lacks the details), sized from the blocks written
+    /// or PostgreSQL 18's `Storage: Disk  Maximum Storage: N kB`.
+    private func tempFileSpill(_ node: PlanNode) -> DiskSpillRule.Spill? {
+        let writtenKB = ownTempBlocks(of: node).written * Self.blockKB
+        let storageKB = Self.diskStorageKB(node)
+        let spilledKB = max(writtenKB, storageKB ?? 0)
+        guard spilledKB > 0 else { return nil }
+        let evidence = storageKB.map { [Evidence("maximum storage on disk", $0, "kB")] } ?? []
+        return DiskSpillRule.Spill(
+            kind: .tempFiles, neededKB: spilledKB * options.sortMemoryFactor, evidence: evidence,
+            summary: "wrote \(Formatting.kilobytes(spilledKB)) to temporary files")
     }
 
     /// PostgreSQL 18 `Storage: Disk  Maximum Storage: 17kB` (text) or `"Storage": "Disk"` with
@@ -342,14 +376,6 @@ public struct DiskSpillRule: Rule {
         let maximum = node.properties.first { $0.name == "Maximum Storage" }?.value
             ?? storage.value.text(after: "Maximum Storage:")
         return maximum.flatMap { Double($0.prefix { $0.isNumber || $0 == "." }) }
-    }
-
-    /// `hash_mem_multiplier` from the plan's SETTINGS; 1 when not shown (see the rationale).
-    private static func hashMemMultiplier(_ plan: Plan) -> Double {
-        guard let text = plan.settings["hash_mem_multiplier"],
-            let value = Double(text.filter { $0 != "'" }), value >= 1
-        else { return 1 }
-        return value
     }
 }
 
