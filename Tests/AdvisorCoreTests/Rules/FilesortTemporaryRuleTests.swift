@@ -29,7 +29,10 @@ struct FilesortTemporaryRuleTests {
 
     @Test func sortOnColumnsOfOneTableGetsAnIndex() throws {
         let finding = try #require(
-            B.findings(FilesortTemporaryRule(), plan(sort(["orders.total DESC", "orders.id"], over: table("orders", rows: 298_915)))).first)
+            B.findings(
+                FilesortTemporaryRule(),
+                plan(sort(["orders.total DESC", "orders.id"], over: table("orders", rows: 298_915)))
+            ).first)
         #expect(finding.object.name == "Sort")
         #expect(finding.evidence("estimated rows sorted or grouped") == 298_915)
         // Mixed directions need DESC in the index.
@@ -52,7 +55,8 @@ struct FilesortTemporaryRuleTests {
 
     @Test func expressionsAndSeveralTablesGetNoFixSQL() throws {
         let aggregate = try #require(
-            B.findings(FilesortTemporaryRule(), plan(sort(["count(0) desc"], over: table("orders", rows: 298_915)))).first)
+            B.findings(FilesortTemporaryRule(), plan(sort(["count(0) desc"], over: table("orders", rows: 298_915))))
+                .first)
         #expect(aggregate.fixSQL == nil)
         #expect(aggregate.recommendation.hasPrefix("No single index can deliver this order"))
 
@@ -66,7 +70,9 @@ struct FilesortTemporaryRuleTests {
     }
 
     @Test func fewRowsAreCheap() {
-        #expect(B.findings(FilesortTemporaryRule(), plan(sort(["orders.total"], over: table("orders", rows: 9_999)))).isEmpty)
+        #expect(
+            B.findings(FilesortTemporaryRule(), plan(sort(["orders.total"], over: table("orders", rows: 9_999))))
+                .isEmpty)
     }
 
     @Test func tabularFlagsOnTheFirstTableCountTheWholeJoin() throws {
@@ -89,8 +95,9 @@ struct FilesortTemporaryRuleTests {
 
     @Test func aSortOverATemporaryTableIsOneFinding() throws {
         // -> Sort: cnt DESC / -> Table scan on <temporary> / -> Aggregate using temporary table / -> Table scan on t
-        var aggregate = PlanNode(nodeType: "Aggregate using temporary table", operation: .aggregate,
-                                 children: [table("orders", rows: 300_000)])
+        var aggregate = PlanNode(
+            nodeType: "Aggregate using temporary table", operation: .aggregate,
+            children: [table("orders", rows: 300_000)])
         aggregate.usingTemporary = true
         aggregate.estimatedRows = 4_926
         var temporary = table("<temporary>", rows: 4_926)
@@ -108,8 +115,9 @@ struct FilesortTemporaryRuleTests {
     }
 
     @Test func materializedDerivedTablesAreNotReported() {
-        var materialize = PlanNode(nodeType: "Materialize", operation: .materialize,
-                                   children: [table("orders", rows: 300_000)])
+        var materialize = PlanNode(
+            nodeType: "Materialize", operation: .materialize,
+            children: [table("orders", rows: 300_000)])
         materialize.usingTemporary = true
         materialize.estimatedRows = 300_000
         #expect(B.findings(FilesortTemporaryRule(), plan(materialize)).isEmpty)

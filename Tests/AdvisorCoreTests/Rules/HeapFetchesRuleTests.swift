@@ -57,7 +57,8 @@ struct HeapFetchesRuleTests {
     }
 
     @Test func withoutSchemaTheBareTableIsVacuumed() throws {
-        let finding = try #require(B.findings(HeapFetchesRule(), scanPlan(fetches: 41_877, rows: 50_112, schema: nil)).first)
+        let finding = try #require(
+            B.findings(HeapFetchesRule(), scanPlan(fetches: 41_877, rows: 50_112, schema: nil)).first)
         #expect(finding.fixSQL == "VACUUM (ANALYZE) orders;")
     }
 

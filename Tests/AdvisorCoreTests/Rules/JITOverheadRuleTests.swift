@@ -32,14 +32,17 @@ struct JITOverheadRuleTests {
         // Without inlining and optimization JIT would take 6 ms of 500 ms.
         let plan = jitPlan(cost: 617_450, execution: 500, inlining: 60, optimization: 110, emission: 5)
         let finding = try #require(B.findings(JITOverheadRule(), plan).first)
-        #expect(
-            finding.fixSQL
-                == "ALTER SYSTEM SET jit_inline_above_cost = 2000000;\nALTER SYSTEM SET jit_optimize_above_cost = 2000000;\nSELECT pg_reload_conf();"
-        )
+        let expected = """
+            ALTER SYSTEM SET jit_inline_above_cost = 2000000;
+            ALTER SYSTEM SET jit_optimize_above_cost = 2000000;
+            SELECT pg_reload_conf();
+            """
+        #expect(finding.fixSQL == expected)
     }
 
     @Test func aCostBelowTheDefaultThresholdsMeansTheyWereLowered() throws {
-        let plan = jitPlan(cost: 92.48, execution: 102.9, inlining: 34.5, optimization: 26.5, generation: 0.35, emission: 20.2)
+        let plan = jitPlan(
+            cost: 92.48, execution: 102.9, inlining: 34.5, optimization: 26.5, generation: 0.35, emission: 20.2)
         let finding = try #require(B.findings(JITOverheadRule(), plan).first)
         let sql = try #require(finding.fixSQL)
         #expect(sql.hasPrefix("SELECT name, setting, source FROM pg_settings"))
@@ -55,9 +58,15 @@ struct JITOverheadRuleTests {
 
     @Test func thresholds() {
         // 2 % of a long query.
-        #expect(B.findings(JITOverheadRule(), jitPlan(cost: 617_450, execution: 10_000, inlining: 38, optimization: 106)).isEmpty)
+        #expect(
+            B.findings(JITOverheadRule(), jitPlan(cost: 617_450, execution: 10_000, inlining: 38, optimization: 106))
+                .isEmpty)
         // Most of a very short query, but under 10 ms.
-        #expect(B.findings(JITOverheadRule(), jitPlan(cost: 150_000, execution: 12, inlining: 0, optimization: 0, generation: 1, emission: 7)).isEmpty)
+        #expect(
+            B.findings(
+                JITOverheadRule(),
+                jitPlan(cost: 150_000, execution: 12, inlining: 0, optimization: 0, generation: 1, emission: 7)
+            ).isEmpty)
         // No JIT.
         #expect(B.findings(JITOverheadRule(), B.plan(B.node("Result", timeMs: 1), executionTimeMs: 1)).isEmpty)
     }

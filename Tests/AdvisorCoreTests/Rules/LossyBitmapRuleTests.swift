@@ -32,7 +32,8 @@ struct LossyBitmapRuleTests {
 
     @Test func eachLoopBuildsItsOwnBitmap() throws {
         // 10 loops share the 1,000,000 pages: 100,000 per bitmap → 7,813 kB.
-        let finding = try #require(B.findings(LossyBitmapRule(), bitmapPlan(exact: 200_000, lossy: 800_000, loops: 10)).first)
+        let finding = try #require(
+            B.findings(LossyBitmapRule(), bitmapPlan(exact: 200_000, lossy: 800_000, loops: 10)).first)
         #expect(abs((finding.evidence("estimated bitmap size") ?? 0) - 100_000 * 64 * 1.25 / 1024) < 0.001)
         #expect(finding.fixSQL == "SET LOCAL work_mem = '8MB';")
     }

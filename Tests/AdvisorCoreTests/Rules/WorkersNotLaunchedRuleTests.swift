@@ -49,11 +49,14 @@ struct WorkersNotLaunchedRuleTests {
 
     @Test func shortGathersAreNoise() {
         // 2/3 of 12 ms is 8 ms, under the 10 ms floor.
-        #expect(B.findings(WorkersNotLaunchedRule(), gatherPlan(planned: 2, launched: 0, gatherTime: 12, execution: 12)).isEmpty)
+        #expect(
+            B.findings(WorkersNotLaunchedRule(), gatherPlan(planned: 2, launched: 0, gatherTime: 12, execution: 12))
+                .isEmpty)
     }
 
     @Test func gatherMergeAndTheCurrentSettingAreUsed() throws {
-        let plan = gatherPlan(planned: 2, launched: 1, settings: ["max_parallel_workers": "'4'"], nodeType: "Gather Merge")
+        let plan = gatherPlan(
+            planned: 2, launched: 1, settings: ["max_parallel_workers": "'4'"], nodeType: "Gather Merge")
         let finding = try #require(B.findings(WorkersNotLaunchedRule(), plan).first)
         #expect(finding.object.name == "Gather Merge")
         #expect(finding.fixSQL?.contains("ALTER SYSTEM SET max_parallel_workers = 8;") == true)

@@ -13,7 +13,7 @@ public struct DiskSpillRule: Rule {
         public var sortMemoryFactor = 2.5
         /// Above this much memory (1 GB) raising work_mem is no longer a sensible fix for one query:
         /// the advice becomes "process fewer rows" and there is no fix SQL.
-        public var maxWorkMemKB = 1_048_576.0
+        public var maxWorkMemKb = 1_048_576.0
         /// Severity by the share of the statement the spilling node accounts for.
         public var severityByShare = Levels(medium: 0.1, high: 0.3, critical: 0.6)
 
@@ -40,7 +40,9 @@ public struct DiskSpillRule: Rule {
             its disk usage; otherwise the temporary blocks written × 8 kB × the sort factor. Hash nodes may \
             use `work_mem × hash_mem_multiplier`: the multiplier is taken from the plan's `SETTINGS` when \
             shown, else assumed to be 1 (the PostgreSQL 13–14 default; 15+ defaults to 2, so the suggestion \
-            can be up to twice what is needed there). The value is rounded up to a power of two megabytes.
+            can be up to twice what is needed there). The value is rounded up to a power of two megabytes. The \
+            time attributed is the node's own time; for a Hash, plus its Hash Join's own time, where the outer \
+            side's batches are written and both sides read back (an upper bound).
 
             **Fix:** raise `work_mem` for this query only, inside its transaction: \
             `BEGIN; SET LOCAL work_mem = '64MB'; <the query>; COMMIT;`. `ALTER ROLE reporting SET work_mem = \
@@ -140,7 +142,8 @@ public struct DiskSpillRule: Rule {
             captured.plan.root.visit { node, parent in
                 guard !node.neverExecuted, let spill = reader.spill(of: node), !reader.isReportedThroughChild(node)
                 else { return }
-                let nodeContext = PlanNodeContext(captured: captured, planNumber: offset + 1, node: node, parent: parent)
+                let nodeContext = PlanNodeContext(
+                    captured: captured, planNumber: offset + 1, node: node, parent: parent)
                 let cost = Self.spillCost(nodeContext)
                 guard let share = cost.share, share >= options.minShare else { return }
                 if let time = cost.timeMs, captured.plan.hasTiming, time < options.minTimeMs { return }
@@ -167,7 +170,7 @@ public struct DiskSpillRule: Rule {
             evidence.append(Evidence("temp blocks written", tempWritten, "blocks"))
             evidence.append(Evidence("temp written", tempWritten * SpillReader.blockKB, "kB"))
         }
-        let fits = spill.neededKB <= options.maxWorkMemKB
+        let fits = spill.neededKB <= options.maxWorkMemKb
         let advice = WorkMemAdvice(neededKB: spill.neededKB)
         evidence.append(Evidence("estimated memory needed", spill.neededKB, "kB"))
         if fits { evidence.append(Evidence("proposed work_mem", advice.settingKB, "kB")) }
@@ -183,8 +186,9 @@ public struct DiskSpillRule: Rule {
             object: .planNode(context),
             message: Self.message(context, spill: spill),
             evidence: evidence,
-            impact: .plan(context.captured, timeMs: timeMs, share: share,
-                          confidence: context.plan.hasTiming && timeMs == node.exclusiveTimeMs ? .medium : .low),
+            impact: .plan(
+                context.captured, timeMs: timeMs, share: share,
+                confidence: context.plan.hasTiming && timeMs == node.exclusiveTimeMs ? .medium : .low),
             recommendation: fits
                 ? Self.recommendation(advice: advice, spill: spill)
                 : Self.tooLargeRecommendation(spill: spill),
@@ -373,7 +377,8 @@ private struct SpillReader {
         guard let storage = node.properties.first(where: { $0.name == "Storage" }),
             storage.value.hasPrefix("Disk")
         else { return nil }
-        let maximum = node.properties.first { $0.name == "Maximum Storage" }?.value
+        let maximum =
+            node.properties.first { $0.name == "Maximum Storage" }?.value
             ?? storage.value.text(after: "Maximum Storage:")
         return maximum.flatMap { Double($0.prefix { $0.isNumber || $0 == "." }) }
     }
@@ -410,7 +415,8 @@ extension DiskSpillRule {
     fileprivate static func tooLargeRecommendation(spill: Spill) -> String {
         switch spill.kind {
         case .sort:
-            "Avoid sorting this many rows: an index that returns them in this order, an earlier filter, or fewer columns."
+            "Avoid sorting this many rows: an index that returns them in this order, an earlier filter, or "
+                + "fewer columns."
         case .hash, .hashAggregate:
             "Hash fewer rows: filter before the join or aggregate, select fewer columns, or pre-aggregate."
         case .tempFiles:

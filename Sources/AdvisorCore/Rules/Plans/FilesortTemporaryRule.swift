@@ -21,7 +21,8 @@ public struct FilesortTemporaryRule: Rule {
         category: .plans,
         engines: [.mysql, .mariadb],
         requires: [.plans],
-        summary: "The statement sorts (Using filesort) or groups through a temporary table (Using temporary) many rows.",
+        summary:
+            "The statement sorts (Using filesort) or groups through a temporary table (Using temporary) many rows.",
         rationale: """
             `Using filesort` means MySQL/MariaDB collects every qualifying row and sorts them before returning \
             the first one (in `sort_buffer_size`, with merge passes on disk beyond it); `Using temporary` means \
@@ -115,8 +116,9 @@ public struct FilesortTemporaryRule: Rule {
     ) {
         guard Self.isSortOrTemporary(node), !node.neverExecuted else {
             for child in node.children {
-                collect(child, ancestors: ancestors + [node], captured: captured, planNumber: planNumber,
-                        into: &candidates)
+                collect(
+                    child, ancestors: ancestors + [node], captured: captured, planNumber: planNumber,
+                    into: &candidates)
             }
             return
         }
@@ -127,8 +129,9 @@ public struct FilesortTemporaryRule: Rule {
         }
         let end = absorbed.last ?? node
         for child in end.children {
-            collect(child, ancestors: ancestors + [node] + absorbed, captured: captured, planNumber: planNumber,
-                    into: &candidates)
+            collect(
+                child, ancestors: ancestors + [node] + absorbed, captured: captured, planNumber: planNumber,
+                into: &candidates)
         }
     }
 
@@ -165,8 +168,11 @@ public struct FilesortTemporaryRule: Rule {
         let temporary = steps.contains(where: Self.usesTemporaryTable)
         let keys = steps.lazy.compactMap(\.sortKey).first.map(Self.splitKeys) ?? []
         let index = SortIndex(keys: keys, below: steps.last ?? context.node, engine: context.engine)
-        var evidence = [Evidence(candidate.rowsAreActual ? "rows sorted or grouped" : "estimated rows sorted or grouped",
-                                 candidate.rows, "rows")]
+        var evidence = [
+            Evidence(
+                candidate.rowsAreActual ? "rows sorted or grouped" : "estimated rows sorted or grouped",
+                candidate.rows, "rows")
+        ]
         if !keys.isEmpty { evidence.append(Evidence("sort key columns", Double(keys.count), "count")) }
         if let time = candidate.timeMs { evidence.append(Evidence("time sorting or grouping", time, "ms")) }
         if let share = candidate.share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
@@ -197,12 +203,14 @@ public struct FilesortTemporaryRule: Rule {
     private static func impact(_ candidate: Candidate) -> Impact {
         let captured = candidate.context.captured
         if candidate.timeMs != nil || candidate.share != nil {
-            return .plan(captured, timeMs: candidate.timeMs, share: candidate.share,
-                         confidence: candidate.timeMs != nil ? .medium : .low)
+            return .plan(
+                captured, timeMs: candidate.timeMs, share: candidate.share,
+                confidence: candidate.timeMs != nil ? .medium : .low)
         }
         return Impact(
             score: 0, confidence: .low,
-            summary: "\(Formatting.count(candidate.rows)) rows sorted or grouped (the plan does not measure this step on its own)")
+            summary: "\(Formatting.count(candidate.rows)) rows sorted or grouped "
+                + "(the plan does not measure this step on its own)")
     }
 
     // MARK: - Reading the plan
@@ -280,7 +288,7 @@ public struct FilesortTemporaryRule: Rule {
 }
 
 /// The index that returns rows in a sort key's order, when the key is plain columns of one base table.
-fileprivate struct SortIndex {
+private struct SortIndex {
     var table: String
     var columns: [(name: String, descending: Bool)]
     var engine: Engine
@@ -298,7 +306,8 @@ fileprivate struct SortIndex {
             let owner =
                 tables.first { $0.alias == qualifier || $0.relation == qualifier }
                 ?? tables.first {
-                    $0.alias?.lowercased() == qualifier.lowercased() || $0.relation?.lowercased() == qualifier.lowercased()
+                    $0.alias?.lowercased() == qualifier.lowercased()
+                        || $0.relation?.lowercased() == qualifier.lowercased()
                 }
             guard let owner, table == nil || table?.relation == owner.relation else { return nil }
             table = owner
@@ -379,10 +388,12 @@ fileprivate struct SortIndex {
 
     /// A MySQL identifier, backquoted only when it needs to be.
     static func quoted(_ name: String) -> String {
-        let plain = !name.isEmpty && !name.allSatisfy(\.isNumber)
+        let plain =
+            !name.isEmpty && !name.allSatisfy(\.isNumber)
             && name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" || $0 == "$" }
             && !reservedWords.contains(name.lowercased())
-        return plain ? name : "`" + name.split(separator: "`", omittingEmptySubsequences: false).joined(separator: "``") + "`"
+        return plain
+            ? name : "`" + name.split(separator: "`", omittingEmptySubsequences: false).joined(separator: "``") + "`"
     }
 }
 
@@ -411,7 +422,8 @@ extension FilesortTemporaryRule {
     }
 
     fileprivate static func recommendation(index: SortIndex?, keys: [String], temporary: Bool) -> String {
-        let tmpTables = temporary
+        let tmpTables =
+            temporary
             ? ", and raise tmp_table_size and max_heap_table_size for the session if the temporary table goes to disk"
             : ""
         if let index {

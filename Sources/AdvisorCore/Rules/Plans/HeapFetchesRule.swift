@@ -130,8 +130,9 @@ public struct HeapFetchesRule: Rule {
             object: .planNode(context),
             message: Self.message(context, fetches: fetches, rows: rows, ratio: ratio),
             evidence: evidence,
-            impact: .plan(context.captured, timeMs: explainedTime, share: explainedShare,
-                          confidence: context.plan.hasTiming ? .medium : .low),
+            impact: .plan(
+                context.captured, timeMs: explainedTime, share: explainedShare,
+                confidence: context.plan.hasTiming ? .medium : .low),
             recommendation: Self.recommendation(table: table),
             fixSQL: table.map { "VACUUM (ANALYZE) \($0);" },
             risk: "VACUUM reads every page not yet all-visible and adds I/O while it runs; it takes no lock that "
@@ -149,7 +150,8 @@ public struct HeapFetchesRule: Rule {
     /// Names the text format already printed quoted are kept as they are.
     private static func quotedIdentifier(_ name: String) -> String {
         if name.hasPrefix("\"") { return name }
-        let plain = name.first.map { $0 == "_" || ($0.isLetter && $0.isLowercase) } ?? false
+        let plain =
+            name.first.map { $0 == "_" || ($0.isLetter && $0.isLowercase) } ?? false
             && name.allSatisfy { $0 == "_" || $0 == "$" || $0.isNumber || ($0.isLetter && $0.isLowercase) }
         return plain ? name : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
@@ -158,7 +160,8 @@ public struct HeapFetchesRule: Rule {
 // MARK: - Messages
 
 extension HeapFetchesRule {
-    fileprivate static func message(_ context: PlanNodeContext, fetches: Double, rows: Double, ratio: Double) -> String {
+    fileprivate static func message(_ context: PlanNodeContext, fetches: Double, rows: Double, ratio: Double) -> String
+    {
         "\(context.displayName) (node \(context.node.id)) fetched \(Formatting.count(fetches)) rows from the table "
             + "for \(Formatting.count(rows)) rows returned (\(Formatting.percent(fraction: ratio))): "
             + "the visibility map is stale, so the index-only scan is not index-only."
@@ -171,10 +174,12 @@ extension HeapFetchesRule {
     }
 
     fileprivate static func validation(table: String?) -> String {
-        let check = table.map {
-            "SELECT relallvisible, relpages FROM pg_class WHERE oid = '\($0.replacingOccurrences(of: "'", with: "''"))'::regclass; "
-                + "should show most pages all-visible, and "
-        } ?? ""
+        let check =
+            table.map {
+                let literal = $0.replacingOccurrences(of: "'", with: "''")
+                return "SELECT relallvisible, relpages FROM pg_class WHERE oid = '\(literal)'::regclass; "
+                    + "should show most pages all-visible, and "
+            } ?? ""
         return "\(check)EXPLAIN (ANALYZE, BUFFERS) should show Heap Fetches near 0 for this scan."
     }
 }

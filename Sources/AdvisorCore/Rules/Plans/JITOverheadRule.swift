@@ -5,7 +5,7 @@ public struct JITOverheadRule: Rule {
         /// JIT time must be at least this share of the execution time.
         public var minShare = 0.2
         /// ... and at least this many milliseconds.
-        public var minJITTimeMs = 10.0
+        public var minJitTimeMs = 10.0
         /// Severity by JIT time's share of the execution time.
         public var severityByShare = Levels(medium: 0.3, high: 0.5, critical: 0.8)
 
@@ -79,7 +79,7 @@ public struct JITOverheadRule: Rule {
         var findings: [Finding] = []
         for (offset, captured) in context.snapshot.plans.enumerated() where captured.plan.engine == .postgres {
             let plan = captured.plan
-            guard let jit = plan.jit, let jitTime = jit.totalTimeMs, jitTime >= options.minJITTimeMs,
+            guard let jit = plan.jit, let jitTime = jit.totalTimeMs, jitTime >= options.minJitTimeMs,
                 let execution = plan.executionTimeMs, execution > 0
             else { continue }
             let share = min(1, jitTime / execution)
@@ -89,7 +89,9 @@ public struct JITOverheadRule: Rule {
         return findings
     }
 
-    private func finding(_ captured: CapturedPlan, number: Int, jit: JITSummary, jitTime: Double, share: Double) -> Finding {
+    private func finding(_ captured: CapturedPlan, number: Int, jit: JITSummary, jitTime: Double, share: Double)
+        -> Finding
+    {
         let plan = captured.plan
         var evidence: [Evidence] = []
         if let functions = jit.functions { evidence.append(Evidence("functions compiled", Double(functions), "count")) }
@@ -216,7 +218,8 @@ extension JITOverheadRule {
         number: Int, jit: JITSummary, jitTime: Double, share: Double, cost: Double?
     ) -> String {
         let functions = jit.functions.map { " compiling \($0) functions" } ?? ""
-        let costText = cost.map { " because its estimated cost (\(Formatting.count($0))) crossed the JIT thresholds" } ?? ""
+        let costText =
+            cost.map { " because its estimated cost (\(Formatting.count($0))) crossed the JIT thresholds" } ?? ""
         return "Plan \(number) spent \(Formatting.milliseconds(jitTime)) (\(Formatting.percent(fraction: share)) of "
             + "execution time) in JIT\(functions)\(costText)."
     }

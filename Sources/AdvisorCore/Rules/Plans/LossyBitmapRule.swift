@@ -147,8 +147,9 @@ public struct LossyBitmapRule: Rule {
             object: .planNode(context),
             message: Self.message(context, lossy: lossy, fraction: lossyFraction, neededKB: neededKB),
             evidence: evidence,
-            impact: .plan(context.captured, timeMs: node.exclusiveTimeMs.map { $0 * lossyFraction },
-                          share: explainedShare, confidence: context.plan.hasTiming ? .medium : .low),
+            impact: .plan(
+                context.captured, timeMs: node.exclusiveTimeMs.map { $0 * lossyFraction },
+                share: explainedShare, confidence: context.plan.hasTiming ? .medium : .low),
             recommendation: Self.recommendation(advice: advice),
             fixSQL: advice.fixSQL,
             risk: advice.risk,
@@ -160,10 +161,13 @@ public struct LossyBitmapRule: Rule {
 // MARK: - Messages
 
 extension LossyBitmapRule {
-    fileprivate static func message(_ context: PlanNodeContext, lossy: Double, fraction: Double, neededKB: Double) -> String {
-        let removed = context.node.rowsRemovedByIndexRecheck.map {
-            ", and \(Formatting.count($0)) rows per loop were removed by the recheck"
-        } ?? ""
+    fileprivate static func message(_ context: PlanNodeContext, lossy: Double, fraction: Double, neededKB: Double)
+        -> String
+    {
+        let removed =
+            context.node.rowsRemovedByIndexRecheck.map {
+                ", and \(Formatting.count($0)) rows per loop were removed by the recheck"
+            } ?? ""
         return "\(context.displayName) (node \(context.node.id)) kept \(Formatting.count(lossy)) heap blocks "
             + "(\(Formatting.percent(fraction: fraction))) lossy, so every row on them was rechecked\(removed); "
             + "an exact bitmap needs about \(Formatting.kilobytes(neededKB)) of work_mem"
@@ -171,6 +175,7 @@ extension LossyBitmapRule {
     }
 
     fileprivate static func recommendation(advice: WorkMemAdvice) -> String {
-        "Run SET LOCAL work_mem = '\(advice.setting)' in the transaction that runs this query so the bitmap stays exact."
+        "Run SET LOCAL work_mem = '\(advice.setting)' in the transaction that runs this query so the bitmap "
+            + "stays exact."
     }
 }

@@ -177,9 +177,10 @@ private struct PlanShape {
             for property in node.properties where property.name == "Subplans Removed" {
                 prunedSubplans += Int(property.value.filter(\.isNumber)) ?? 0
             }
-            for condition in [node.filter, node.indexCondition, node.recheckCondition, node.joinFilter,
-                node.hashCondition]
-            {
+            for condition in [
+                node.filter, node.indexCondition, node.recheckCondition, node.joinFilter,
+                node.hashCondition,
+            ] {
                 if let condition { largestInList = max(largestInList, Self.largestArrayLiteral(in: condition)) }
             }
         }

@@ -116,7 +116,8 @@ public struct WorkersNotLaunchedRule: Rule {
             evidence: evidence,
             impact: .plan(context.captured, timeMs: timeMs, share: share, confidence: .low),
             recommendation: "Check whether max_parallel_workers and max_worker_processes were exhausted by "
-                + "concurrent queries and raise them if the server has spare CPU, or run fewer parallel queries at once.",
+                + "concurrent queries and raise them if the server has spare CPU, or run fewer parallel queries "
+                + "at once.",
             fixSQL: Self.fixSQL(proposed: proposed),
             risk: "More parallel workers use more CPU and memory at peak (each worker has its own work_mem per sort "
                 + "and hash), which can slow everything down on a busy server; max_parallel_workers is capped by "
