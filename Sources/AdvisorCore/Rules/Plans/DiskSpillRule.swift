@@ -8,8 +8,8 @@ public struct DiskSpillRule: Rule {
         /// Spills in nodes whose own time is below this are not worth a finding.
         public var minTimeMs = 1.0
         /// How much more memory sorted data needs in memory than in its on-disk runs. In memory every tuple
-        /// sits in its own allocation chunk plus a 24-byte SortTuple slot; the runs on disk are written
-        /// compactly. 2–3× is what EXPLAIN shows for the same sort done both ways; 2.5 is the middle.
+        /// also carries an allocation-chunk header and a 24-byte SortTuple slot, which the runs written to
+        /// disk do not: the in-memory size is commonly 2–3× the disk size, and 2.5 is the middle.
         public var sortMemoryFactor = 2.5
         /// Above this much memory (1 GB) raising work_mem is no longer a sensible fix for one query:
         /// the advice becomes "process fewer rows" and there is no fix SQL.

@@ -167,7 +167,7 @@ public struct FilesortTemporaryRule: Rule {
         let filesort = steps.contains(where: Self.sorts)
         let temporary = steps.contains(where: Self.usesTemporaryTable)
         let keys = steps.lazy.compactMap(\.sortKey).first.map(Self.splitKeys) ?? []
-        let index = SortIndex(keys: keys, below: steps.last ?? context.node, engine: context.engine)
+        let index = SortIndex(keys: keys, below: steps.last ?? context.node)
         var evidence = [
             Evidence(
                 candidate.rowsAreActual ? "rows sorted or grouped" : "estimated rows sorted or grouped",
@@ -291,9 +291,8 @@ public struct FilesortTemporaryRule: Rule {
 private struct SortIndex {
     var table: String
     var columns: [(name: String, descending: Bool)]
-    var engine: Engine
 
-    init?(keys: [String], below node: PlanNode, engine: Engine) {
+    init?(keys: [String], below node: PlanNode) {
         guard !keys.isEmpty else { return nil }
         var tables: [PlanNode] = []
         node.visit { if let relation = $0.relation, !relation.hasPrefix("<") { tables.append($0) } }
@@ -318,7 +317,6 @@ private struct SortIndex {
         guard let relation = table?.relation else { return nil }
         self.table = [table?.schema, relation].compactMap { $0 }.map(Self.quoted).joined(separator: ".")
         self.columns = columns
-        self.engine = engine
     }
 
     /// Index names are limited to 64 characters in MySQL and MariaDB.
