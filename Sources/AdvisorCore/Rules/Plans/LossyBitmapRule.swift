@@ -38,7 +38,8 @@ public struct LossyBitmapRule: Rule {
 
             The memory an exact bitmap needs is estimated as (exact + lossy blocks per loop) × 64 bytes (the \
             page-table entry tidbitmap.c budgets per heap page: 48 bytes plus two pointers), plus 25 % \
-            headroom, rounded up to a power of two megabytes. The time attributed to the problem is the scan's \
+            headroom, rounded up to a power of two megabytes. A parallel scan shares one bitmap but counts only \
+            the leader's blocks, so its blocks are multiplied by the number of processes. The time attributed to the problem is the scan's \
             own time × the lossy fraction of its blocks.
 
             **Fix:** raise `work_mem` for this query only: `BEGIN; SET LOCAL work_mem = '16MB'; <the query>; \
@@ -120,11 +121,12 @@ public struct LossyBitmapRule: Rule {
     private func finding(_ context: PlanNodeContext, exact: Double, lossy: Double, nodeShare: Double) -> Finding {
         let node = context.node
         let lossyFraction = lossy / (exact + lossy)
-        // Heap Blocks are totals over all loops and each loop builds its own bitmap; a parallel scan's
-        // loops are its processes, which share one bitmap.
+        // Heap Blocks are totals over all loops, and each loop builds its own bitmap. A parallel scan's loops
+        // are its processes, which share one bitmap, and only the leader's pages are counted: the bitmap
+        // covers about that many times more.
         let isParallel = node.isParallelAware || node.nodeType.hasPrefix("Parallel ")
-        let loops = isParallel ? 1 : max(1, node.loops ?? 1)
-        let pagesPerBitmap = (exact + lossy) / loops
+        let loops = max(1, node.loops ?? 1)
+        let pagesPerBitmap = isParallel ? (exact + lossy) * loops : (exact + lossy) / loops
         let neededKB = pagesPerBitmap * Self.bytesPerExactPage * options.headroomFactor / 1024
         let advice = WorkMemAdvice(neededKB: neededKB)
         let explainedShare = nodeShare * lossyFraction
@@ -136,7 +138,7 @@ public struct LossyBitmapRule: Rule {
         if let removed = node.rowsRemovedByIndexRecheck {
             evidence.append(Evidence("rows removed by index recheck per loop", removed, "rows"))
         }
-        if loops > 1 { evidence.append(Evidence("loops", loops, "loops")) }
+        if loops > 1 { evidence.append(Evidence(isParallel ? "processes" : "loops", loops, "loops")) }
         if let time = node.exclusiveTimeMs { evidence.append(Evidence("exclusive time", time, "ms")) }
         evidence.append(Evidence("estimated bitmap size", neededKB, "kB"))
         evidence.append(Evidence("proposed work_mem", advice.settingKB, "kB"))
