@@ -147,3 +147,24 @@ struct FilesortTemporaryRuleTests {
         #expect(B.findings(FilesortTemporaryRule(), plan(root, engine: .postgres)).isEmpty)
     }
 }
+
+extension FilesortTemporaryRuleTests {
+    @Test func aSortOverAJoinBlockAbsorbsTheTablesTemporaryFlag() throws {
+        // Tabular EXPLAIN: `Using where; Using temporary; Using filesort` on o, a hash join after it; the
+        // parser puts the Sort over the whole block and leaves the flags on o's row.
+        var orders = table("orders", rows: 49_820, alias: "o")
+        orders.notes = ["Using where", "Using temporary", "Using filesort"]
+        orders.usingTemporary = true
+        var lookup = PlanNode(nodeType: "Nested loop join", operation: .nestedLoop, children: [orders])
+        lookup.estimatedRows = 49_820
+        var hash = PlanNode(nodeType: "Hash", operation: .hash, children: [lookup])
+        hash.estimatedRows = 49_820
+        var join = PlanNode(nodeType: "Hash join", operation: .hashJoin, children: [table("regions", rows: 120), hash])
+        join.estimatedRows = 5_978_448
+        let findings = B.findings(FilesortTemporaryRule(), plan(sort(nil, over: join)))
+        let finding = try #require(findings.first)
+        #expect(findings.count == 1)
+        #expect(finding.object.name == "Sort")
+        #expect(finding.message.contains("groups through a temporary table and sorts about 5,978,448 rows"))
+    }
+}

@@ -90,7 +90,10 @@ public struct FilesortTemporaryRule: Rule {
         var findings: [Finding] = []
         for (offset, captured) in context.snapshot.plans.enumerated() where captured.plan.engine.isMySQLFamily {
             var candidates: [Candidate] = []
-            collect(captured.plan.root, ancestors: [], captured: captured, planNumber: offset + 1, into: &candidates)
+            var hidden: Set<Int> = []
+            collect(
+                captured.plan.root, ancestors: [], captured: captured, planNumber: offset + 1, hidden: &hidden,
+                into: &candidates)
             findings += candidates.map(finding)
         }
         return findings
@@ -101,41 +104,48 @@ public struct FilesortTemporaryRule: Rule {
         var context: PlanNodeContext
         /// Sort and temporary-table steps in the single-child chain below, reported as one operation.
         var absorbed: [PlanNode]
+        /// Flagged table accesses of the same query block, reported as part of this operation.
+        var blockTables: [PlanNode]
         var rows: Double
         var rowsAreActual: Bool
         /// Exclusive time of the node and the absorbed steps, when the plan has timing.
         var timeMs: Double?
         var share: Double?
+
+        /// Every step of the operation.
+        var steps: [PlanNode] { [context.node] + absorbed + blockTables }
     }
 
-    /// Walks the tree top-down; a reported node hides the sort/temporary steps in the single-child chain
-    /// below it (`Sort` over `Table scan on <temporary>` over `Aggregate using temporary table` is one).
+    /// Walks the tree top-down. A reported node hides the sort/temporary steps in the single-child chain
+    /// below it (`Sort` over `Table scan on <temporary>` over `Aggregate using temporary table` is one
+    /// operation) and the flagged table accesses of its query block (tabular EXPLAIN marks the first table
+    /// `Using temporary; Using filesort` while the parser's Sort covers the block: one operation too).
     private func collect(
-        _ node: PlanNode, ancestors: [PlanNode], captured: CapturedPlan, planNumber: Int,
+        _ node: PlanNode, ancestors: [PlanNode], captured: CapturedPlan, planNumber: Int, hidden: inout Set<Int>,
         into candidates: inout [Candidate]
     ) {
-        guard Self.isSortOrTemporary(node), !node.neverExecuted else {
-            for child in node.children {
-                collect(
-                    child, ancestors: ancestors + [node], captured: captured, planNumber: planNumber,
-                    into: &candidates)
+        var below = [node]
+        if Self.isSortOrTemporary(node), !node.neverExecuted, !hidden.contains(node.id) {
+            let absorbed = Self.chainBelow(node)
+            let blockTables = Self.flaggedTables(inBlockBelow: absorbed.last ?? node)
+            hidden.formUnion(blockTables.map(\.id))
+            let context = PlanNodeContext(
+                captured: captured, planNumber: planNumber, node: node, parent: ancestors.last)
+            if let candidate = candidate(context, ancestors: ancestors, absorbed: absorbed, blockTables: blockTables) {
+                candidates.append(candidate)
             }
-            return
+            below += absorbed
         }
-        let absorbed = Self.chainBelow(node)
-        let context = PlanNodeContext(captured: captured, planNumber: planNumber, node: node, parent: ancestors.last)
-        if let candidate = candidate(context, ancestors: ancestors, absorbed: absorbed) {
-            candidates.append(candidate)
-        }
-        let end = absorbed.last ?? node
-        for child in end.children {
+        for child in below.last?.children ?? [] {
             collect(
-                child, ancestors: ancestors + [node] + absorbed, captured: captured, planNumber: planNumber,
+                child, ancestors: ancestors + below, captured: captured, planNumber: planNumber, hidden: &hidden,
                 into: &candidates)
         }
     }
 
-    private func candidate(_ context: PlanNodeContext, ancestors: [PlanNode], absorbed: [PlanNode]) -> Candidate? {
+    private func candidate(
+        _ context: PlanNodeContext, ancestors: [PlanNode], absorbed: [PlanNode], blockTables: [PlanNode]
+    ) -> Candidate? {
         guard let (rows, actual) = Self.rowsProcessed(context.node, ancestors: ancestors, absorbed: absorbed),
             rows >= options.minRows
         else { return nil }
@@ -146,7 +156,8 @@ public struct FilesortTemporaryRule: Rule {
         // A flag on a table access (tabular EXPLAIN) has no time or cost of its own to measure it by, and
         // MariaDB's ANALYZE counts the work of filling a temporary table in the table's r_other_time_ms,
         // not in the filesort or temporary-table step: their own times would understate it.
-        let mariaDBTemporary = context.engine == .mariadb && steps.contains(where: Self.usesTemporaryTable)
+        let mariaDBTemporary =
+            context.engine == .mariadb && (steps + blockTables).contains(where: Self.usesTemporaryTable)
         let measurable = !context.node.children.isEmpty && !mariaDBTemporary
         if measurable, plan.hasTiming, let total = plan.totalTimeMs, total > 0 {
             let time = steps.reduce(0) { $0 + ($1.exclusiveTimeMs ?? 0) }
@@ -158,16 +169,17 @@ public struct FilesortTemporaryRule: Rule {
             if cost > 0 { share = min(1, cost / total) }
         }
         return Candidate(
-            context: context, absorbed: absorbed, rows: rows, rowsAreActual: actual, timeMs: timeMs, share: share)
+            context: context, absorbed: absorbed, blockTables: blockTables, rows: rows, rowsAreActual: actual,
+            timeMs: timeMs, share: share)
     }
 
     private func finding(_ candidate: Candidate) -> Finding {
         let context = candidate.context
-        let steps = [context.node] + candidate.absorbed
+        let steps = candidate.steps
         let filesort = steps.contains(where: Self.sorts)
         let temporary = steps.contains(where: Self.usesTemporaryTable)
-        let keys = steps.lazy.compactMap(\.sortKey).first.map(Self.splitKeys) ?? []
-        let index = SortIndex(keys: keys, below: steps.last ?? context.node)
+        let keys = ([context.node] + candidate.absorbed).lazy.compactMap(\.sortKey).first.map(Self.splitKeys) ?? []
+        let index = SortIndex(keys: keys, below: candidate.absorbed.last ?? context.node)
         var evidence = [
             Evidence(
                 candidate.rowsAreActual ? "rows sorted or grouped" : "estimated rows sorted or grouped",
@@ -247,6 +259,20 @@ public struct FilesortTemporaryRule: Rule {
     }
 
     private static func isTemporaryTableName(_ name: String) -> Bool { name.hasPrefix("<temporary") }
+
+    /// The flagged table accesses (leaves) of the query block below a node: not inside sub-plans or
+    /// materialized derived tables, which are blocks of their own.
+    private static func flaggedTables(inBlockBelow node: PlanNode) -> [PlanNode] {
+        var found: [PlanNode] = []
+        for child in node.children where !child.isSubPlan && child.operation != .materialize {
+            if child.children.isEmpty {
+                if isSortOrTemporary(child) { found.append(child) }
+            } else {
+                found += flaggedTables(inBlockBelow: child)
+            }
+        }
+        return found
+    }
 
     /// Rows going into the sort or grouping: the output of the step below it. A flag on a table access
     /// (tabular EXPLAIN puts `Using temporary; Using filesort` on the first table) applies to the whole
