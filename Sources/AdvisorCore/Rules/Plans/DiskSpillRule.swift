@@ -95,7 +95,7 @@ public struct DiskSpillRule: Rule {
                     Planning Time: 0.095 ms
                     Execution Time: 987.116 ms
                     """,
-                expecting: ["Aggregate"]),
+                expecting: ["HashAggregate"]),
             RuleExample(
                 "a sort that fits in memory",
                 plan: """
