@@ -202,11 +202,7 @@ public struct FilesortTemporaryRule: Rule {
             impact: Self.impact(candidate),
             recommendation: Self.recommendation(index: index, keys: keys, temporary: temporary),
             fixSQL: index?.sql,
-            risk: index == nil
-                ? "Raising tmp_table_size and max_heap_table_size lets each temporary table of the session use "
-                    + "that much memory; keep it to the session that runs this query."
-                : "The index takes disk space and slows writes to the table a little; InnoDB builds it online, "
-                    + "but on a large table run it off-peak.",
+            risk: Self.risk(suggestsIndex: index != nil || keys.isEmpty, temporary: temporary),
             validation: "Run EXPLAIN again: Using filesort / Using temporary (FORMAT=TREE: the Sort or temporary "
                 + "table step) should be gone and the query faster; SHOW SESSION STATUS LIKE 'Created_tmp_disk_tables' "
                 + "tells whether temporary tables still go to disk.")
@@ -443,6 +439,23 @@ extension FilesortTemporaryRule {
         let by = keys.isEmpty ? "" : " by \(keys.joined(separator: ", "))"
         let time = candidate.timeMs.map { " (\(Formatting.milliseconds($0)))" } ?? ""
         return "\(context.displayName) (node \(context.node.id)) \(what) \(rows) rows\(by)\(time)."
+    }
+
+    fileprivate static func risk(suggestsIndex: Bool, temporary: Bool) -> String {
+        var risks: [String] = []
+        if suggestsIndex {
+            risks.append(
+                "A new index takes disk space and slows writes to the table a little; InnoDB builds it online, but "
+                    + "on a large table run it off-peak.")
+        }
+        if temporary {
+            risks.append(
+                "Raising tmp_table_size and max_heap_table_size lets each temporary table of the session use that "
+                    + "much memory; keep it to the session that runs this query.")
+        }
+        return risks.isEmpty
+            ? "Low: a query that sorts fewer rows changes only this statement; check that its results are the same."
+            : risks.joined(separator: " ")
     }
 
     fileprivate static func recommendation(index: SortIndex?, keys: [String], temporary: Bool) -> String {
