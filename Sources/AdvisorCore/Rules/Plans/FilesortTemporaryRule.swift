@@ -311,6 +311,8 @@ public struct FilesortTemporaryRule: Rule {
 
 /// The index that returns rows in a sort key's order, when the key is plain columns of one base table.
 private struct SortIndex {
+    var relation: String
+    /// The table as SQL names it, schema-qualified when known.
     var table: String
     var columns: [(name: String, descending: Bool)]
 
@@ -337,21 +339,18 @@ private struct SortIndex {
             }
         }
         guard let relation = table?.relation else { return nil }
-        self.table = [table?.schema, relation].compactMap { $0 }.map(Self.quoted).joined(separator: ".")
+        self.relation = relation
+        self.table = PlanFixSQL.qualifiedName(table: relation, schema: table?.schema, engine: .mysql)
         self.columns = columns
     }
 
-    /// Index names are limited to 64 characters in MySQL and MariaDB.
-    var name: String {
-        let bare = table.split(separator: ".").last.map(String.init)?.filter { $0 != "`" } ?? "t"
-        return String((["idx", bare] + columns.map(\.name)).joined(separator: "_").prefix(64))
-    }
-
     /// Directions only matter when they are mixed: an index can be read backwards for all-DESC keys.
+    /// (`PlanFixSQL.createIndex` writes ascending columns only.)
     var sql: String {
         let mixed = Set(columns.map(\.descending)).count > 1
-        let list = columns.map { Self.quoted($0.name) + (mixed && $0.descending ? " DESC" : "") }
-        return "ALTER TABLE \(table) ADD INDEX \(Self.quoted(name)) (\(list.joined(separator: ", ")));"
+        let list = columns.map { PlanFixSQL.quote($0.name, engine: .mysql) + (mixed && $0.descending ? " DESC" : "") }
+        let name = PlanFixSQL.indexName(table: relation, columns: columns.map(\.name), engine: .mysql)
+        return "ALTER TABLE \(table) ADD INDEX \(name) (\(list.joined(separator: ", ")));"
     }
 
     /// "orders.total DESC" → (orders, total, true); nil for expressions (`count(0) desc`, `(a + b)`).
@@ -396,24 +395,6 @@ private struct SortIndex {
         }
         parts.append(current.trimmingSpaces())
         return parts
-    }
-
-    private static let reservedWords: Set<String> = [
-        "add", "all", "and", "as", "asc", "between", "by", "case", "check", "column", "condition", "create",
-        "default", "delete", "desc", "distinct", "drop", "else", "exists", "from", "group", "having", "in", "index",
-        "insert", "interval", "into", "is", "join", "key", "keys", "like", "limit", "not", "null", "on", "or",
-        "order", "primary", "range", "rank", "read", "references", "rows", "row", "select", "set", "table", "then",
-        "to", "union", "unique", "update", "use", "using", "values", "when", "where", "with", "window",
-    ]
-
-    /// A MySQL identifier, backquoted only when it needs to be.
-    static func quoted(_ name: String) -> String {
-        let plain =
-            !name.isEmpty && !name.allSatisfy(\.isNumber)
-            && name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" || $0 == "$" }
-            && !reservedWords.contains(name.lowercased())
-        return plain
-            ? name : "`" + name.split(separator: "`", omittingEmptySubsequences: false).joined(separator: "``") + "`"
     }
 }
 

@@ -142,18 +142,7 @@ public struct HeapFetchesRule: Rule {
 
     /// "public.orders" with each part quoted where PostgreSQL needs it; nil without a relation.
     private static func qualifiedTable(_ node: PlanNode) -> String? {
-        guard let relation = node.relation else { return nil }
-        return [node.schema, relation].compactMap { $0 }.map(quotedIdentifier).joined(separator: ".")
-    }
-
-    /// A name as SQL must spell it: bare when it is a plain lower-case identifier, double-quoted otherwise.
-    /// Names the text format already printed quoted are kept as they are.
-    private static func quotedIdentifier(_ name: String) -> String {
-        if name.hasPrefix("\"") { return name }
-        let plain =
-            name.first.map { $0 == "_" || ($0.isLetter && $0.isLowercase) } ?? false
-            && name.allSatisfy { $0 == "_" || $0 == "$" || $0.isNumber || ($0.isLetter && $0.isLowercase) }
-        return plain ? name : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        node.relation.map { PlanFixSQL.qualifiedName(table: $0, schema: node.schema, engine: .postgres) }
     }
 }
 
