@@ -12,6 +12,7 @@ struct PlanFormatDetectorTests {
         #expect(try detect(#"{"query_block": {"select_id": 1, "cost_info": {"query_cost": "1.0"}}}"#) == .mysqlJSON)
         #expect(try detect(#"{"query_block": {"select_id": 1, "r_loops": 1, "table": {"rows": 1}}}"#) == .mariadbJSON)
         #expect(try detect("-> Table scan on t  (cost=0.35 rows=1)") == .mysqlTree)
+        #expect(try detect("  ->  Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)") == .postgresText)
         #expect(try detect("| id | select_type | table |\n") == .mysqlTable)
         #expect(try detect("id\tselect_type\ttable\ttype\n1\tSIMPLE\tt\tALL\n") == .mysqlTable)
     }

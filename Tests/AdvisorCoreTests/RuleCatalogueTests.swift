@@ -22,6 +22,17 @@ struct RuleCatalogueTests {
         }
     }
 
+    /// Every option survives the snake_case keys of `dbadvisor.yml` (acronyms like `minJITTimeMs` do not).
+    @Test func optionsRoundTripThroughConfigurationKeys() throws {
+        func roundTrips<R: Rule>(_ rule: R.Type) throws -> Bool {
+            let keys = RuleOptionsCoding.dictionary(R.Options())
+            return try RuleOptionsCoding.options(R.Options.self, ruleId: R.description.id, overrides: keys) == R.Options()
+        }
+        for rule in builtInRules {
+            #expect(try roundTrips(rule), "\(rule.description.id) has an option that does not round-trip")
+        }
+    }
+
     @Test func registryListsEveryRuleFile() throws {
         let rulesFolder = RepositoryPaths.root.appendingPathComponent("Sources/AdvisorCore/Rules")
         let enumerator = FileManager.default.enumerator(atPath: rulesFolder.path)

@@ -30,7 +30,8 @@ public enum PlanFormatDetector {
         if text.contains("select_type") && tabularMarkers.contains(where: text.contains) {
             return .mysqlTable
         }
-        if let first = firstPlanLine(text), first.hasPrefix("->") { return .mysqlTree }
+        // MySQL's tree arrows take one space ("-> Sort"); a PostgreSQL fragment starts "->  Sort".
+        if let first = firstPlanLine(text), first.hasPrefix("-> "), !first.hasPrefix("->  ") { return .mysqlTree }
         if text.contains("(cost=") || text.contains("(actual ") || text.contains("never executed")
             || text.contains("->  ")
         {
