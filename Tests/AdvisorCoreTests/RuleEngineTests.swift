@@ -11,11 +11,20 @@ struct RuleEngineTests {
     }
 
     @Test func hotNodeGivesWayToASpecificFindingOnTheSameNode() throws {
-        let snapshot = try snapshot("postgres/plans/seq_scan_filter.json")
-        let all = RuleEngine.defaults.run(snapshot).findings
-        #expect(all.map(\.ruleId) == ["plan-seq-scan-filter"])
+        // The lossy Bitmap Heap Scan (node 4) is the hottest node; its own finding replaces the pointer.
+        let snapshot = try snapshot("postgres/plans/lossy_bitmap.json")
         let alone = RuleEngine(rules: [HotNodeRule()]).run(snapshot).findings
-        #expect(alone.map(\.ruleId) == ["plan-hot-node"])
+        #expect(alone.map(\.object.node) == [4, 2])
+        let all = RuleEngine.defaults.run(snapshot).findings
+        #expect(all.map(\.ruleId) == ["plan-lossy-bitmap", "plan-hot-node"])
+        #expect(all.map(\.object.node) == [4, 2])
+    }
+
+    @Test func severityIsCappedByTheStatementsTime() throws {
+        // heap_fetches.json takes 0.6 ms: whatever share the fetches explain, that is not urgent.
+        let findings = RuleEngine.defaults.run(try snapshot("postgres/plans/heap_fetches.json")).findings
+        #expect(findings.map(\.ruleId) == ["plan-heap-fetches"])
+        #expect(findings.allSatisfy { $0.severity == .low })
     }
 
     @Test func rankingIsByImpactThenSeverityThenFingerprint() {

@@ -50,7 +50,22 @@ public struct RuleEngine: Sendable {
             guard let plan = pointer.object.plan, let node = pointer.object.node else { return true }
             return !explained.contains("\(plan)/\(node)")
         }
-        return Outcome(findings: Self.rank(findings), ran: ran, skipped: skipped)
+        return Outcome(findings: Self.rank(findings.map { Self.capSeverity($0, in: snapshot) }), ran: ran, skipped: skipped)
+    }
+
+    /// A plan finding's severity comes from the share of the statement it explains, but a problem in a
+    /// statement that takes 2 ms is not critical however large its share: without a call rate, severity
+    /// is capped by the statement's time (planning included) — under 1 ms low, under 10 ms medium,
+    /// under 100 ms high.
+    static func capSeverity(_ finding: Finding, in snapshot: Snapshot) -> Finding {
+        guard let number = finding.object.plan, snapshot.plans.indices.contains(number - 1) else { return finding }
+        let captured = snapshot.plans[number - 1]
+        guard captured.callsPerDay == nil, let execution = captured.plan.totalTimeMs else { return finding }
+        let time = execution + (captured.plan.planningTimeMs ?? 0)
+        let cap: Severity = time < 1 ? .low : time < 10 ? .medium : time < 100 ? .high : .critical
+        var capped = finding
+        capped.severity = min(finding.severity, cap)
+        return capped
     }
 
     /// Highest impact first; ties by severity, then fingerprint, so every reporter sees one stable order.

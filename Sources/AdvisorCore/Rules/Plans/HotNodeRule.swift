@@ -66,6 +66,8 @@ public struct HotNodeRule: SupersededBySpecificFindings {
         for (offset, captured) in context.snapshot.plans.enumerated() {
             let plan = captured.plan
             if let total = plan.totalTimeMs, total < options.minPlanTimeMs { continue }
+            // In a one-node plan "this node takes all the time" says nothing.
+            guard plan.root.nodeCount > 1 else { continue }
             var candidates: [(node: PlanNode, share: Double, parent: PlanNode?)] = []
             plan.root.visit { node, parent in
                 guard let share = plan.exclusiveShare(of: node), share >= options.minShare else { return }
