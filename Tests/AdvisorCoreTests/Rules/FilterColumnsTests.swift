@@ -172,6 +172,67 @@ struct FilterColumnsTests {
         #expect(partly.indexColumns == ["a", "c"])
     }
 
+    @Test func postgresEqualityExpressionsBecomeExpressionKeys() {
+        let json = postgres("((payload ->> 'path'::text) = '/products/42'::text)", relation: "events")
+        #expect(json.isEmpty)
+        #expect(json.indexKeys == [.expression("(payload ->> 'path'::text)", name: "expr")])
+        #expect(
+            postgres("(lower((email)::text) = 'a@b.c'::text)", relation: "customers").indexKeys == [
+                .expression("lower((email)::text)", name: "lower")
+            ])
+        #expect(
+            postgres("(date_trunc('day'::text, created_at) = '2024-03-01 00:00:00'::timestamp without time zone)")
+                .indexKeys == [.expression("date_trunc('day'::text, created_at)", name: "date_trunc")])
+        // Reversed operands, = ANY, IN, casts around the call and nested JSON paths.
+        #expect(postgres("('x'::text = upper(code))").indexKeys == [.expression("upper(code)", name: "upper")])
+        #expect(
+            postgres("(lower(email) = ANY ('{a,b}'::text[]))").indexKeys == [.expression("lower(email)", name: "lower")]
+        )
+        #expect(
+            postgres("((lower(email))::text = 'a'::text)").indexKeys == [
+                .expression("((lower(email))::text)", name: "expr")
+            ])
+        #expect(
+            postgres("(((data -> 'customer'::text) ->> 'id'::text) = '7'::text)").indexKeys == [
+                .expression("((data -> 'customer'::text) ->> 'id'::text)", name: "expr")
+            ])
+        // Real shape (PEV2's MERGE example): a partition alias qualifies the column.
+        #expect(
+            postgres("(((tb_2.i + 1) > 0) AND (mod(tb_2.i, 99) = 0))", relation: "tb", alias: "tb_2").indexKeys == [
+                .expression("mod(i, 99)", name: "mod")
+            ])
+    }
+
+    @Test func plainColumnsComeBeforeExpressions() {
+        let mixed = postgres(
+            "((lower(email) = 'a@b.c'::text) AND (created_at > '2024-01-01'::date) AND (tenant_id = 7))")
+        #expect(mixed.indexColumns == ["tenant_id", "created_at"])
+        #expect(
+            mixed.indexKeys == [
+                .column("tenant_id"), .expression("lower(email)", name: "lower"), .column("created_at"),
+            ])
+        #expect(mixed.hasUnusableConditions)
+        #expect(postgres("((lower(email) = 'a'::text) AND (lower(email) = 'a'::text))").equalityExpressions.count == 1)
+    }
+
+    @Test func expressionsThatCannotBeIndexed() {
+        // Not fixed per row, parameters, two columns, another table, ranges, OR branches, MySQL.
+        #expect(postgres("(date_trunc('day'::text, now()) = created_at)").equalityExpressions.isEmpty)
+        #expect(postgres("((random() * (id)::double precision) = '1'::double precision)").equalityExpressions.isEmpty)
+        #expect(
+            postgres("((created_at + (CURRENT_DATE - created_at)) = '2024-01-01'::date)").equalityExpressions.isEmpty)
+        #expect(postgres("((id + nextval('s'::regclass)) = 7)").equalityExpressions.isEmpty)
+        #expect(postgres("((a + $1) = 5)").equalityExpressions.isEmpty)
+        #expect(postgres("((a + b) = 5)").equalityExpressions.isEmpty)
+        #expect(postgres("(lower((o.email)::text) = (c.email)::text)", alias: "o").equalityExpressions.isEmpty)
+        #expect(postgres("(lower(c.email) = 'x'::text)", alias: "o").equalityExpressions.isEmpty)
+        #expect(postgres("(lower(email) > 'm'::text)").equalityExpressions.isEmpty)
+        #expect(postgres("((lower(email) = 'a'::text) OR (id = 1))").equalityExpressions.isEmpty)
+        #expect(postgres("(lower(email) = (SubPlan 1))").equalityExpressions.isEmpty)
+        #expect(mysql("(lower(`orders`.`email`) = 'a')").equalityExpressions.isEmpty)
+        #expect(postgres("(count(*) = 5)").equalityExpressions.isEmpty)
+    }
+
     @Test func combinedConditionsOfANode() {
         var node = PlanNode(nodeType: "Seq Scan")
         node.relation = "customers"

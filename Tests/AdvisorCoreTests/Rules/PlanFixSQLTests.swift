@@ -12,6 +12,18 @@ struct PlanFixSQLTests {
                 == "ALTER TABLE orders ADD INDEX idx_orders_status_created_at (status, created_at);")
     }
 
+    @Test func expressionKeysAndPartitionedTables() {
+        let keys: [IndexKey] = [.column("Tenant"), .expression("(payload ->> 'path'::text)", name: "expr")]
+        #expect(
+            PlanFixSQL.createIndex(table: "events", schema: nil, keys: keys, engine: .postgres)
+                == "CREATE INDEX CONCURRENTLY events_tenant_expr_idx ON events (\"Tenant\", (payload ->> 'path'::text));"
+        )
+        #expect(
+            PlanFixSQL.createIndex(
+                table: "events", schema: "app", keys: [.expression("lower(email)", name: "lower")], engine: .postgres,
+                concurrently: false) == "CREATE INDEX events_lower_idx ON app.events (lower(email));")
+    }
+
     @Test func identifiersAreQuotedOnlyWhenNeeded() {
         #expect(PlanFixSQL.quote("status", engine: .postgres) == "status")
         #expect(PlanFixSQL.quote("Status", engine: .postgres) == "\"Status\"")

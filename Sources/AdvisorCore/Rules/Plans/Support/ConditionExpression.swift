@@ -28,6 +28,9 @@ indirect enum ConditionExpression: Equatable, Sendable {
     case isTest(ConditionExpression, test: String)
     /// Any other expression (arithmetic, CASE, arrays, rows), with the parts that may hold columns.
     case composite([ConditionExpression])
+    /// A compound operand of a comparison (a call or an operator expression, casts included) with its
+    /// text exactly as printed: PostgreSQL prints valid SQL, which an expression index can repeat.
+    case printed(ConditionExpression, text: String)
     /// Text the parser could not read.
     case unknown
 
@@ -35,17 +38,19 @@ indirect enum ConditionExpression: Equatable, Sendable {
     /// cannot be read, each top-level AND operand is read on its own (so one odd operand, or MariaDB's
     /// unparenthesised printing, does not hide the others).
     static func parse(_ text: String, engine: Engine) -> ConditionExpression {
-        read(ConditionTokenizer.tokens(of: text, engine: engine))
+        let source = ConditionSource(text, engine: engine)
+        return read(source, source.tokens.indices)
     }
 
-    private static func read(_ tokens: [ConditionToken]) -> ConditionExpression {
-        var parser = ConditionParser(tokens: tokens)
+    private static func read(_ source: ConditionSource, _ span: Range<Int>) -> ConditionExpression {
+        var parser = ConditionParser(source, span: span)
         let whole = parser.parseAll()
         guard whole == .unknown else { return whole }
-        if ConditionParser.isWrappedInParentheses(tokens) { return read(Array(tokens.dropFirst().dropLast())) }
+        let tokens = source.tokens[span]
+        if ConditionParser.isWrappedInParentheses(tokens) { return read(source, span.dropFirst().dropLast()) }
         let pieces = ConditionParser.splitTopLevelConjuncts(tokens)
         guard pieces.count > 1 else { return .unknown }
-        return .and(pieces.map(read))
+        return .and(pieces.map { read(source, $0) })
     }
 
     /// The top-level conjuncts: the operands of nested ANDs, flattened.
@@ -54,9 +59,10 @@ indirect enum ConditionExpression: Equatable, Sendable {
         return [self]
     }
 
-    /// The expression under any casts and collations.
+    /// The expression under any casts and collations (and without its printed text).
     var uncast: ConditionExpression {
         if case .cast(let inner) = self { return inner.uncast }
+        if case .printed(let inner, _) = self { return inner.uncast }
         return self
     }
 
@@ -73,7 +79,8 @@ indirect enum ConditionExpression: Equatable, Sendable {
         case .column(let qualifiers, let name): columns.append((qualifiers, name))
         case .literal: break
         case .unknown: unknown = true
-        case .cast(let inner), .not(let inner), .isTest(let inner, _): inner.collect(into: &columns, unknown: &unknown)
+        case .cast(let inner), .not(let inner), .isTest(let inner, _), .printed(let inner, _):
+            inner.collect(into: &columns, unknown: &unknown)
         case .call(_, let parts), .and(let parts), .or(let parts), .composite(let parts):
             for part in parts { part.collect(into: &columns, unknown: &unknown) }
         case .comparison(_, let lhs, let rhs), .quantified(_, _, let lhs, let rhs):
@@ -109,6 +116,25 @@ enum ConditionToken: Equatable, Sendable {
     }
 }
 
+/// A condition's characters and tokens, with where each token came from, so parsed operands can give
+/// back their text.
+struct ConditionSource {
+    let characters: [Character]
+    let tokens: [ConditionToken]
+    let ranges: [Range<Int>]
+
+    init(_ text: String, engine: Engine) {
+        characters = Array(text)
+        (tokens, ranges) = ConditionTokenizer.locatedTokens(of: characters, engine: engine)
+    }
+
+    /// The text of the tokens at `positions` as printed, spacing included.
+    func text(of positions: Range<Int>) -> String {
+        guard let first = positions.first, let last = positions.last else { return "" }
+        return String(characters[ranges[first].lowerBound..<ranges[last].upperBound])
+    }
+}
+
 /// Splits a printed condition into tokens. Lenient: an unterminated literal or stray character ends
 /// up as a token the parser will not understand, never as an error.
 enum ConditionTokenizer {
@@ -117,14 +143,25 @@ enum ConditionTokenizer {
     private static let operatorKeepsTrailingSign = Set("~!@#%^&|`?")
 
     static func tokens(of text: String, engine: Engine) -> [ConditionToken] {
-        let characters = Array(text)
+        locatedTokens(of: Array(text), engine: engine).tokens
+    }
+
+    /// The tokens of `characters` with, for each, the range of characters it was read from.
+    static func locatedTokens(
+        of characters: [Character], engine: Engine
+    ) -> (tokens: [ConditionToken], ranges: [Range<Int>]) {
         var tokens: [ConditionToken] = []
+        var ranges: [Range<Int>] = []
         var index = 0
         func peek(_ offset: Int = 0) -> Character? {
             index + offset < characters.count ? characters[index + offset] : nil
         }
         while index < characters.count {
             let character = characters[index]
+            let start = index
+            defer {
+                if ranges.count < tokens.count { ranges.append(start..<min(index, characters.count)) }
+            }
             if character.isWhitespace {
                 index += 1
             } else if character == "/", peek(1) == "*" {
@@ -191,7 +228,30 @@ enum ConditionTokenizer {
                 index += 1
             }
         }
-        return tokens
+        return (tokens, ranges)
+    }
+
+    /// `text` without the qualifiers that name one of `tables` (lower-case) before a column:
+    /// `(events_1.payload ->> 'path'::text)` → `(payload ->> 'path'::text)` for `events_1`. String
+    /// literals and other names are left as they are.
+    static func removingQualifiers(_ tables: Set<String>, from text: String, engine: Engine) -> String {
+        let characters = Array(text)
+        let (tokens, ranges) = locatedTokens(of: characters, engine: engine)
+        var removed: [Range<Int>] = []
+        for index in tokens.indices.dropLast(2) {
+            guard case .identifier(let name, _) = tokens[index], tables.contains(name.lowercased()),
+                tokens[index + 1] == .dot, case .identifier = tokens[index + 2],
+                index == 0 || tokens[index - 1] != .dot
+            else { continue }
+            removed.append(ranges[index].lowerBound..<ranges[index + 1].upperBound)
+        }
+        var result = ""
+        var next = 0
+        for range in removed {
+            result += String(characters[next..<range.lowerBound])
+            next = range.upperBound
+        }
+        return result + String(characters[next...])
     }
 
     private static func punctuationToken(_ character: Character) -> ConditionToken? {
@@ -284,21 +344,27 @@ struct ConditionParser {
     // Words that may follow the first word of a PostgreSQL type name ("timestamp without time zone").
     private static let typeContinuations: Set<String> = ["with", "without", "time", "zone", "precision", "varying"]
 
+    private let source: ConditionSource
     private let tokens: [ConditionToken]
-    private var position = 0
+    private let end: Int
+    private var position: Int
 
-    init(tokens: [ConditionToken]) {
-        self.tokens = tokens
+    /// A parser of the tokens `span` of `source`.
+    init(_ source: ConditionSource, span: Range<Int>) {
+        self.source = source
+        self.tokens = source.tokens
+        self.position = span.lowerBound
+        self.end = span.upperBound
     }
 
-    /// The whole input as one expression; `.unknown` when it cannot be read to the end.
+    /// The whole span as one expression; `.unknown` when it cannot be read to the end.
     mutating func parseAll() -> ConditionExpression {
-        guard let expression = try? expression(above: 0), position == tokens.count else { return .unknown }
+        guard let expression = try? expression(above: 0), position == end else { return .unknown }
         return expression
     }
 
     /// True when the first token's parenthesis closes at the last token.
-    static func isWrappedInParentheses(_ tokens: [ConditionToken]) -> Bool {
+    static func isWrappedInParentheses(_ tokens: ArraySlice<ConditionToken>) -> Bool {
         guard tokens.count >= 2, tokens.first == .leftParen, tokens.last == .rightParen else { return false }
         var depth = 0
         for (offset, token) in tokens.enumerated() {
@@ -309,12 +375,14 @@ struct ConditionParser {
         return false
     }
 
-    /// Splits tokens at the ANDs outside any parentheses, leaving the AND of a BETWEEN alone.
-    static func splitTopLevelConjuncts(_ tokens: [ConditionToken]) -> [[ConditionToken]] {
-        var pieces: [[ConditionToken]] = [[]]
+    /// Splits tokens at the ANDs outside any parentheses, leaving the AND of a BETWEEN alone; gives the
+    /// positions of each piece's tokens.
+    static func splitTopLevelConjuncts(_ tokens: ArraySlice<ConditionToken>) -> [Range<Int>] {
+        var pieces: [Range<Int>] = []
+        var pieceStart = tokens.startIndex
         var depth = 0
         var pendingBetween = 0
-        for token in tokens {
+        for (position, token) in zip(tokens.indices, tokens) {
             switch token {
             case .leftParen, .leftBracket: depth += 1
             case .rightParen, .rightBracket: depth -= 1
@@ -325,19 +393,26 @@ struct ConditionParser {
                 if pendingBetween > 0 {
                     pendingBetween -= 1
                 } else {
-                    pieces.append([])
-                    continue
+                    pieces.append(pieceStart..<position)
+                    pieceStart = position + 1
                 }
             }
-            pieces[pieces.count - 1].append(token)
         }
-        return pieces
+        return pieces + [pieceStart..<tokens.endIndex]
     }
 
-    private var current: ConditionToken? { position < tokens.count ? tokens[position] : nil }
+    private var current: ConditionToken? { position < end ? tokens[position] : nil }
 
     private func token(at offset: Int) -> ConditionToken? {
-        position + offset < tokens.count ? tokens[position + offset] : nil
+        position + offset < end ? tokens[position + offset] : nil
+    }
+
+    /// `operand`, read from the token at `start` up to the current one, with its text when it is compound.
+    private func printed(_ operand: ConditionExpression, from start: Int) -> ConditionExpression {
+        switch operand.uncast {
+        case .call, .composite: .printed(operand, text: source.text(of: start..<position))
+        default: operand
+        }
     }
 
     private mutating func advance() { position += 1 }
@@ -355,6 +430,7 @@ struct ConditionParser {
     // MARK: Binary and postfix operators
 
     private mutating func expression(above minimum: Int) throws -> ConditionExpression {
+        let start = position
         var left = try prefix()
         while let token = current {
             if token.isKeyword("or") {
@@ -367,7 +443,7 @@ struct ConditionParser {
                 left = .and(left.conjuncts + (try expression(above: Power.and)).conjuncts)
             } else if isComparisonStart(token) {
                 guard Power.comparison > minimum else { break }
-                left = try comparison(left)
+                left = try comparison(printed(left, from: start))
             } else if case .symbol("::") = token {
                 advance()
                 try skipTypeName()
@@ -429,7 +505,7 @@ struct ConditionParser {
                 let array = try parenthesised()
                 return .quantified(op: op, quantifier: word.lowercased(), left, array)
             }
-            return .comparison(op: op, left, try expression(above: Power.comparison))
+            return .comparison(op: op, left, try operand())
         case _ where operatorToken.isKeyword("in"):
             let items = try parenthesisedList()
             return .inList(left, items, negated: negated)
@@ -454,6 +530,13 @@ struct ConditionParser {
         default:
             throw Unreadable()
         }
+    }
+
+    /// The right-hand side of a comparison.
+    private mutating func operand() throws -> ConditionExpression {
+        let start = position
+        let operand = try expression(above: Power.comparison)
+        return printed(operand, from: start)
     }
 
     private mutating func isTest(_ left: ConditionExpression) throws -> ConditionExpression {

@@ -13,9 +13,17 @@
 /// anything the parser could not read. A column of another table compared with one of this table
 /// (a join condition) makes this table's column an equality column: it is what an index lookup on
 /// the inner side of a join is keyed on.
+///
+/// On PostgreSQL, an expression of exactly one column of the table compared for equality (`=`,
+/// `= ANY`, `IN`) with a constant, such as `(lower((email)::text) = 'a@b.c'::text)`, is an equality
+/// expression: an expression index can serve it, unless it calls a function whose result is not fixed
+/// for a row (`now()`, `random()`…) or holds a parameter. It still counts in `hasUnusableConditions`,
+/// which is about plain column indexes.
 public struct FilterColumns: Equatable, Sendable {
     /// Columns compared for equality, in order of first appearance.
     public private(set) var equalityColumns: [String] = []
+    /// Expressions of one column compared for equality (PostgreSQL), in order of first appearance.
+    public private(set) var equalityExpressions: [IndexKey] = []
     /// Columns bounded by a range, in order of first appearance, without the equality columns.
     public private(set) var rangeColumns: [String] = []
     /// True when some condition on the table cannot be served by a plain column index.
@@ -28,6 +36,12 @@ public struct FilterColumns: Equatable, Sendable {
     /// Every column the conditions constrain, equality columns first.
     public var allColumns: [String] { equalityColumns + rangeColumns }
 
+    /// The key of an index that may use expressions: the equality columns (preferred: any index on them
+    /// serves other queries too), then the equality expressions, then the first range column.
+    public var indexKeys: [IndexKey] {
+        equalityColumns.map(IndexKey.column) + equalityExpressions + rangeColumns.prefix(1).map(IndexKey.column)
+    }
+
     /// True when no condition names a usable column.
     public var isEmpty: Bool { equalityColumns.isEmpty && rangeColumns.isEmpty }
 
@@ -38,7 +52,7 @@ public struct FilterColumns: Equatable, Sendable {
         let names = Set([relation, alias].compactMap { $0?.lowercased() })
         for condition in conditions.compactMap({ $0 }) {
             for conjunct in ConditionExpression.parse(condition, engine: engine).conjuncts {
-                classify(conjunct, tableNames: names)
+                classify(conjunct, tableNames: names, engine: engine)
             }
         }
         rangeColumns.removeAll { equalityColumns.contains($0) }
@@ -55,9 +69,14 @@ public struct FilterColumns: Equatable, Sendable {
 
     private enum Kind { case equality, range }
 
-    private mutating func classify(_ conjunct: ConditionExpression, tableNames: Set<String>) {
+    private mutating func classify(_ conjunct: ConditionExpression, tableNames: Set<String>, engine: Engine) {
         guard let (column, kind) = Self.constrainedColumn(conjunct, tableNames: tableNames) else {
             if Self.mentions(conjunct, tableNames: tableNames) { hasUnusableConditions = true }
+            if engine == .postgres, let key = Self.equalityExpression(conjunct, tableNames: tableNames),
+                !equalityExpressions.contains(key)
+            {
+                equalityExpressions.append(key)
+            }
             return
         }
         switch kind {
@@ -105,6 +124,35 @@ public struct FilterColumns: Equatable, Sendable {
         }
     }
 
+    /// The key for `conjunct` when it compares an expression of one column of the table for equality.
+    private static func equalityExpression(_ conjunct: ConditionExpression, tableNames: Set<String>) -> IndexKey? {
+        let operand: ConditionExpression
+        switch conjunct {
+        case .comparison(let op, let lhs, let rhs) where kind(of: op, pattern: nil) == .equality:
+            if isConstant(rhs) {
+                operand = lhs
+            } else if isConstant(lhs) {
+                operand = rhs
+            } else {
+                return nil
+            }
+        case .quantified(let op, let quantifier, let lhs, let array) where op == "=" && quantifier != "all":
+            guard isConstant(array) else { return nil }
+            operand = lhs
+        case .inList(let lhs, let items, false):
+            guard items.allSatisfy(isConstant) else { return nil }
+            operand = lhs
+        default:
+            return nil
+        }
+        guard case .printed(let expression, let text) = operand else { return nil }
+        let references = expression.columnReferences
+        guard !references.hasUnknown, references.columns.allSatisfy({ belongs($0.qualifiers, tableNames) }),
+            Set(references.columns.map { $0.name.lowercased() }).count == 1
+        else { return nil }
+        return IndexKey.expression(printed: text, tableNames: tableNames, engine: .postgres)
+    }
+
     private static func kind(of op: String, pattern: ConditionExpression?) -> Kind? {
         switch op {
         case "=", "==", "<=>", "is not distinct from": return .equality
@@ -134,6 +182,12 @@ public struct FilterColumns: Equatable, Sendable {
     private static func isValue(_ expression: ConditionExpression, _ tableNames: Set<String>) -> Bool {
         let references = expression.columnReferences
         return !references.hasUnknown && !references.columns.contains { belongs($0.qualifiers, tableNames) }
+    }
+
+    /// True when `expression` mentions no column at all: a constant or parameter, not a join value.
+    private static func isConstant(_ expression: ConditionExpression) -> Bool {
+        let references = expression.columnReferences
+        return !references.hasUnknown && references.columns.isEmpty
     }
 
     private static func mentions(_ expression: ConditionExpression, tableNames: Set<String>) -> Bool {

@@ -7,11 +7,20 @@ public enum PlanFixSQL {
     /// `CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON public.orders (status, created_at);`
     /// or `ALTER TABLE shop.orders ADD INDEX idx_orders_status_created_at (status, created_at);`.
     public static func createIndex(table: String, schema: String?, columns: [String], engine: Engine) -> String {
-        let name = indexName(table: table, columns: columns, engine: engine)
-        let list = columns.map { quote($0, engine: engine) }.joined(separator: ", ")
+        createIndex(table: table, schema: schema, keys: columns.map(IndexKey.column), engine: engine)
+    }
+
+    /// The same with expression keys allowed: `CREATE INDEX CONCURRENTLY events_expr_idx ON events
+    /// ((payload ->> 'path'::text));`. `concurrently` false gives a plain `CREATE INDEX`, the only form
+    /// PostgreSQL accepts on a partitioned table.
+    public static func createIndex(
+        table: String, schema: String?, keys: [IndexKey], engine: Engine, concurrently: Bool = true
+    ) -> String {
+        let name = indexName(table: table, columns: keys.map(\.namePart), engine: engine)
+        let list = keys.map { $0.sql(engine: engine) }.joined(separator: ", ")
         let target = qualifiedName(table: table, schema: schema, engine: engine)
         if engine.isMySQLFamily { return "ALTER TABLE \(target) ADD INDEX \(name) (\(list));" }
-        return "CREATE INDEX CONCURRENTLY \(name) ON \(target) (\(list));"
+        return "CREATE INDEX \(concurrently ? "CONCURRENTLY " : "")\(name) ON \(target) (\(list));"
     }
 
     /// An index name in each engine's usual convention: `orders_status_idx` (PostgreSQL's own default
