@@ -37,6 +37,10 @@ struct PlanRulesFixtureTests {
         #expect(summary(loop) == ["plan-nested-loop-inner-scan Nested Loop"])
         #expect(loop.first?.fixSQL == "CREATE INDEX CONCURRENTLY promotions_country_idx ON promotions (country);")
 
+        let partitioned = try findings("postgres/plans/partitioned_append.\(format)")
+        #expect(summary(partitioned) == ["plan-seq-scan-filter Seq Scan on 120 partitions of events"])
+        #expect(partitioned.first?.fixSQL == "CREATE INDEX events_expr_idx ON events ((payload ->> 'path'::text));")
+
         #expect(try findings("postgres/plans/healthy_lookup.\(format)").isEmpty)
     }
 

@@ -64,6 +64,24 @@ struct SeqScanFilterRuleTests {
         #expect(finding.recommendation.contains("expression or partial index"))
     }
 
+    @Test func anExpressionOfOneColumnGetsAnExpressionIndex() throws {
+        let node = scan(removed: 199_999, kept: 1, filter: "(lower((email)::text) = 'user4242@example.com'::text)")
+        let finding = try #require(PlanBuilder.findings(rule, PlanBuilder.snapshot(node)).first)
+        #expect(finding.fixSQL == "CREATE INDEX CONCURRENTLY orders_lower_idx ON public.orders (lower((email)::text));")
+        #expect(finding.recommendation.contains("on (lower((email)::text))"))
+        #expect(finding.risk.contains("IMMUTABLE"))
+        let mixed = scan(
+            removed: 199_999, kept: 1,
+            filter: "(((payload ->> 'path'::text) = '/a'::text) AND (tenant_id = 7) AND (created_at > now()))")
+        let mixedFinding = try #require(PlanBuilder.findings(rule, PlanBuilder.snapshot(mixed)).first)
+        #expect(
+            mixedFinding.fixSQL
+                == "CREATE INDEX CONCURRENTLY orders_tenant_id_expr_created_at_idx ON public.orders "
+                + "(tenant_id, (payload ->> 'path'::text), created_at);")
+        let volatile = scan(removed: 199_999, kept: 1, filter: "(date_trunc('day'::text, now()) = created_at::date)")
+        #expect(PlanBuilder.findings(rule, PlanBuilder.snapshot(volatile)).first?.risk.contains("IMMUTABLE") == false)
+    }
+
     @Test func silentOnNeverExecutedAndUnanalysedPostgresScans() {
         var never = scan(removed: 0, kept: 0)
         never.neverExecuted = true

@@ -5,6 +5,9 @@
 /// `plan-nested-loop-inner-scan` (the index they need leads with the join column), and MySQL/MariaDB
 /// scans whose `possible_keys` is known to be empty are left to `mysql-no-usable-key`, which says the
 /// stronger thing: no index could even be considered.
+///
+/// PostgreSQL partitions that an Append reads with the same filter are judged together, as one scan
+/// of the partitioned table (`PartitionScanGroup`), and reported once.
 public struct SeqScanFilterRule: Rule {
     public struct Options: RuleOptions {
         /// The scan must read at least this many rows per execution of the statement (all loops).
@@ -41,9 +44,26 @@ public struct SeqScanFilterRule: Rule {
 
             **Fix:** create an index on the filter's columns: equality columns (`=`, `IN`, `= ANY`, \
             `IS NULL`) first, then at most one range column (`<`, `>`, `BETWEEN`, `LIKE 'prefix%'`). \
-            Conditions under `OR`, functions of columns and comparisons between two columns of the table \
-            cannot use a plain column index; an expression or partial index, or a rewrite, may. On \
-            PostgreSQL build it with `CREATE INDEX CONCURRENTLY` to avoid blocking writes. \
+            Conditions under `OR` and comparisons between two columns of the table cannot use a plain column \
+            index; a partial index, or a rewrite, may. On PostgreSQL an expression of one column compared for \
+            equality with a constant (`lower((email)::text) = '…'`, `(payload ->> 'path'::text) = '…'`) is \
+            served by an expression index on exactly that expression, written as EXPLAIN prints it, in \
+            parentheses unless it is a bare function call; its functions must be `IMMUTABLE` (`now()`, \
+            `random()`, `date_trunc` on a `timestamptz` are not). Plain columns come first in the key, as \
+            other queries can use them too. On PostgreSQL build the index with `CREATE INDEX CONCURRENTLY` \
+            to avoid blocking writes.
+
+            **Partitioned tables:** PostgreSQL scans each partition of a partitioned table separately under an \
+            `Append`. When many partitions are scanned with the same filter, each may be too small to matter \
+            while together they read the whole table: the scans are added up and reported once, on the parent \
+            (named after the partitions' aliases, `events_1`… for `events`, or failing that their names' common \
+            prefix). An index created on the parent is created on every partition, but PostgreSQL cannot build \
+            it `CONCURRENTLY`: a plain `CREATE INDEX` blocks writes to the whole table while it runs. To avoid \
+            that, create it on the parent alone with `CREATE INDEX events_expr_idx ON ONLY events (…)` (it \
+            stays invalid), build each partition's index with `CREATE INDEX CONCURRENTLY`, and attach each \
+            with `ALTER INDEX events_expr_idx ATTACH PARTITION events_2024_01_expr_idx`; the parent's index \
+            becomes valid once every partition's is attached.
+
             **Validate:** run `EXPLAIN (ANALYZE, BUFFERS)` (MySQL: `EXPLAIN ANALYZE`) again: the scan \
             should become an index or bitmap scan reading about as many rows as it returns.
             """,
@@ -65,6 +85,36 @@ public struct SeqScanFilterRule: Rule {
                         -> Table scan on orders  (cost=101289 rows=995400) (actual time=0.095..371.024 rows=1000000 loops=1)
                     """,
                 expecting: ["Table scan on orders"]),
+            RuleExample(
+                "an expression of a column compared with a constant: an expression index",
+                plan: """
+                    Seq Scan on customers  (cost=0.00..5061.00 rows=1000 width=4) (actual time=0.823..39.305 rows=1 loops=1)
+                      Filter: (lower((email)::text) = 'user4242@example.com'::text)
+                      Rows Removed by Filter: 199999
+                    Planning Time: 0.022 ms
+                    Execution Time: 39.318 ms
+                    """,
+                expecting: ["Seq Scan on customers"]),
+            RuleExample(
+                "four partitions, each too small alone, read with the same filter: one finding on the parent",
+                plan: """
+                    Append  (cost=0.00..549.50 rows=100 width=12) (actual time=0.016..1.623 rows=4 loops=1)
+                      ->  Seq Scan on events_2024_01 events_1  (cost=0.00..147.34 rows=27 width=12) (actual time=0.015..0.517 rows=2 loops=1)
+                            Filter: ((payload ->> 'path'::text) = '/products/42'::text)
+                            Rows Removed by Filter: 5354
+                      ->  Seq Scan on events_2024_02 events_2  (cost=0.00..137.16 rows=25 width=12) (actual time=0.352..0.380 rows=1 loops=1)
+                            Filter: ((payload ->> 'path'::text) = '/products/42'::text)
+                            Rows Removed by Filter: 5010
+                      ->  Seq Scan on events_2024_03 events_3  (cost=0.00..147.36 rows=27 width=12) (actual time=0.355..0.407 rows=1 loops=1)
+                            Filter: ((payload ->> 'path'::text) = '/products/42'::text)
+                            Rows Removed by Filter: 5356
+                      ->  Seq Scan on events_2024_04 events_4  (cost=0.00..117.14 rows=21 width=12) (actual time=0.317..0.317 rows=0 loops=1)
+                            Filter: ((payload ->> 'path'::text) = '/products/42'::text)
+                            Rows Removed by Filter: 4276
+                    Planning Time: 0.465 ms
+                    Execution Time: 1.675 ms
+                    """,
+                expecting: ["Seq Scan on 4 partitions of events"]),
             RuleExample(
                 "a scan that keeps most of the rows it reads",
                 plan: """
@@ -94,7 +144,7 @@ public struct SeqScanFilterRule: Rule {
     }
 
     public func evaluate(_ context: RuleContext) -> [Finding] {
-        var findings: [Finding] = []
+        var scans: [PartitionScanGroup.Scan] = []
         for path in context.planNodePaths where path.node.operation == .seqScan {
             let node = path.node
             let plan = path.context.plan
@@ -102,14 +152,29 @@ public struct SeqScanFilterRule: Rule {
             if let total = plan.totalTimeMs, total < options.minPlanTimeMs { continue }
             if let inner = path.innerSideOfNestedLoop, (inner.innerChild.loops ?? path.expectedLoops) >= 2 { continue }
             if Self.hasNoCandidateKeys(node, format: plan.format) { continue }
-            guard let condition = Self.condition(of: path), let rows = ScanRows(path),
-                rows.totalRead >= options.minRowsRead, rows.removedFraction >= options.minRemovedFraction
-            else { continue }
-            let share = plan.inclusiveShare(of: node)
-            if let share, share < options.minShare { continue }
-            findings.append(finding(path, condition: condition, rows: rows, share: share))
+            guard let condition = Self.condition(of: path), let rows = ScanRows(path) else { continue }
+            scans.append(PartitionScanGroup.Scan(path: path, rows: rows, condition: condition))
+        }
+        var findings: [Finding] = []
+        // A group passing the thresholds is reported once, even when some of its scans would pass alone.
+        var grouped: Set<PlanNodeKey> = []
+        for group in PartitionScanGroup.groups(of: scans) where passes(group.rows, share: group.share) {
+            findings.append(finding(group))
+            grouped.formUnion(group.scans.map { PlanNodeKey($0.path) })
+        }
+        for scan in scans where !grouped.contains(PlanNodeKey(scan.path)) {
+            let share = scan.path.context.plan.inclusiveShare(of: scan.path.node)
+            guard passes(scan.rows, share: share) else { continue }
+            findings.append(finding(scan.path, condition: scan.condition, rows: scan.rows, share: share))
         }
         return findings
+    }
+
+    private func passes(_ rows: ScanRows, share: Double?) -> Bool {
+        guard rows.totalRead >= options.minRowsRead, rows.removedFraction >= options.minRemovedFraction else {
+            return false
+        }
+        return share.map { $0 >= options.minShare } ?? true
     }
 
     /// The filter the scan applies: its own, or (MySQL tree) the `Filter:` node right above it.
@@ -141,12 +206,11 @@ public struct SeqScanFilterRule: Rule {
         if rows.loops != 1 { evidence.append(Evidence("loops", rows.loops, "loops")) }
         if let time = node.inclusiveTimeMs { evidence.append(Evidence("scan time", time, "ms")) }
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
+        let keys = columns.indexKeys
         let fix =
-            columns.isEmpty
-            ? nil
-            : PlanFixSQL.createIndex(
-                table: table, schema: reference?.schema, columns: columns.indexColumns, engine: engine)
-        let confidence: Confidence = rows.isMeasured ? (context.plan.hasTiming ? .high : .medium) : .low
+            keys.isEmpty
+            ? nil : PlanFixSQL.createIndex(table: table, schema: reference?.schema, keys: keys, engine: engine)
+        let risk = [Self.risk(engine), Self.expressionCaveat(keys), reference?.caveat]
         return Finding(
             ruleId: Self.description.id,
             severity: share.map(options.severityByShare.severity(for:)) ?? .medium,
@@ -154,11 +218,69 @@ public struct SeqScanFilterRule: Rule {
             object: .planNode(context),
             message: Self.message(context, rows: rows, condition: condition),
             evidence: evidence,
-            impact: .plan(context.captured, timeMs: node.inclusiveTimeMs, share: share, confidence: confidence),
-            recommendation: Self.recommendation(table: table, columns: columns),
+            impact: .plan(
+                context.captured, timeMs: node.inclusiveTimeMs, share: share, confidence: confidence(rows, context)),
+            recommendation: Self.recommendation(table: table, keys: keys, engine: engine),
             fixSQL: fix,
-            risk: [Self.risk(engine), reference?.caveat].compactMap { $0 }.joined(separator: " "),
+            risk: risk.compactMap { $0 }.joined(separator: " "),
             validation: Self.validation(engine))
+    }
+
+    /// One finding for the scans of a partitioned table's partitions, on the Append above them.
+    private func finding(_ group: PartitionScanGroup) -> Finding {
+        let context = group.scans[0].path.context
+        let rows = group.rows
+        let share = group.share
+        let parent = group.parent
+        let parentName = parent.table.map {
+            PlanFixSQL.qualifiedName(table: $0, schema: parent.schema, engine: .postgres)
+        }
+        let filterColumns = parent.table.map {
+            FilterColumns(conditions: [group.filter], relation: $0, engine: .postgres)
+        }
+        let keys = filterColumns?.indexKeys ?? []
+        var fix: String?
+        if let table = parent.table, !keys.isEmpty {
+            fix = PlanFixSQL.createIndex(
+                table: table, schema: parent.schema, keys: keys, engine: .postgres, concurrently: false)
+        }
+        var evidence = [
+            Evidence("partitions", Double(group.scans.count), "count"),
+            Evidence("rows read", rows.totalRead, "rows"),
+            Evidence("rows kept", rows.totalKept, "rows"),
+            Evidence("rows removed by filter", rows.removedFraction * 100, "percent"),
+        ]
+        if let time = group.timeMs { evidence.append(Evidence("scan time", time, "ms")) }
+        if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
+        // The key leaves out the partition count, which grows as partitions are added.
+        let name = "\(group.scanName) on \(group.scans.count) partitions of \(parentName ?? "an unidentified table")"
+        let partitions = group.scans.compactMap(\.path.node.relation)
+        let statement = context.captured.statementFingerprint ?? context.captured.label
+        let identity = parentName ?? partitions.sorted().joined(separator: ",")
+        let object = FindingObject(
+            kind: .planNode, name: name,
+            key: "\(statement)|\(group.scanName) on partitions of \(identity)|\(group.filter)",
+            plan: context.planNumber, node: group.append.id)
+        let risk = [
+            Self.partitionedRisk(parentName), Self.expressionCaveat(keys),
+            parent.isCertain ? nil : parentName.map(Self.inferredParentCaveat),
+        ]
+        return Finding(
+            ruleId: Self.description.id,
+            severity: share.map(options.severityByShare.severity(for:)) ?? .medium,
+            category: Self.description.category,
+            object: object,
+            message: Self.message(group, name: name),
+            evidence: evidence,
+            impact: .plan(context.captured, timeMs: group.timeMs, share: share, confidence: confidence(rows, context)),
+            recommendation: Self.recommendation(group, parentName: parentName, keys: keys, partitions: partitions),
+            fixSQL: fix,
+            risk: risk.compactMap { $0 }.joined(separator: " "),
+            validation: Self.partitionValidation)
+    }
+
+    private func confidence(_ rows: ScanRows, _ context: PlanNodeContext) -> Confidence {
+        rows.isMeasured ? (context.plan.hasTiming ? .high : .medium) : .low
     }
 }
 
@@ -168,20 +290,54 @@ extension SeqScanFilterRule {
     fileprivate static func message(_ context: PlanNodeContext, rows: ScanRows, condition: String) -> String {
         let basis = rows.isMeasured ? "" : " (estimated)"
         let loops = rows.loops > 1 ? " over \(Formatting.count(rows.loops)) loops" : ""
-        let keptShare = Formatting.percent(fraction: 1 - rows.removedFraction)
         return "\(context.displayName) (node \(context.node.id)) reads \(Formatting.count(rows.totalRead)) rows"
             + "\(loops) and its filter \(condition) keeps only \(Formatting.count(rows.totalKept)) of them "
-            + "(\(keptShare))\(basis)."
+            + "(\(keptShare(rows)))\(basis)."
     }
 
-    fileprivate static func recommendation(table: String, columns: FilterColumns) -> String {
-        if columns.isEmpty {
+    fileprivate static func message(_ group: PartitionScanGroup, name: String) -> String {
+        let rows = group.rows
+        let basis = rows.isMeasured ? "" : " (estimated)"
+        let largest = group.scans.map(\.rows.totalRead).max() ?? 0
+        return "\(name) (the \(group.append.nodeType) at node \(group.append.id)) together read "
+            + "\(Formatting.count(rows.totalRead)) rows and their filter \(group.filter) keeps only "
+            + "\(Formatting.count(rows.totalKept)) of them (\(keptShare(rows)))\(basis); no partition reads more than "
+            + "\(Formatting.count(largest)) rows, so none stands out alone."
+    }
+
+    /// The share of rows kept; "under 0.1 %" rather than a rounded "0.0 %".
+    private static func keptShare(_ rows: ScanRows) -> String {
+        let kept = 1 - rows.removedFraction
+        return kept > 0 && kept < 0.001 ? "under 0.1 %" : Formatting.percent(fraction: kept)
+    }
+
+    fileprivate static func recommendation(table: String, keys: [IndexKey], engine: Engine) -> String {
+        if keys.isEmpty {
             return "No plain column index can serve this filter (OR branches, functions of columns or column-to-column "
                 + "comparisons): consider an expression or partial index on \(table), or rewrite the condition."
         }
-        let list = columns.indexColumns.joined(separator: ", ")
+        let list = keys.map { $0.sql(engine: engine) }.joined(separator: ", ")
         return "Index \(table) on (\(list)) so the rows this filter keeps are looked up instead of the whole table "
             + "being read."
+    }
+
+    fileprivate static func recommendation(
+        _ group: PartitionScanGroup, parentName: String?, keys: [IndexKey], partitions: [String]
+    ) -> String {
+        guard let parentName else {
+            let names = partitions.prefix(3).joined(separator: ", ") + (partitions.count > 3 ? ", …" : "")
+            return
+                "The partitioned table these scans belong to could not be told from the partitions' names (\(names)): "
+                + "index it on the filter's columns so every partition looks up the rows it keeps."
+        }
+        if keys.isEmpty {
+            return "No index on \(parentName) can serve this filter as printed (OR branches or column-to-column "
+                + "comparisons): consider a partial index on \(parentName), or rewrite the condition."
+        }
+        let list = keys.map { $0.sql(engine: .postgres) }.joined(separator: ", ")
+        return
+            "Index the partitioned table \(parentName) on (\(list)): PostgreSQL creates the index on every partition, "
+            + "so each looks up the rows this filter keeps instead of all \(group.scans.count) partitions being read."
     }
 
     fileprivate static func risk(_ engine: Engine) -> String {
@@ -191,6 +347,31 @@ extension SeqScanFilterRule {
         }
         return "CREATE INDEX CONCURRENTLY does not block writes but takes longer, cannot run in a transaction and "
             + "leaves an INVALID index to drop if it fails; every index slows writes to the table and takes disk space."
+    }
+
+    fileprivate static func partitionedRisk(_ parentName: String?) -> String {
+        let table = parentName ?? "the partitioned table"
+        return "PostgreSQL cannot CREATE INDEX CONCURRENTLY on a partitioned table: this CREATE INDEX holds a SHARE "
+            + "lock on \(table) and each of its partitions while it builds, blocking INSERT, UPDATE and DELETE on "
+            + "them (reads go on). To avoid that, create the index ON ONLY \(table), build each partition's with "
+            + "CREATE INDEX CONCURRENTLY and ALTER INDEX … ATTACH PARTITION each (see the rule's rationale); every "
+            + "index slows writes and takes disk space."
+    }
+
+    fileprivate static func inferredParentCaveat(_ parentName: String) -> String {
+        "The parent's name is inferred from the partitions' names: check that \(parentName) is the partitioned "
+            + "table before running the SQL."
+    }
+
+    fileprivate static let partitionValidation =
+        "Run EXPLAIN (ANALYZE, BUFFERS) again: each partition should be read by an Index or Bitmap Heap Scan on its "
+        + "own copy of the new index, reading about as many rows as it returns."
+
+    /// What to know before creating an expression index; nil when the keys are plain columns.
+    fileprivate static func expressionCaveat(_ keys: [IndexKey]) -> String? {
+        guard keys.contains(where: \.isExpression) else { return nil }
+        return "An expression index serves only queries that use the same expression, and PostgreSQL refuses it "
+            + "when a function in it is not IMMUTABLE (date_trunc on a timestamp with time zone, for one)."
     }
 
     fileprivate static func validation(_ engine: Engine) -> String {
