@@ -192,7 +192,8 @@ struct PartitionScanGroupTests {
             #expect(finding.ruleId == "plan-seq-scan-filter")
             #expect(finding.object.node == 1)
             #expect(finding.fixSQL == "CREATE INDEX events_expr_idx ON events ((payload ->> 'path'::text));")
-            #expect(finding.severity == .critical)
+            // 97 % of the statement, capped at high by the engine: the statement takes 23 ms + 8 ms planning.
+            #expect(finding.severity == .high)
             let removed = try #require(finding.evidence.first { $0.name == "rows removed by filter" }?.value)
             #expect(removed > 99.9)
         }
