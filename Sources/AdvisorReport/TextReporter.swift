@@ -195,7 +195,10 @@ enum EvidenceText {
     static func value(_ evidence: Evidence) -> String {
         switch evidence.unit {
         case "ms": Formatting.milliseconds(evidence.value)
-        case "percent": Formatting.decimal(evidence.value, digits: evidence.value < 1 ? 1 : 0) + " %"
+        // One decimal where rounding would mislead: 0.4 % is not 0 %, 99.98 % is not 100 %.
+        case "percent":
+            Formatting.decimal(evidence.value, digits: evidence.value < 1 || (evidence.value > 99 && evidence.value < 100) ? 1 : 0)
+                + " %"
         case "kB": Formatting.kilobytes(evidence.value)
         case "bytes": Formatting.kilobytes(evidence.value / 1024)
         case "factor": Formatting.factor(evidence.value)
@@ -203,7 +206,7 @@ enum EvidenceText {
             (evidence.value == evidence.value.rounded() ? Formatting.count(evidence.value)
                 : Formatting.decimal(evidence.value, digits: 2))
                 // "loops 2,000", not "loops 2,000 loops".
-                + (evidence.name.contains(evidence.unit) ? "" : " " + evidence.unit)
+                + (evidence.name.contains(evidence.unit) || evidence.unit == "count" ? "" : " " + evidence.unit)
         }
     }
 }
