@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `dbadvisor explain` as users run it: files and stdin, formats, --output, --fail-on, errors.
+struct ExplainCommandTests {
+    private let seqScan = "Fixtures/postgres/plans/seq_scan_filter.txt"
+
+    @Test func reviewsAPsqlFramedTextPlan() throws {
+        let result = try CommandRunner.run(["explain", seqScan], environment: ["NO_COLOR": "1"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("Seq Scan on orders"))
+        #expect(result.stdout.contains("plan-seq-scan-filter"))
+        #expect(result.stdout.contains("CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON orders (status, created_at);"))
+        #expect(!result.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func readsStandardInput() throws {
+        let text = try String(contentsOf: RepositoryPaths.root.appendingPathComponent(seqScan), encoding: .utf8)
+        let result = try CommandRunner.run(["explain", "-", "--format", "json"], stdin: text)
+        #expect(result.exitCode == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["source"] as? String == "<stdin>")
+        #expect((object?["findings"] as? [Any])?.isEmpty == false)
+    }
+
+    @Test func failOnExitsOneAfterWritingTheReport() throws {
+        let high = try CommandRunner.run(["explain", seqScan, "--fail-on", "high"])
+        #expect(high.exitCode == 1)
+        #expect(high.stdout.contains("plan-seq-scan-filter"))
+        let critical = try CommandRunner.run(["explain", seqScan, "--fail-on", "critical"])
+        #expect(critical.exitCode == 0)
+    }
+
+    @Test func outputGoesToTheFileAndNothingToStdout() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID()).md")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CommandRunner.run(["explain", seqScan, "--format", "markdown", "--output", file.path])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.isEmpty)
+        #expect(try String(contentsOf: file, encoding: .utf8).hasPrefix("# dbadvisor explain"))
+    }
+
+    @Test func severalFilesAndSeveralPlansPerFile() throws {
+        let result = try CommandRunner.run([
+            "explain", "Fixtures/postgres/plans/two_plans.txt", "Fixtures/mysql/plans/full_scan_filter.json",
+        ])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("Plan 1 ·") && result.stdout.contains("Plan 2 ·") && result.stdout.contains("Plan 3 ·"))
+    }
+
+    @Test func forcedFormatThatDoesNotFitIsAnInputError() throws {
+        let result = try CommandRunner.run(["explain", "--input-format", "mysql-json", seqScan])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains(seqScan))
+        #expect(result.stderr.contains("mysql-json"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func truncatedJSONNamesLineAndColumn() throws {
+        let result = try CommandRunner.run(
+            ["explain", "-"], stdin: "[\n  {\n    \"Plan\": {\n      \"Node Type\": \"Seq Scan\",\n      \"Relation Name\": \"ord")
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("<stdin>:5:"))
+        #expect(result.stderr.contains("postgres-json"))
+    }
+
+    @Test func unknownConfigOptionIsAnInputError() throws {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID()).yml")
+        defer { try? FileManager.default.removeItem(at: config) }
+        try "rules:\n  plan-hot-node:\n    min_shar: 0.5\n".write(to: config, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["explain", seqScan, "--config", config.path])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("min_shar"))
+    }
+
+    @Test func configDisablesAndTunesRules() throws {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID()).yml")
+        defer { try? FileManager.default.removeItem(at: config) }
+        try "rules:\n  plan-seq-scan-filter:\n    enabled: false\n  no-such-rule: {}\n".write(
+            to: config, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["explain", seqScan, "--config", config.path])
+        #expect(result.exitCode == 0)
+        #expect(!result.stdout.contains("plan-seq-scan-filter"))
+        #expect(result.stderr.contains("unknown rule 'no-such-rule'"))
+    }
+}
+
+/// `dbadvisor report snapshot.json` re-runs the rules on a saved snapshot.
+struct ReportCommandTests {
+    @Test func rerunsTheRulesOnASavedSnapshot() throws {
+        let explain = try CommandRunner.run(["explain", "Fixtures/postgres/plans/sort_spill.json", "--format", "json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(explain.stdout.utf8)) as? [String: Any])
+        let plans = try #require(document["plans"] as? [[String: Any]])
+        let snapshot: [String: Any] = [
+            "format_version": 1, "server": ["engine": "postgres"], "facets": ["plans"], "settings": [:],
+            "notices": [], "plans": plans.map { ["label": $0["label"]!, "plan": $0["plan"]!] },
+        ]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try JSONSerialization.data(withJSONObject: snapshot).write(to: file)
+        let report = try CommandRunner.run(["report", file.path, "--format", "json"])
+        #expect(report.exitCode == 0, "\(report.stderr)")
+        let rerun = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        func ids(_ object: [String: Any]) -> [String] {
+            (object["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule_id"] as? String }
+        }
+        #expect(ids(rerun) == ids(document))
+        #expect(!ids(rerun).isEmpty)
+    }
+
+    @Test func notASnapshotIsAnInputError() throws {
+        let result = try CommandRunner.run(["report", "-"], stdin: "{\"hello\": 1}")
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("not a dbadvisor snapshot"))
+    }
+}
