@@ -1,5 +1,5 @@
-import Foundation
 import AdvisorCore
+import Foundation
 
 /// Markdown for tickets, pull requests and wikis: a table per plan, then its findings with the fix SQL.
 public enum MarkdownReporter: Reporter {
@@ -43,7 +43,8 @@ public enum MarkdownReporter: Reporter {
             out += "```sql\n\(query)\n```\n\n"
         }
         let timed = plan.hasTiming
-        out += timed
+        out +=
+            timed
             ? "| # | node | self | self % | total | rows est → actual | loops |\n|---:|---|---:|---:|---:|---:|---:|\n"
             : "| # | node | cost % | cost | rows est → actual | loops |\n|---:|---|---:|---:|---:|---:|\n"
         let flagged = Set(findings.compactMap(\.object.node))
@@ -62,7 +63,8 @@ public enum MarkdownReporter: Reporter {
                 if timed {
                     let selfTime = node.exclusiveTimeMs.map(Formatting.milliseconds) ?? ""
                     let total = node.inclusiveTimeMs.map(Formatting.milliseconds) ?? ""
-                    out += "| \(node.id) | \(tree)\(name) | \(selfTime) | \(percent) | \(total) | \(rows) | \(loops) |\n"
+                    out +=
+                        "| \(node.id) | \(tree)\(name) | \(selfTime) | \(percent) | \(total) | \(rows) | \(loops) |\n"
                 } else {
                     let cost = node.totalCost.map { Formatting.decimal($0, digits: 0) } ?? ""
                     out += "| \(node.id) | \(tree)\(name) | \(percent) | \(cost) | \(rows) | \(loops) |\n"
@@ -84,7 +86,8 @@ public enum MarkdownReporter: Reporter {
             if let node = finding.object.node { place += " (node \(node))" }
             out += "\n#### \(index + 1). \(finding.severity.rawValue.uppercased()) · `\(finding.ruleId)` · \(place)\n\n"
             out += escape(finding.message) + "\n\n"
-            out += "- **Impact:** \(escape(finding.impact.summary)) (confidence \(finding.impact.confidence.rawValue))\n"
+            out +=
+                "- **Impact:** \(escape(finding.impact.summary)) (confidence \(finding.impact.confidence.rawValue))\n"
             if !finding.evidence.isEmpty {
                 let evidence = finding.evidence.map { "\(escape($0.name)) \(EvidenceText.value($0))" }
                 out += "- **Evidence:** \(evidence.joined(separator: ", "))\n"

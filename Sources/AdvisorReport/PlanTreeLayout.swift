@@ -39,7 +39,8 @@ struct PlanTreeLayout {
         _ node: PlanNode, plan: Plan, minShare: Double, highlighted: Set<Int>, keep: inout Set<Int>
     ) -> Bool {
         var keepsChild = false
-        for child in node.children where mark(child, plan: plan, minShare: minShare, highlighted: highlighted, keep: &keep) {
+        for child in node.children
+        where mark(child, plan: plan, minShare: minShare, highlighted: highlighted, keep: &keep) {
             keepsChild = true
         }
         let share = plan.inclusiveShare(of: node) ?? 0

@@ -60,7 +60,8 @@ public enum RuleCatalogue {
         for rule in rules {
             let description = rule.description
             let thresholdText = thresholds(rule).map { "`\($0)`" }.joined(separator: "<br>")
-            out += "| `\(description.id)` | \(description.category.rawValue) | \(engines(description)) | "
+            out +=
+                "| `\(description.id)` | \(description.category.rawValue) | \(engines(description)) | "
                 + "\(MarkdownReporter.escape(description.summary)) | \(thresholdText) |\n"
         }
         if detailed {

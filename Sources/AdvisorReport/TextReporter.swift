@@ -1,5 +1,5 @@
-import Foundation
 import AdvisorCore
+import Foundation
 
 /// Human-readable report for a terminal: each plan as a tree with times and rows, then its findings.
 public enum TextReporter: Reporter {
@@ -68,9 +68,11 @@ public enum TextReporter: Reporter {
             out.line(out.dim("  " + query.replacingOccurrences(of: "\n", with: " ").truncated(to: 160)))
         }
         let timed = plan.hasTiming
-        out.line(out.dim(timed
-            ? "   id     self    self%     total     rows est→actual      err   loops  node"
-            : "   id              cost%      cost     rows est→actual      err   loops  node"))
+        out.line(
+            out.dim(
+                timed
+                    ? "   id     self    self%     total     rows est→actual      err   loops  node"
+                    : "   id              cost%      cost     rows est→actual      err   loops  node"))
         let flagged = Set(findings.compactMap(\.object.node))
         let layout = PlanTreeLayout(plan: plan, highlighted: flagged, maxNodes: options.maxTreeNodes)
         for row in layout.rows {
@@ -197,13 +199,15 @@ enum EvidenceText {
         case "ms": Formatting.milliseconds(evidence.value)
         // One decimal where rounding would mislead: 0.4 % is not 0 %, 99.98 % is not 100 %.
         case "percent":
-            Formatting.decimal(evidence.value, digits: evidence.value < 1 || (evidence.value > 99 && evidence.value < 100) ? 1 : 0)
+            Formatting.decimal(
+                evidence.value, digits: evidence.value < 1 || (evidence.value > 99 && evidence.value < 100) ? 1 : 0)
                 + " %"
         case "kB": Formatting.kilobytes(evidence.value)
         case "bytes": Formatting.kilobytes(evidence.value / 1024)
         case "factor": Formatting.factor(evidence.value)
         default:
-            (evidence.value == evidence.value.rounded() ? Formatting.count(evidence.value)
+            (evidence.value == evidence.value.rounded()
+                ? Formatting.count(evidence.value)
                 : Formatting.decimal(evidence.value, digits: 2))
                 // "loops 2,000", not "loops 2,000 loops".
                 + (evidence.name.contains(evidence.unit) || evidence.unit == "count" ? "" : " " + evidence.unit)

@@ -1,7 +1,7 @@
 import AdvisorCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every real plan in the shared corpus, read the way `dbadvisor explain` reads it (format detected),
 /// then through every rule: nothing may fail to parse, be misdetected or crash.

@@ -1,7 +1,7 @@
 import AdvisorCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Exclusive and inclusive times checked against what PEV2 and Pg::Explain assert for the same
 /// plans (`../shared/corpus/expected/*.assert.txt`, restated here as numbers).

@@ -28,10 +28,12 @@ struct PlanTimingTests {
     @Test func loopsMultiplyPerLoopTime() {
         // Pg::Explain t/plans/10: the inner index scan runs 588 times at 0.007 ms.
         let plan = timed(
-            node("Nested Loop", time: 10, children: [
-                node("Seq Scan", time: 1, relationship: "Outer"),
-                node("Index Scan", time: 0.007, loops: 588, relationship: "Inner"),
-            ]))
+            node(
+                "Nested Loop", time: 10,
+                children: [
+                    node("Seq Scan", time: 1, relationship: "Outer"),
+                    node("Index Scan", time: 0.007, loops: 588, relationship: "Inner"),
+                ]))
         let inner = plan.node(withID: 3)!
         #expect(abs(inner.inclusiveTimeMs! - 4.116) < 1e-9)
         #expect(abs(inner.exclusiveTimeMs! - 4.116) < 1e-9)
@@ -41,16 +43,20 @@ struct PlanTimingTests {
     @Test func subPlansAreSubtractedTimesTheirLoops() {
         // Pg::Explain t/11-exclusive-3: 4004.334 − 0.745 × 5356 = 14.114.
         let plan = timed(
-            node("Seq Scan", time: 4004.334, children: [
-                node("Result", time: 0.745, loops: 5356, relationship: "SubPlan", subplan: "SubPlan 1")
-            ]))
+            node(
+                "Seq Scan", time: 4004.334,
+                children: [
+                    node("Result", time: 0.745, loops: 5356, relationship: "SubPlan", subplan: "SubPlan 1")
+                ]))
         #expect(abs(plan.root.exclusiveTimeMs! - 14.114) < 0.001)
     }
 
     @Test func parallelWorkersDivideByProcesses() {
-        var gather = node("Gather", time: 100, children: [
-            node("Seq Scan", time: 90, loops: 3, relationship: "Outer")
-        ])
+        var gather = node(
+            "Gather", time: 100,
+            children: [
+                node("Seq Scan", time: 90, loops: 3, relationship: "Outer")
+            ])
         gather.workersPlanned = 2
         gather.workersLaunched = 2
         let plan = timed(gather)
@@ -62,11 +68,13 @@ struct PlanTimingTests {
         var scan = node("CTE Scan", time: 70, relationship: "Outer")
         scan.cteName = "recent"
         let plan = timed(
-            node("Hash Join", time: 100, children: [
-                node("Seq Scan", time: 60, relationship: "InitPlan", subplan: "CTE recent"),
-                scan,
-                node("Hash", time: 5, relationship: "Inner"),
-            ]))
+            node(
+                "Hash Join", time: 100,
+                children: [
+                    node("Seq Scan", time: 60, relationship: "InitPlan", subplan: "CTE recent"),
+                    scan,
+                    node("Hash", time: 5, relationship: "Inner"),
+                ]))
         #expect(plan.root.exclusiveTimeMs == 25)  // 100 − 70 − 5: the CTE is inside the CTE Scan's time
         #expect(plan.node(withID: 3)!.exclusiveTimeMs == 10)  // 70 − 60
         var sum = 0.0
@@ -83,10 +91,12 @@ struct PlanTimingTests {
     }
 
     @Test func untimedPlansShareByCostWithInnerLoopsScaled() {
-        var root = node("Nested Loop", time: nil, cost: 1000, children: [
-            node("Seq Scan", time: nil, rows: 100, cost: 10, relationship: "Outer"),
-            node("Index Scan", time: nil, cost: 5, relationship: "Inner"),
-        ])
+        var root = node(
+            "Nested Loop", time: nil, cost: 1000,
+            children: [
+                node("Seq Scan", time: nil, rows: 100, cost: 10, relationship: "Outer"),
+                node("Index Scan", time: nil, cost: 5, relationship: "Inner"),
+            ])
         root.actualRows = nil
         var plan = Plan(engine: .postgres, format: .postgresText, root: root)
         plan.number()
@@ -102,10 +112,12 @@ struct PlanTimingTests {
         var scan = node("Index Scan", time: 0.063, relationship: "Outer")
         scan.indexCondition = "(pond_user = $0)"
         let plan = timed(
-            node("Limit", time: 0.080, children: [
-                node("Limit", time: 0.060, relationship: "InitPlan", subplan: "InitPlan 1 (returns $0)"),
-                node("Sort", time: 0.078, relationship: "Outer", children: [scan]),
-            ]))
+            node(
+                "Limit", time: 0.080,
+                children: [
+                    node("Limit", time: 0.060, relationship: "InitPlan", subplan: "InitPlan 1 (returns $0)"),
+                    node("Sort", time: 0.078, relationship: "Outer", children: [scan]),
+                ]))
         #expect(abs(plan.root.exclusiveTimeMs! - 0.002) < 1e-9)
         #expect(abs(plan.node(withID: 4)!.exclusiveTimeMs! - 0.003) < 1e-9)
         var sum = 0.0
@@ -117,9 +129,11 @@ struct PlanTimingTests {
         var scan = node("Index Scan", time: 1, relationship: "Outer")
         scan.indexCondition = "(id = $10)"
         let plan = timed(
-            node("Result", time: 2, children: [
-                node("Result", time: 0.5, relationship: "InitPlan", subplan: "InitPlan 1 (returns $1)"), scan,
-            ]))
+            node(
+                "Result", time: 2,
+                children: [
+                    node("Result", time: 0.5, relationship: "InitPlan", subplan: "InitPlan 1 (returns $1)"), scan,
+                ]))
         #expect(plan.root.exclusiveTimeMs == 0.5)  // $10 is not $1: the InitPlan stays charged to its parent
     }
 }

@@ -1,7 +1,7 @@
 import AdvisorCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The catalogue's contract: unique ids, examples that both fire and stay silent, and a registry
 /// that lists every rule file.
@@ -26,7 +26,8 @@ struct RuleCatalogueTests {
     @Test func optionsRoundTripThroughConfigurationKeys() throws {
         func roundTrips<R: Rule>(_ rule: R.Type) throws -> Bool {
             let keys = RuleOptionsCoding.dictionary(R.Options())
-            return try RuleOptionsCoding.options(R.Options.self, ruleId: R.description.id, overrides: keys) == R.Options()
+            return try RuleOptionsCoding.options(R.Options.self, ruleId: R.description.id, overrides: keys)
+                == R.Options()
         }
         for rule in builtInRules {
             #expect(try roundTrips(rule), "\(rule.description.id) has an option that does not round-trip")

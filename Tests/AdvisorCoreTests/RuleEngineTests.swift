@@ -1,7 +1,7 @@
 import AdvisorCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 struct RuleEngineTests {
     private func snapshot(_ fixture: String) throws -> Snapshot {

@@ -1,8 +1,9 @@
 import AdvisorCore
-@testable import AdvisorReport
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import AdvisorReport
 
 /// Every format on the same real plans, compared byte for byte with `Snapshots/`.
 /// Only the hot-node rule runs, so adding rules does not churn these files.
@@ -22,7 +23,8 @@ struct ReporterGoldenTests {
     @Test(arguments: OutputFormat.allCases)
     func nestedLoopPlan(format: OutputFormat) throws {
         let report = try report("postgres/plans/nested_loop_seq_inner.json")
-        assertGolden(try format.reporter.render(report, options: RenderOptions()), named: "nested_loop.\(format.rawValue)")
+        assertGolden(
+            try format.reporter.render(report, options: RenderOptions()), named: "nested_loop.\(format.rawValue)")
     }
 
     @Test func largePlansFoldNodesUnderOnePercent() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Exit codes as DESIGN.md promises: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
 struct ExitCodeTests {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `dbadvisor explain` as users run it: files and stdin, formats, --output, --fail-on, errors.
 struct ExplainCommandTests {
@@ -11,7 +11,9 @@ struct ExplainCommandTests {
         #expect(result.exitCode == 0)
         #expect(result.stdout.contains("Seq Scan on orders"))
         #expect(result.stdout.contains("plan-seq-scan-filter"))
-        #expect(result.stdout.contains("CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON orders (status, created_at);"))
+        #expect(
+            result.stdout.contains(
+                "CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON orders (status, created_at);"))
         #expect(!result.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
         #expect(result.stderr.isEmpty)
     }
@@ -47,7 +49,9 @@ struct ExplainCommandTests {
             "explain", "Fixtures/postgres/plans/two_plans.txt", "Fixtures/mysql/plans/full_scan_filter.json",
         ])
         #expect(result.exitCode == 0)
-        #expect(result.stdout.contains("Plan 1 ·") && result.stdout.contains("Plan 2 ·") && result.stdout.contains("Plan 3 ·"))
+        #expect(
+            result.stdout.contains("Plan 1 ·") && result.stdout.contains("Plan 2 ·")
+                && result.stdout.contains("Plan 3 ·"))
     }
 
     @Test func forcedFormatThatDoesNotFitIsAnInputError() throws {
@@ -60,7 +64,8 @@ struct ExplainCommandTests {
 
     @Test func truncatedJSONNamesLineAndColumn() throws {
         let result = try CommandRunner.run(
-            ["explain", "-"], stdin: "[\n  {\n    \"Plan\": {\n      \"Node Type\": \"Seq Scan\",\n      \"Relation Name\": \"ord")
+            ["explain", "-"],
+            stdin: "[\n  {\n    \"Plan\": {\n      \"Node Type\": \"Seq Scan\",\n      \"Relation Name\": \"ord")
         #expect(result.exitCode == 2)
         #expect(result.stderr.contains("<stdin>:5:"))
         #expect(result.stderr.contains("postgres-json"))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The README's rule table is `dbadvisor rules --format markdown`; regenerate it with
 /// `scripts/update-readme.sh` when this fails.

@@ -6,7 +6,8 @@ import Testing
 /// A missing golden file, or `RECORD_GOLDEN=1`, writes the file and fails the test, so a recording
 /// never passes silently; commit the file after reading it.
 public func assertGolden(
-    _ actual: String, named name: String, filePath: String = #filePath, sourceLocation: SourceLocation = #_sourceLocation
+    _ actual: String, named name: String, filePath: String = #filePath,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let folder = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
     let file = folder.appendingPathComponent(name)

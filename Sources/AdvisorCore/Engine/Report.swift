@@ -51,8 +51,9 @@ public struct RuleSummary: Codable, Equatable, Sendable {
     }
 
     public init(_ description: RuleDescription) {
-        self.init(id: description.id, title: description.title, category: description.category,
-                  summary: description.summary)
+        self.init(
+            id: description.id, title: description.title, category: description.category,
+            summary: description.summary)
     }
 }
 

@@ -35,7 +35,8 @@ public struct RuleEngine: Sendable {
             let missing = description.requires.subtracting(snapshot.facets)
             guard missing.isEmpty else {
                 let names = missing.sorted().map(\.rawValue).joined(separator: ", ")
-                skipped.append(SkippedRule(id: description.id, reason: "needs \(names), which this input does not have"))
+                skipped.append(
+                    SkippedRule(id: description.id, reason: "needs \(names), which this input does not have"))
                 continue
             }
             ran.append(RuleSummary(description))
@@ -45,12 +46,14 @@ public struct RuleEngine: Sendable {
                 findings += rule.evaluate(context)
             }
         }
-        let explained = Set(findings.compactMap { finding in finding.object.plan.map { "\($0)/\(finding.object.node ?? 0)" } })
+        let explained = Set(
+            findings.compactMap { finding in finding.object.plan.map { "\($0)/\(finding.object.node ?? 0)" } })
         findings += pointers.filter { pointer in
             guard let plan = pointer.object.plan, let node = pointer.object.node else { return true }
             return !explained.contains("\(plan)/\(node)")
         }
-        return Outcome(findings: Self.rank(findings.map { Self.capSeverity($0, in: snapshot) }), ran: ran, skipped: skipped)
+        return Outcome(
+            findings: Self.rank(findings.map { Self.capSeverity($0, in: snapshot) }), ran: ran, skipped: skipped)
     }
 
     /// A plan finding's severity comes from the share of the statement it explains, but a problem in a

@@ -14,7 +14,9 @@ public enum Confidence: String, Codable, Sendable, CaseIterable {
 /// What a finding is about.
 public struct FindingObject: Codable, Equatable, Sendable {
     public enum Kind: String, Codable, Sendable {
-        case planNode = "plan-node", plan, statement, table, index, foreignKey = "foreign-key"
+        case planNode = "plan-node"
+        case plan, statement, table, index
+        case foreignKey = "foreign-key"
         case connections, server, setting
     }
 

@@ -9,7 +9,8 @@ public enum PlanFormatDetector {
             throw InputError(file: input.name, reason: "the input is empty: expected EXPLAIN output")
         }
         if let zero = head.firstIndex(of: 0) {
-            throw input.error(at: zero, format: nil, "this looks like a binary file (NUL byte): expected EXPLAIN output as text")
+            throw input.error(
+                at: zero, format: nil, "this looks like a binary file (NUL byte): expected EXPLAIN output as text")
         }
         // The window may end inside a multi-byte character: validate all but its last three bytes.
         guard isValidUTF8(head.dropLast(min(3, head.count - 1))) else {
@@ -17,10 +18,14 @@ public enum PlanFormatDetector {
         }
         let text = String(decoding: head, as: UTF8.self)
         if text.contains("\"query_block\"") || text.contains("\"json_schema_version\"") {
-            let mariaDBMarkers = ["\"r_loops\"", "\"r_rows\"", "\"query_optimization\"", "\"block-nl-join\"",
-                                  "\"r_total_time_ms\""]
-            let mySQLMarkers = ["\"cost_info\"", "\"rows_examined_per_scan\"", "\"json_schema_version\"",
-                                "\"rows_produced_per_join\""]
+            let mariaDBMarkers = [
+                "\"r_loops\"", "\"r_rows\"", "\"query_optimization\"", "\"block-nl-join\"",
+                "\"r_total_time_ms\"",
+            ]
+            let mySQLMarkers = [
+                "\"cost_info\"", "\"rows_examined_per_scan\"", "\"json_schema_version\"",
+                "\"rows_produced_per_join\"",
+            ]
             if mySQLMarkers.contains(where: text.contains) { return .mysqlJSON }
             if mariaDBMarkers.contains(where: text.contains) { return .mariadbJSON }
             return text.contains("\"rows\":") ? .mariadbJSON : .mysqlJSON
@@ -50,7 +55,8 @@ public enum PlanFormatDetector {
     private static let postgresNodeStarts = [
         "Seq Scan on ", "Parallel Seq Scan on ", "Index Scan using ", "Index Only Scan using ", "Bitmap Heap Scan on ",
         "Result", "Limit", "Sort", "Aggregate", "HashAggregate", "GroupAggregate", "Hash Join", "Nested Loop",
-        "Merge Join", "Append", "Gather", "Insert on ", "Update on ", "Delete on ", "Unique", "WindowAgg", "CTE Scan on ",
+        "Merge Join", "Append", "Gather", "Insert on ", "Update on ", "Delete on ", "Unique", "WindowAgg",
+        "CTE Scan on ",
         "Function Scan on ", "Values Scan on ", "Subquery Scan on ", "Materialize", "LockRows",
     ]
 

@@ -30,7 +30,8 @@ extension Impact {
     /// The impact of a plan problem that accounts for `timeMs` of execution time (when timed) or
     /// `share` of the plan (by cost otherwise). The score is that time, scaled to a day when the
     /// statement's call rate is known, so plan findings rank with the other findings.
-    public static func plan(_ captured: CapturedPlan, timeMs: Double?, share: Double?, confidence: Confidence) -> Impact {
+    public static func plan(_ captured: CapturedPlan, timeMs: Double?, share: Double?, confidence: Confidence) -> Impact
+    {
         let plan = captured.plan
         if let timeMs, plan.hasTiming {
             let perDay = captured.callsPerDay.map { timeMs * $0 }

@@ -20,10 +20,16 @@ extension DBAdvisor {
         @Argument(help: "Files holding EXPLAIN output; '-' reads standard input.")
         var files: [String]
 
-        @Option(name: .customLong("input-format"), help: "Read the input as this format instead of detecting it: \(PlanFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(
+            name: .customLong("input-format"),
+            help:
+                "Read the input as this format instead of detecting it: \(PlanFormat.allCases.map(\.rawValue).joined(separator: ", "))."
+        )
         var inputFormat: PlanFormat?
 
-        @Flag(name: .customLong("full-tree"), help: "Show every node of large plans (by default nodes under 1 % are folded).")
+        @Flag(
+            name: .customLong("full-tree"),
+            help: "Show every node of large plans (by default nodes under 1 % are folded).")
         var fullTree = false
 
         @OptionGroup var output: OutputOptions
@@ -31,7 +37,9 @@ extension DBAdvisor {
 
         func validate() throws {
             guard !files.isEmpty else { throw ValidationError("Give a plan file, or '-' to read standard input.") }
-            guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("Standard input can be read only once.") }
+            guard files.filter({ $0 == "-" }).count <= 1 else {
+                throw ValidationError("Standard input can be read only once.")
+            }
         }
 
         func run() throws {

@@ -8,7 +8,9 @@ extension DBAdvisor {
     struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "report",
-            abstract: "Re-run the rules on a snapshot saved earlier (JSON), e.g. on a machine that could not reach the database.")
+            abstract:
+                "Re-run the rules on a snapshot saved earlier (JSON), e.g. on a machine that could not reach the database."
+        )
 
         @Argument(help: "A snapshot JSON file; '-' reads standard input.")
         var snapshot: String

@@ -16,7 +16,9 @@ struct RuleSelectionOptions: ParsableArguments {
     @Option(help: "Do not run these rules (comma-separated ids).")
     var disable: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit with 1 when a finding has this severity or higher: info, low, medium, high, critical.")
+    @Option(
+        name: .customLong("fail-on"),
+        help: "Exit with 1 when a finding has this severity or higher: info, low, medium, high, critical.")
     var failOn: Severity?
 
     /// The engine with the selected rules and their configured options. Problems in the

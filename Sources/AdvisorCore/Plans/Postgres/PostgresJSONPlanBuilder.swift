@@ -260,7 +260,9 @@ struct PostgresJSONPlanBuilder {
         if node.loops == 0 { node.neverExecuted = true }
         if pending.hasBuffers { node.buffers = pending.buffers }
         // The text format prints an alias only where it differs from the object's name; match it.
-        if let alias = node.alias, [node.relation, node.cteName, node.functionName].contains(alias) { node.alias = nil }
+        if let alias = node.alias, [node.relation, node.cteName, node.functionName].contains(alias) {
+            node.alias = nil
+        }
         return node
     }
 

@@ -97,8 +97,9 @@ public struct HotNodeRule: SupersededBySpecificFindings {
             object: .planNode(context),
             message: Self.message(context, share: share),
             evidence: evidence,
-            impact: .plan(context.captured, timeMs: node.exclusiveTimeMs, share: share,
-                          confidence: context.plan.hasTiming ? .high : .low),
+            impact: .plan(
+                context.captured, timeMs: node.exclusiveTimeMs, share: share,
+                confidence: context.plan.hasTiming ? .high : .low),
             recommendation: Self.recommendation(for: node.operation),
             risk: "None: this finding only points at where the time goes.",
             validation: "Run EXPLAIN (ANALYZE, BUFFERS) again after a change and compare this node's exclusive time.")
