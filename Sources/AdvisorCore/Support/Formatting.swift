@@ -8,9 +8,10 @@ public enum Formatting {
         return decimal(value, digits: 3) + " ms"
     }
 
-    /// "62 %", "0.4 %".
+    /// "62 %", "0.4 %", "<0.1 %" (something, but less than shows).
     public static func percent(fraction: Double) -> String {
         let value = fraction * 100
+        if value > 0 && value < 0.05 { return "<0.1 %" }
         return decimal(value, digits: value < 1 && value > 0 ? 1 : 0) + " %"
     }
 
