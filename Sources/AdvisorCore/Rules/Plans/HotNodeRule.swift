@@ -92,7 +92,8 @@ public struct HotNodeRule: SupersededBySpecificFindings {
         if let rows = node.actualRows { evidence.append(Evidence("actual rows per loop", rows, "rows")) }
         return Finding(
             ruleId: Self.description.id,
-            severity: options.severityByShare.severity(for: share),
+            // By estimated cost alone a hot node is a hint, not a measurement.
+            severity: context.plan.hasTiming ? options.severityByShare.severity(for: share) : .low,
             category: Self.description.category,
             object: .planNode(context),
             message: Self.message(context, share: share),
