@@ -40,8 +40,8 @@ struct LiveRoundTripMariaDBClientTests {
             let (exitCode, report) = try ExplainReport.explain(output)
             #expect(exitCode == 0, "\(label)")
             #expect(report.plans.count == scenario.statements.count, "\(label)")
-            ScenarioCheck.expectFired(scenario.fires, in: report.reported, label)
-            ScenarioCheck.expectAtMost(scenario.highestSeverity, in: report.reported, label)
+            ScenarioCheck.expectFired(scenario.fires, in: report.findings, label)
+            ScenarioCheck.expectAtMost(scenario.highestSeverity, in: report.findings, label)
         }
     }
 

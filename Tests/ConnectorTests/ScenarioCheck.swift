@@ -2,35 +2,28 @@ import AdvisorCore
 import Foundation
 import Testing
 
-/// A finding as both paths see it: from `RuleEngine` in the process, or from the CLI's JSON report.
-struct ReportedFinding: Sendable {
+/// A finding as both paths see it: from `RuleEngine` in the process, or decoded from the CLI's JSON report.
+struct ReportedFinding: Decodable, Sendable {
     let ruleId: String
     let severity: Severity
-    /// The time of the plan the finding is about (execution time, else the root's), when it was timed.
-    let planTimeMs: Double?
 }
 
 /// The checks every form of every scenario goes through, whichever path produced the findings.
 enum ScenarioCheck {
-    /// The ids of the rules this build has.
-    static let catalogue = Set(builtInRules.map { $0.description.id })
-
-    /// The rules' findings for plans parsed in the process.
+    /// The default rules' findings for plans parsed in the process.
     static func findings(_ plans: [Plan], source: String) -> [ReportedFinding] {
-        RuleEngine.defaults.run(Snapshot(plans: plans, source: source)).findings.map { finding in
-            let plan = finding.object.plan.flatMap { plans.indices.contains($0 - 1) ? plans[$0 - 1] : nil }
-            return ReportedFinding(ruleId: finding.ruleId, severity: finding.severity, planTimeMs: plan?.totalTimeMs)
+        RuleEngine.defaults.run(Snapshot(plans: plans, source: source)).findings.map {
+            ReportedFinding(ruleId: $0.ruleId, severity: $0.severity)
         }
     }
 
-    /// Expects every expected rule this build has among the findings. Ids the catalogue does not have
-    /// yet (rules still being written) are listed once by `LiveScenarioFileTests`, not asserted here.
+    /// Expects every expected rule among the findings.
     static func expectFired(
         _ expected: [String], in findings: [ReportedFinding], _ form: String,
         knownMisses: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation
     ) {
         let fired = Set(findings.map(\.ruleId))
-        for id in expected where catalogue.contains(id) {
+        for id in expected {
             if let reason = knownMisses[id] {
                 withKnownIssue(Comment(rawValue: reason)) {
                     #expect(fired.contains(id), "\(form): \(id) did not fire", sourceLocation: sourceLocation)
@@ -43,19 +36,13 @@ enum ScenarioCheck {
         }
     }
 
-    /// Expects no finding above the control's ceiling. `plan-hot-node` is the one exception: it judges
-    /// time shares, and a slow run (past the rule's floor) makes a lookup's single node all of its time.
+    /// Expects no finding above the control's ceiling.
     static func expectAtMost(
         _ ceiling: Severity?, in findings: [ReportedFinding], _ form: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         guard let ceiling else { return }
-        let hotNodeFloorMs = HotNodeRule.Options().minPlanTimeMs
-        let above = findings.filter { finding in
-            guard finding.severity > ceiling else { return false }
-            let slowRun = (finding.planTimeMs ?? 0) >= hotNodeFloorMs
-            return !(finding.ruleId == HotNodeRule.description.id && slowRun)
-        }
+        let above = findings.filter { $0.severity > ceiling }
         #expect(
             above.isEmpty, "\(form): above \(ceiling): \(above.map { "\($0.ruleId) \($0.severity)" })",
             sourceLocation: sourceLocation)
