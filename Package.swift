@@ -42,7 +42,9 @@ let package = Package(
         .testTarget(
             name: "AdvisorReportTests", dependencies: ["AdvisorReport", "AdvisorCore", "TestSupport"],
             exclude: ["Snapshots"]),
-        .testTarget(name: "ConnectorTests", dependencies: ["PostgresConnector", "MySQLConnector", "AdvisorCore", "TestSupport"]),
+        .testTarget(
+            name: "ConnectorTests",
+            dependencies: ["PostgresConnector", "MySQLConnector", "AdvisorCore", "TestSupport", "dbadvisor"]),
         .testTarget(name: "CLITests", dependencies: ["dbadvisor", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

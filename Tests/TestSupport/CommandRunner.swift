@@ -30,8 +30,23 @@ public enum CommandRunner {
         _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
         in directory: URL = RepositoryPaths.root
     ) throws -> CommandResult {
+        try run(program: binary, arguments, stdin: stdin, environment: environment, in: directory)
+    }
+
+    /// A program found in the directories of `PATH`, as a shell would find it.
+    public static func program(named name: String) -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    /// Runs another program (a database client, say) the same way.
+    public static func run(
+        program: URL, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+        in directory: URL = RepositoryPaths.root
+    ) throws -> CommandResult {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = program
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
