@@ -142,13 +142,30 @@ public struct NoUsableKeyRule: Rule {
             guard ["ALL", "index"].contains(node.accessType ?? ""), let relation = node.relation,
                 !relation.hasPrefix("<"),
                 !node.neverExecuted, SeqScanFilterRule.hasNoCandidateKeys(node, format: plan.format),
-                Self.isConstrained(path), let rows = ScanRows(path), rows.totalRead >= options.minRowsExamined
+                Self.isConstrained(path), let rows = ScanRows(path)
             else { continue }
-            let share = plan.inclusiveShare(of: node)
+            let join = Self.blockNestedLoop(path, rows: rows)
+            guard max(rows.totalRead, join?.comparisons ?? 0) >= options.minRowsExamined else { continue }
+            // Through a join buffer the table is read once per buffer fill, cheaply; the time goes into
+            // comparing every buffered row with every row read, which the join node is timed for.
+            let share = [plan.inclusiveShare(of: node), join.flatMap { plan.inclusiveShare(of: $0.loop) }]
+                .compactMap { $0 }.max()
             if let share, share < options.minShare { continue }
-            findings.append(finding(path, rows: rows, share: share))
+            findings.append(finding(path, rows: rows, join: join, share: share))
         }
         return findings
+    }
+
+    /// The block nested loop (MySQL "Block Nested Loop", MariaDB "BNL join") this table is the buffered
+    /// inner side of, and how many row comparisons it made: every row read against every buffered outer row.
+    private static func blockNestedLoop(_ path: PlanNodePath, rows: ScanRows) -> (loop: PlanNode, comparisons: Double)?
+    {
+        guard let inner = path.innerSideOfNestedLoop,
+            path.node.notes.contains(where: { $0.contains("BNL join") || $0.contains("Block Nested Loop") }),
+            let outer = inner.loop.children.first(where: { !$0.isSubPlan })
+        else { return nil }
+        let outerRows = outer.actualRows.map { $0 * (outer.loops ?? 1) } ?? outer.estimatedRows ?? 1
+        return (inner.loop, rows.totalRead * max(outerRows, 1) / max(rows.loops, 1))
     }
 
     /// True when the table is filtered or joined: an attached condition, `Using where`, a join buffer, or
@@ -158,7 +175,9 @@ public struct NoUsableKeyRule: Rule {
         return path.node.notes.contains { $0.hasPrefix("Using where") || $0.hasPrefix("Using join buffer") }
     }
 
-    private func finding(_ path: PlanNodePath, rows: ScanRows, share: Double?) -> Finding {
+    private func finding(
+        _ path: PlanNodePath, rows: ScanRows, join: (loop: PlanNode, comparisons: Double)?, share: Double?
+    ) -> Finding {
         let context = path.context
         let node = context.node
         let engine = context.engine
@@ -172,7 +191,9 @@ public struct NoUsableKeyRule: Rule {
             Evidence("rows kept", rows.totalKept, "rows"),
         ]
         if rows.loops != 1 { evidence.append(Evidence("scans", rows.loops, "loops")) }
+        if let join { evidence.append(Evidence("row comparisons in the join buffer", join.comparisons, "rows")) }
         if let time = node.inclusiveTimeMs { evidence.append(Evidence("access time", time, "ms")) }
+        let timeMs = join?.loop.inclusiveTimeMs ?? node.inclusiveTimeMs
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
         let fix =
             columns.isEmpty
@@ -185,9 +206,9 @@ public struct NoUsableKeyRule: Rule {
             severity: share.map(options.severityByShare.severity(for:)) ?? .medium,
             category: Self.description.category,
             object: .planNode(context),
-            message: Self.message(context, rows: rows),
+            message: Self.message(context, rows: rows, comparisons: join?.comparisons),
             evidence: evidence,
-            impact: .plan(context.captured, timeMs: node.inclusiveTimeMs, share: share, confidence: confidence),
+            impact: .plan(context.captured, timeMs: timeMs, share: share, confidence: confidence),
             recommendation: Self.recommendation(table: table, columns: columns),
             fixSQL: fix,
             risk: Self.risk(reference),
@@ -199,11 +220,12 @@ public struct NoUsableKeyRule: Rule {
 // MARK: - Messages
 
 extension NoUsableKeyRule {
-    fileprivate static func message(_ context: PlanNodeContext, rows: ScanRows) -> String {
+    fileprivate static func message(_ context: PlanNodeContext, rows: ScanRows, comparisons: Double?) -> String {
         let basis = rows.isMeasured ? "" : " (estimated)"
         let scans = rows.loops > 1 ? " over \(Formatting.count(rows.loops)) scans" : ""
+        let joined = comparisons.map { ", compared \(Formatting.count($0)) times with buffered join rows," } ?? ""
         return "\(context.displayName) (node \(context.node.id)) examines \(Formatting.count(rows.totalRead)) rows"
-            + "\(scans)\(basis) under a condition, and no index on the table matches it (possible_keys is empty)."
+            + "\(scans)\(basis)\(joined) under a condition, and no index on the table matches it (possible_keys is empty)."
     }
 
     fileprivate static func risk(_ reference: TableReference?) -> String {
