@@ -127,9 +127,4 @@ public struct Buffers: Codable, Equatable, Sendable {
     public var tempWriteTimeMs: Double?
 
     public init() {}
-
-    /// Blocks that came from outside shared buffers (OS cache or disk).
-    public var blocksRead: Double { sharedRead + localRead + tempRead }
-    /// All blocks touched.
-    public var blocksTouched: Double { sharedHit + sharedRead + localHit + localRead + tempRead + tempWritten }
 }
