@@ -1,8 +1,8 @@
 /// Reads EXPLAIN output in any supported format: detects the format (unless forced), parses,
 /// numbers the nodes and derives their times.
 public enum PlanReader {
-    /// The parser for a format.
-    static func parser(for format: PlanFormat) -> (any PlanParser.Type)? {
+    /// The parser for a format; `read` runs it after detection (the benchmark times it alone).
+    public static func parser(for format: PlanFormat) -> (any PlanParser.Type)? {
         switch format {
         case .postgresJSON: PostgresJSONPlanParser.self
         case .mysqlJSON: MySQLJSONPlanParser.self
