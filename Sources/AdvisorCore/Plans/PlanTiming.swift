@@ -20,32 +20,35 @@ import Foundation
 public enum PlanTiming {
     /// Fills `inclusiveTimeMs`/`exclusiveTimeMs` (when the plan has timing) and the cost pair on every node.
     public static func apply(to plan: inout Plan) {
-        plan.root = derive(plan.root, timed: plan.hasTiming, processes: 1, expectedLoops: 1)
+        derive(&plan.root, timed: plan.hasTiming, processes: 1, expectedLoops: 1)
         if plan.hasTiming {
             chargeCTEsToTheirScans(&plan.root)
             chargeInitPlansToTheirUsers(&plan.root)
         }
     }
 
-    private static func derive(_ input: PlanNode, timed: Bool, processes: Double, expectedLoops: Double) -> PlanNode {
-        var node = input
+    // In place: a node is over a kilobyte, and copying every node of a 10,000-node plan to rebuild the
+    // tree cost as much as parsing it.
+    private static func derive(_ node: inout PlanNode, timed: Bool, processes: Double, expectedLoops: Double) {
         let isGather = node.operation == .gather || node.operation == .gatherMerge
         let childProcesses = isGather ? Double((node.workersLaunched ?? node.workersPlanned ?? 0) + 1) : processes
-        let outerRows = node.children.first { !$0.isSubPlan }?.estimatedRows ?? 1
+        let outerRows = node.children.firstIndex { !$0.isSubPlan }.flatMap { node.children[$0].estimatedRows } ?? 1
         var passedOuter = false
-        node.children = node.children.map { child in
+        for index in node.children.indices {
+            let relationship = node.children[index].parentRelationship
+            let isSubPlan = relationship == "InitPlan" || relationship == "SubPlan"
             let loops: Double
-            if child.parentRelationship == "InitPlan" {
+            if relationship == "InitPlan" {
                 loops = 1
-            } else if child.parentRelationship == "SubPlan" {
+            } else if relationship == "SubPlan" {
                 loops = expectedLoops * max(node.estimatedRows ?? 1, 1)
             } else if node.operation == .nestedLoop, passedOuter {
                 loops = expectedLoops * max(outerRows, 1)
             } else {
                 loops = expectedLoops
             }
-            if !child.isSubPlan { passedOuter = true }
-            return derive(child, timed: timed, processes: childProcesses, expectedLoops: loops)
+            if !isSubPlan { passedOuter = true }
+            derive(&node.children[index], timed: timed, processes: childProcesses, expectedLoops: loops)
         }
 
         if let cost = node.totalCost {
@@ -55,20 +58,24 @@ public enum PlanTiming {
             node.exclusiveCost = max(0, inclusive - childCost)
         }
 
-        guard timed else { return node }
+        guard timed else { return }
         // CTE subtrees are charged to the CTE Scans that read them, InitPlans to the node below that
         // uses their value; neither to the node they hang under.
-        let flow = node.children.filter { !$0.isSubPlan }
-        let initPlansUsedBelow = Set(
-            node.children.indices.filter { index in
-                let child = node.children[index]
-                guard child.parentRelationship == "InitPlan", !child.isCTE, let params = child.initPlanParameters
-                else { return false }
-                return flow.contains { $0.usesParameter(params) }
-            })
-        let chargedChildren = node.children.indices.filter { !node.children[$0].isCTE && !initPlansUsedBelow.contains($0) }
-            .map { node.children[$0] }
-        let childTime = chargedChildren.reduce(0) { $0 + ($1.inclusiveTimeMs ?? 0) }
+        var childTime = 0.0
+        var childrenTimed = false
+        for index in node.children.indices where !node.children[index].isCTE {
+            if node.children[index].parentRelationship == "InitPlan",
+                let parameters = node.children[index].initPlanParameters,
+                node.children.indices.contains(where: {
+                    !node.children[$0].isSubPlan && node.children[$0].usesParameter(parameters)
+                })
+            {
+                continue
+            }
+            guard let time = node.children[index].inclusiveTimeMs else { continue }
+            childTime += time
+            childrenTimed = true
+        }
         if node.neverExecuted {
             node.inclusiveTimeMs = 0
             node.exclusiveTimeMs = 0
@@ -76,22 +83,26 @@ public enum PlanTiming {
             let inclusive = perLoop * (node.loops ?? 1) / processes
             node.inclusiveTimeMs = inclusive
             node.exclusiveTimeMs = max(0, inclusive - childTime)
-        } else if chargedChildren.contains(where: { $0.inclusiveTimeMs != nil }) {
+        } else if childrenTimed {
             node.inclusiveTimeMs = childTime
             node.exclusiveTimeMs = 0
         }
-        return node
     }
 
     /// Subtracts each InitPlan's time from the deepest node below its parent that uses its value (the
     /// parent itself did not subtract it, see `derive`).
     private static func chargeInitPlansToTheirUsers(_ root: inout PlanNode) {
         var charges: [Int: Double] = [:]
-        root.visit { parent in
-            for initPlan in parent.children where initPlan.parentRelationship == "InitPlan" && !initPlan.isCTE {
-                guard let params = initPlan.initPlanParameters, let time = initPlan.inclusiveTimeMs else { continue }
-                for child in parent.children where !child.isSubPlan {
-                    if let user = child.deepestUser(of: params) {
+        // `update` and indexes rather than `visit` and `for … in`: they reach each node in place, where
+        // the others hand out copies of every node.
+        root.update { parent in
+            for index in parent.children.indices
+            where parent.children[index].parentRelationship == "InitPlan" && !parent.children[index].isCTE {
+                guard let params = parent.children[index].initPlanParameters,
+                    let time = parent.children[index].inclusiveTimeMs
+                else { continue }
+                for child in parent.children.indices where !parent.children[child].isSubPlan {
+                    if let user = parent.children[child].deepestUser(of: params) {
                         charges[user, default: 0] += time
                         break
                     }
