@@ -48,7 +48,7 @@ enum PostgresTextNodeLine {
                 file: file, format: .postgresText, line: lineNumber, column: column,
                 reason: "expected a node type such as 'Seq Scan on t' before the node's estimates")
         }
-        var node = PostgresTextNodeName.node(named: line.string(nameStart..<nameEnd))
+        var node = PostgresTextNodeName.node(named: line.text[nameStart..<nameEnd])
         var scanner = Scanner(line: line, file: file, position: annotationsStart)
         let annotations = try scanner.readAnnotations(into: &node)
         return (node, annotations)
@@ -140,43 +140,10 @@ enum PostgresTextNodeLine {
 
         /// A decimal number as PostgreSQL prints it: digits, optionally a fraction.
         private mutating func number(after label: String) throws -> Double {
-            let start = position
-            if position < text.count, text[position] == UInt8(ascii: "-") { position += 1 }
-            var mantissa: UInt64 = 0
-            var digits = 0
-            var fractionDigits = 0
-            while position < text.count, PostgresTextLine.isDigit(text[position]) {
-                mantissa = mantissa &* 10 &+ UInt64(text[position] - UInt8(ascii: "0"))
-                digits += 1
-                position += 1
-            }
-            // "0.5..1.0": a '.' followed by another '.' is the range separator, not a decimal point.
-            if position + 1 < text.count, text[position] == UInt8(ascii: "."),
-                PostgresTextLine.isDigit(text[position + 1])
-            {
-                position += 1
-                while position < text.count, PostgresTextLine.isDigit(text[position]) {
-                    mantissa = mantissa &* 10 &+ UInt64(text[position] - UInt8(ascii: "0"))
-                    digits += 1
-                    fractionDigits += 1
-                    position += 1
-                }
-            }
-            guard digits > 0 else {
-                position = start
+            guard let (value, end) = PlainDecimal.read(text, from: position) else {
                 throw error("expected a number after '\(label)'")
             }
-            let negative = text[start] == UInt8(ascii: "-")
-            if digits <= 15 {
-                let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
-                return negative ? -value : value
-            }
-            return Double(line.string(start..<position)) ?? 0
-        }
-
-        private static let powersOfTen: [Double] = (0...15).map { exponent in
-            var value = 1.0
-            for _ in 0..<exponent { value *= 10 }
+            position = end
             return value
         }
 

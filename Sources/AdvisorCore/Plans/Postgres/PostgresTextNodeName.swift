@@ -8,16 +8,22 @@
 enum PostgresTextNodeName {
     /// The node a name describes; names this parser does not know are kept as the node type.
     static func node(named fullName: String) -> PlanNode {
-        var name = Substring(fullName)
+        node(named: Array(fullName.utf8)[...])
+    }
+
+    /// The node a name describes, from the bytes of a node line. Works on UTF-8 bytes: node names are
+    /// read once per node, and Character processing made them a third of the time of a large plan.
+    static func node(named fullName: ArraySlice<UInt8>) -> PlanNode {
+        var name = fullName
         var isParallel = false
         var isAsync = false
         if name.hasPrefix("Parallel ") {
             isParallel = true
-            name = name.dropFirst("Parallel ".count)
+            name = name.dropFirst("Parallel ".utf8.count)
         }
         if name.hasPrefix("Async ") {
             isAsync = true
-            name = name.dropFirst("Async ".count)
+            name = name.dropFirst("Async ".utf8.count)
         }
         var node =
             join(name) ?? modifyTable(name) ?? aggregate(name) ?? setOperation(name) ?? indexScan(name)
@@ -30,19 +36,22 @@ enum PostgresTextNodeName {
         return node
     }
 
+    private typealias Text = ArraySlice<UInt8>
+
     // MARK: - Families
 
     private static let joinBases = ["Nested Loop", "Hash", "Merge"]
 
     /// "Nested Loop", "Hash Join", "Merge Right Anti Join"…
-    private static func join(_ name: Substring) -> PlanNode? {
-        if name == "Nested Loop" { return joinNode("Nested Loop", joinType: "Inner") }
+    private static func join(_ name: Text) -> PlanNode? {
+        if name.equals("Nested Loop") { return joinNode("Nested Loop", joinType: "Inner") }
         guard name.hasSuffix(" Join") else { return nil }
-        for base in joinBases where name.hasPrefix(base + " ") {
-            let middle = name.dropFirst(base.count + 1).dropLast(" Join".count)
+        for base in joinBases where name.startsWithWord(base) {
+            let middleStart = name.startIndex + base.utf8.count + 1
+            let middle = String(decoding: name[middleStart..<max(middleStart, name.endIndex - 5)], as: UTF8.self)
             guard middle.allSatisfy({ $0.isLetter || $0 == " " }) else { return nil }
             let nodeType = base == "Nested Loop" ? base : base + " Join"
-            return joinNode(nodeType, joinType: middle.isEmpty ? "Inner" : String(middle))
+            return joinNode(nodeType, joinType: middle.isEmpty ? "Inner" : middle)
         }
         return nil
     }
@@ -56,65 +65,69 @@ enum PostgresTextNodeName {
     private static let modifyOperations = ["Insert", "Update", "Delete", "Merge"]
 
     /// "Insert on t", "Update on s.t x", "Merge on t": JSON calls them all ModifyTable.
-    private static func modifyTable(_ name: Substring) -> PlanNode? {
-        for operation in modifyOperations where name == operation || name.hasPrefix(operation + " on ") {
+    private static func modifyTable(_ name: Text) -> PlanNode? {
+        for operation in modifyOperations where name.equals(operation) || name.startsWith(operation, then: " on ") {
             var node = PlanNode(nodeType: "ModifyTable")
             node.properties.append(PlanProperty("Operation", operation))
-            assignRelation(target(name.dropFirst(operation.count + " on ".count)), to: &node)
+            assignRelation(target(name.dropFirst(operation.utf8.count + " on ".utf8.count)), to: &node)
             return node
         }
         return nil
     }
 
-    private static let aggregateStrategies: [Substring: String] = [
-        "Aggregate": "Plain", "GroupAggregate": "Sorted", "HashAggregate": "Hashed", "MixedAggregate": "Mixed",
+    private static let aggregateStrategies = [
+        ("Aggregate", "Plain"), ("GroupAggregate", "Sorted"), ("HashAggregate", "Hashed"), ("MixedAggregate", "Mixed"),
     ]
 
     /// "Aggregate", "GroupAggregate", "Partial HashAggregate", "Finalize GroupAggregate"…: the name stays,
     /// the strategy is the JSON format's.
-    private static func aggregate(_ name: Substring) -> PlanNode? {
+    private static func aggregate(_ name: Text) -> PlanNode? {
         var rest = name
-        for prefix in ["Partial ", "Finalize "] where rest.hasPrefix(prefix) { rest = rest.dropFirst(prefix.count) }
-        guard let strategy = aggregateStrategies[rest] else { return nil }
-        var node = PlanNode(nodeType: String(name))
+        if rest.hasPrefix("Partial ") { rest = rest.dropFirst("Partial ".utf8.count) }
+        if rest.hasPrefix("Finalize ") { rest = rest.dropFirst("Finalize ".utf8.count) }
+        guard let strategy = aggregateStrategies.first(where: { rest.equals($0.0) })?.1 else { return nil }
+        var node = PlanNode(nodeType: name.string)
         node.strategy = strategy
         return node
     }
 
+    private static let setOperations = [("HashSetOp", "Hashed"), ("SetOp", "Sorted")]
+
     /// "SetOp Except", "HashSetOp Intersect All": the command becomes a property, as in JSON.
-    private static func setOperation(_ name: Substring) -> PlanNode? {
-        for (prefix, strategy) in [("HashSetOp", "Hashed"), ("SetOp", "Sorted")]
-        where name == prefix || name.hasPrefix(prefix + " ") {
+    private static func setOperation(_ name: Text) -> PlanNode? {
+        for (prefix, strategy) in setOperations where name.startsWithWord(prefix) {
             var node = PlanNode(nodeType: prefix)
             node.strategy = strategy
-            let command = name.dropFirst(prefix.count).drop { $0 == " " }
-            if !command.isEmpty { node.properties.append(PlanProperty("Command", String(command))) }
+            let command = name.dropFirst(prefix.utf8.count).drop { $0 == space }
+            if !command.isEmpty { node.properties.append(PlanProperty("Command", command.string)) }
             return node
         }
         return nil
     }
 
+    private static let indexScans = ["Index Only Scan", "Index Scan"]
+
     /// "Index Scan [Backward] using i on t", "Index Only Scan …", "Bitmap Index Scan on i".
-    private static func indexScan(_ name: Substring) -> PlanNode? {
-        if name == "Bitmap Index Scan" || name.hasPrefix("Bitmap Index Scan on ") {
+    private static func indexScan(_ name: Text) -> PlanNode? {
+        if name.equals("Bitmap Index Scan") || name.hasPrefix("Bitmap Index Scan on ") {
             var node = PlanNode(nodeType: "Bitmap Index Scan")
-            var rest = name.dropFirst("Bitmap Index Scan on ".count)
+            var rest = name.dropFirst("Bitmap Index Scan on ".utf8.count)
             node.index = identifier(&rest)
             return node
         }
-        for base in ["Index Only Scan", "Index Scan"] where name == base || name.hasPrefix(base + " ") {
+        for base in indexScans where name.startsWithWord(base) {
             var node = PlanNode(nodeType: base)
-            var rest = name.dropFirst(base.count)
+            var rest = name.dropFirst(base.utf8.count)
             node.strategy = "Forward"
             if rest.hasPrefix(" Backward") {
                 node.strategy = "Backward"
-                rest = rest.dropFirst(" Backward".count)
+                rest = rest.dropFirst(" Backward".utf8.count)
             }
             if rest.hasPrefix(" using ") {
-                rest = rest.dropFirst(" using ".count)
+                rest = rest.dropFirst(" using ".utf8.count)
                 node.index = identifier(&rest)
             }
-            if rest.hasPrefix(" on ") { assignRelation(target(rest.dropFirst(" on ".count)), to: &node) }
+            if rest.hasPrefix(" on ") { assignRelation(target(rest.dropFirst(" on ".utf8.count)), to: &node) }
             return node
         }
         return nil
@@ -131,13 +144,13 @@ enum PostgresTextNodeName {
     ]
 
     /// "Seq Scan on s.t x", "CTE Scan on c", "Function Scan on f x", "Subquery Scan on x"…
-    private static func scan(_ name: Substring) -> PlanNode? {
-        for (base, kind) in scans where name == base || name.hasPrefix(base + " ") {
+    private static func scan(_ name: Text) -> PlanNode? {
+        for (base, kind) in scans where name.startsWithWord(base) {
             var node = PlanNode(nodeType: base)
-            guard name != base else { return node }
-            var rest = name.dropFirst(base.count + 1)
+            guard !name.equals(base) else { return node }
+            var rest = name.dropFirst(base.utf8.count + 1)
             if rest.hasPrefix("on ") {
-                rest = rest.dropFirst("on ".count)
+                rest = rest.dropFirst("on ".utf8.count)
             } else if kind != .alias {
                 // Only PostgreSQL 8.x printed a scan target without "on" ("Subquery Scan x").
                 return nil
@@ -148,37 +161,41 @@ enum PostgresTextNodeName {
         return nil
     }
 
+    private static let foreignOperations = ["Scan", "Insert", "Update", "Delete"]
+
     /// "Foreign Scan on t", "Foreign Update on t", "Custom Scan (ChunkAppend) on t".
-    private static func foreignOrCustomScan(_ name: Substring) -> PlanNode? {
-        for operation in ["Scan", "Insert", "Update", "Delete"] {
-            let base = "Foreign " + operation
-            guard name == base || name.hasPrefix(base + " on ") else { continue }
-            var node = PlanNode(nodeType: "Foreign Scan")
-            node.properties.append(PlanProperty("Operation", operation == "Scan" ? "Select" : operation))
-            assignRelation(target(name.dropFirst(base.count + " on ".count)), to: &node)
-            return node
+    private static func foreignOrCustomScan(_ name: Text) -> PlanNode? {
+        if name.hasPrefix("Foreign ") {
+            let afterForeign = name.dropFirst("Foreign ".utf8.count)
+            for operation in foreignOperations
+            where afterForeign.equals(operation) || afterForeign.startsWith(operation, then: " on ") {
+                var node = PlanNode(nodeType: "Foreign Scan")
+                node.properties.append(PlanProperty("Operation", operation == "Scan" ? "Select" : operation))
+                assignRelation(target(afterForeign.dropFirst(operation.utf8.count + " on ".utf8.count)), to: &node)
+                return node
+            }
         }
         guard name.hasPrefix("Custom Scan") else { return nil }
         var node = PlanNode(nodeType: "Custom Scan")
-        var rest = name.dropFirst("Custom Scan".count).drop { $0 == " " }
-        if rest.hasPrefix("("), let close = rest.firstIndex(of: ")") {
-            let provider = rest[rest.index(after: rest.startIndex)..<close]
-            node.properties.append(PlanProperty("Custom Plan Provider", String(provider)))
-            rest = rest[rest.index(after: close)...]
+        var rest = name.dropFirst("Custom Scan".utf8.count).drop { $0 == space }
+        if rest.first == UInt8(ascii: "("), let close = rest.firstIndex(of: UInt8(ascii: ")")) {
+            let provider = rest[(rest.startIndex + 1)..<close]
+            node.properties.append(PlanProperty("Custom Plan Provider", provider.string))
+            rest = rest[(close + 1)...]
         }
-        if rest.hasPrefix(" on ") { assignRelation(target(rest.dropFirst(" on ".count)), to: &node) }
+        if rest.hasPrefix(" on ") { assignRelation(target(rest.dropFirst(" on ".utf8.count)), to: &node) }
         return node
     }
 
     /// Any other node: the name as printed, with a scan target when it reads like one (an
     /// extension's or a newer release's "Something Scan on t").
-    private static func otherNode(_ name: Substring) -> PlanNode {
-        if let on = name.firstRange(of: " on "), name[..<on.lowerBound].hasSuffix(" Scan") {
-            var node = PlanNode(nodeType: String(name[..<on.lowerBound]))
-            assignRelation(target(name[on.upperBound...]), to: &node)
+    private static func otherNode(_ name: Text) -> PlanNode {
+        if let on = name.firstIndex(of: " on "), name[..<on].hasSuffix(" Scan") {
+            var node = PlanNode(nodeType: name[..<on].string)
+            assignRelation(target(name[(on + " on ".utf8.count)...]), to: &node)
             return node
         }
-        return PlanNode(nodeType: String(name))
+        return PlanNode(nodeType: name.string)
     }
 
     // MARK: - Targets
@@ -192,15 +209,15 @@ enum PostgresTextNodeName {
         var schema: String? { names.count > 1 ? names[names.count - 2] : nil }
     }
 
-    private static func target(_ text: Substring) -> Target {
+    private static func target(_ text: Text) -> Target {
         var rest = text
         var result = Target()
         while let name = identifier(&rest) {
             result.names.append(name)
-            guard rest.first == "." else { break }
+            guard rest.first == UInt8(ascii: ".") else { break }
             rest = rest.dropFirst()
         }
-        rest = rest.drop { $0 == " " }
+        rest = rest.drop { $0 == space }
         result.alias = identifier(&rest)
         return result
     }
@@ -238,27 +255,59 @@ enum PostgresTextNodeName {
 
     /// Reads one identifier from the front of `text`: `"Quoted ""name"""` or a bare word ending at a
     /// space or a dot. Nil when there is none.
-    private static func identifier(_ text: inout Substring) -> String? {
+    private static func identifier(_ text: inout Text) -> String? {
         guard let first = text.first else { return nil }
-        if first == "\"" {
-            var name = ""
-            var index = text.index(after: text.startIndex)
+        if first == UInt8(ascii: "\"") {
+            var name: [UInt8] = []
+            var index = text.startIndex + 1
             while index < text.endIndex {
-                let character = text[index]
-                index = text.index(after: index)
-                if character == "\"" {
-                    guard index < text.endIndex, text[index] == "\"" else { break }
-                    index = text.index(after: index)
+                let byte = text[index]
+                index += 1
+                if byte == UInt8(ascii: "\"") {
+                    guard index < text.endIndex, text[index] == UInt8(ascii: "\"") else { break }
+                    index += 1
                 }
-                name.append(character)
+                name.append(byte)
             }
             text = text[index...]
-            return name
+            return String(decoding: name, as: UTF8.self)
         }
-        let end = text.firstIndex { $0 == " " || $0 == "." } ?? text.endIndex
+        let end = text.firstIndex { $0 == space || $0 == UInt8(ascii: ".") } ?? text.endIndex
         guard end > text.startIndex else { return nil }
-        let name = String(text[..<end])
+        let name = text[..<end].string
         text = text[end...]
         return name
+    }
+
+    private static let space = UInt8(ascii: " ")
+}
+
+extension ArraySlice<UInt8> {
+    fileprivate var string: String { String(decoding: self, as: UTF8.self) }
+
+    fileprivate func equals(_ literal: String) -> Bool { elementsEqual(literal.utf8) }
+
+    fileprivate func hasPrefix(_ literal: String) -> Bool { starts(with: literal.utf8) }
+
+    fileprivate func hasSuffix(_ literal: String) -> Bool {
+        count >= literal.utf8.count && self[(endIndex - literal.utf8.count)...].elementsEqual(literal.utf8)
+    }
+
+    /// True when the bytes are `word`, or start with `word` and a space.
+    fileprivate func startsWithWord(_ word: String) -> Bool {
+        let length = word.utf8.count
+        return starts(with: word.utf8) && (count == length || self[startIndex + length] == UInt8(ascii: " "))
+    }
+
+    /// True when the bytes start with `first` followed by `second`.
+    fileprivate func startsWith(_ first: String, then second: String) -> Bool {
+        starts(with: first.utf8) && dropFirst(first.utf8.count).starts(with: second.utf8)
+    }
+
+    /// Where `literal` first occurs.
+    fileprivate func firstIndex(of literal: String) -> Int? {
+        let length = literal.utf8.count
+        guard length > 0, count >= length else { return nil }
+        return (startIndex...(endIndex - length)).first { self[$0..<($0 + length)].elementsEqual(literal.utf8) }
     }
 }

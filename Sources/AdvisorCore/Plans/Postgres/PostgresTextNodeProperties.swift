@@ -119,22 +119,24 @@ enum PostgresTextNodeProperties {
 
     /// "shared hit=1 read=2 dirtied=3 written=4, local hit=5, temp read=6 written=7".
     static func applyBuffers(_ value: String, to buffers: inout Buffers) {
-        for group in value.split(separator: ",") {
-            let scope = group.split(separator: " ").first ?? ""
-            for (key, text) in assignments(group) {
-                guard let amount = number(text) else { continue }
-                switch (scope, key) {
-                case ("shared", "hit"): buffers.sharedHit = amount
-                case ("shared", "read"): buffers.sharedRead = amount
-                case ("shared", "dirtied"): buffers.sharedDirtied = amount
-                case ("shared", "written"): buffers.sharedWritten = amount
-                case ("local", "hit"): buffers.localHit = amount
-                case ("local", "read"): buffers.localRead = amount
-                case ("local", "dirtied"): buffers.localDirtied = amount
-                case ("local", "written"): buffers.localWritten = amount
-                case ("temp", "read"): buffers.tempRead = amount
-                case ("temp", "written"): buffers.tempWritten = amount
-                default: continue
+        withUTF8(value) { bytes in
+            for group in groups(bytes) {
+                let scope = firstWord(bytes, in: group)
+                for (key, text) in assignments(bytes, in: group) {
+                    guard let amount = number(text) else { continue }
+                    switch (scope, key) {
+                    case ("shared", "hit"): buffers.sharedHit = amount
+                    case ("shared", "read"): buffers.sharedRead = amount
+                    case ("shared", "dirtied"): buffers.sharedDirtied = amount
+                    case ("shared", "written"): buffers.sharedWritten = amount
+                    case ("local", "hit"): buffers.localHit = amount
+                    case ("local", "read"): buffers.localRead = amount
+                    case ("local", "dirtied"): buffers.localDirtied = amount
+                    case ("local", "written"): buffers.localWritten = amount
+                    case ("temp", "read"): buffers.tempRead = amount
+                    case ("temp", "written"): buffers.tempWritten = amount
+                    default: continue
+                    }
                 }
             }
         }
@@ -144,16 +146,18 @@ enum PostgresTextNodeProperties {
     /// "shared read=… write=…, local read=…, temp read=… write=…" (16+). Shared and local add up in
     /// `readTimeMs`/`writeTimeMs`, as they do in the model.
     static func applyIOTimings(_ value: String, to buffers: inout Buffers) {
-        for group in value.split(separator: ",") {
-            let isTemp = group.drop { $0 == " " }.hasPrefix("temp ")
-            for (key, text) in assignments(group) {
-                guard let amount = number(text) else { continue }
-                switch (isTemp, key) {
-                case (true, "read"): buffers.tempReadTimeMs = (buffers.tempReadTimeMs ?? 0) + amount
-                case (true, "write"): buffers.tempWriteTimeMs = (buffers.tempWriteTimeMs ?? 0) + amount
-                case (false, "read"): buffers.readTimeMs = (buffers.readTimeMs ?? 0) + amount
-                case (false, "write"): buffers.writeTimeMs = (buffers.writeTimeMs ?? 0) + amount
-                default: continue
+        withUTF8(value) { bytes in
+            for group in groups(bytes) {
+                let isTemp = firstWord(bytes, in: group) == "temp"
+                for (key, text) in assignments(bytes, in: group) {
+                    guard let amount = number(text) else { continue }
+                    switch (isTemp, key) {
+                    case (true, "read"): buffers.tempReadTimeMs = (buffers.tempReadTimeMs ?? 0) + amount
+                    case (true, "write"): buffers.tempWriteTimeMs = (buffers.tempWriteTimeMs ?? 0) + amount
+                    case (false, "read"): buffers.readTimeMs = (buffers.readTimeMs ?? 0) + amount
+                    case (false, "write"): buffers.writeTimeMs = (buffers.writeTimeMs ?? 0) + amount
+                    default: continue
+                    }
                 }
             }
         }
@@ -196,39 +200,60 @@ enum PostgresTextNodeProperties {
 
     // MARK: - Value helpers
 
+    // The helpers read UTF-8 bytes, as PostgreSQL writes them: going through Characters costs more than
+    // the rest of the parser together on long Output and condition lines.
+
     /// Items of a comma-separated list, commas inside parentheses, brackets or quotes not counting.
     static func list(_ value: String) -> [String] {
-        var items: [String] = []
-        var depth = 0
-        var quote: Character?
-        var current = ""
-        for character in value {
-            if let open = quote {
-                if character == open { quote = nil }
-            } else {
-                switch character {
-                case "'", "\"": quote = character
-                case "(", "[", "{": depth += 1
-                case ")", "]", "}": depth -= 1
-                case "," where depth <= 0:
-                    items.append(current.trimmedOfSpaces)
-                    current = ""
+        withUTF8(value) { bytes in
+            var items: [String] = []
+            var depth = 0
+            var quote: UInt8?
+            var start = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                if let open = quote {
+                    if byte == open { quote = nil }
                     continue
+                }
+                switch byte {
+                case UInt8(ascii: "'"), UInt8(ascii: "\""): quote = byte
+                case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"): depth += 1
+                case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+                case UInt8(ascii: ",") where depth <= 0:
+                    items.append(string(bytes, trimmed(bytes, start..<index)))
+                    start = index + 1
                 default: break
                 }
             }
-            current.append(character)
+            let last = trimmed(bytes, start..<bytes.count)
+            if !last.isEmpty || !items.isEmpty { items.append(string(bytes, last)) }
+            return items
         }
-        let last = current.trimmedOfSpaces
-        if !last.isEmpty || !items.isEmpty { items.append(last) }
-        return items
     }
 
     /// The leading number of a value ("0.048 ms" → 0.048, "25kB" → 25); nil when there is none.
     static func number<Text: StringProtocol>(_ text: Text) -> Double? {
+        if let plain = withUTF8(text, plainNumber) { return plain }
         let trimmed = text.drop { $0 == " " }
         let end = trimmed.firstIndex { !($0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "+")) }
         return Double(String(trimmed[..<(end ?? trimmed.endIndex)]))
+    }
+
+    /// The common case of `number`, from bytes: spaces, a plain decimal, then the end or an ASCII byte that
+    /// cannot continue a number. Nil for everything else ("+1", "1.", "1e5", non-ASCII text), which
+    /// `number` reads the general way.
+    private static func plainNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var start = 0
+        while start < bytes.count, bytes[start] == space { start += 1 }
+        guard let (value, end) = PlainDecimal.read(bytes, from: start) else { return nil }
+        guard end < bytes.count else { return value }
+        switch bytes[end] {
+        case 0x80...0xFF, UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"),
+            UInt8(ascii: "+"):
+            return nil
+        default: return value
+        }
     }
 
     /// A whole number that fits an Int ("2"), nil otherwise (a mangled "99999999999999999999" included).
@@ -247,22 +272,83 @@ enum PostgresTextNodeProperties {
 
     /// "key=value" pairs; words without '=' join the next key ("buffers full=3").
     static func assignments<Text: StringProtocol>(_ text: Text) -> [(String, String)] {
+        withUTF8(text) { assignments($0, in: 0..<$0.count) }
+    }
+
+    private static func assignments(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> [(String, String)] {
         var result: [(String, String)] = []
-        var words: [Substring] = []
-        for word in text.split(separator: " ") {
-            guard let equals = word.firstIndex(of: "=") else {
-                words.append(Substring(word))
+        var bareWords: [Range<Int>] = []
+        var index = range.lowerBound
+        while index < range.upperBound {
+            guard bytes[index] != space else {
+                index += 1
                 continue
             }
-            words.append(Substring(word[..<equals]))
-            result.append((words.joined(separator: " "), String(word[word.index(after: equals)...])))
-            words = []
+            let start = index
+            var equals: Int?
+            while index < range.upperBound, bytes[index] != space {
+                if equals == nil, bytes[index] == UInt8(ascii: "=") { equals = index }
+                index += 1
+            }
+            guard let equals else {
+                bareWords.append(start..<index)
+                continue
+            }
+            var key = ""
+            for word in bareWords { key += string(bytes, word) + " " }
+            key += string(bytes, start..<equals)
+            result.append((key, string(bytes, equals + 1..<index)))
+            bareWords.removeAll(keepingCapacity: true)
         }
         // The scope word before the first pair ("shared", "temp") is not part of the key.
         if let first = result.first, let space = first.0.lastIndex(of: " ") {
             result[0].0 = String(first.0[first.0.index(after: space)...])
         }
         return result
+    }
+
+    /// The comma-separated groups of a value.
+    private static func groups(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var groups: [Range<Int>] = []
+        var start = 0
+        for index in bytes.indices where bytes[index] == UInt8(ascii: ",") {
+            if index > start { groups.append(start..<index) }
+            start = index + 1
+        }
+        if bytes.count > start { groups.append(start..<bytes.count) }
+        return groups
+    }
+
+    /// The first space-separated word of a group ("shared" in "shared hit=1"), "" when there is none.
+    private static func firstWord(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> String {
+        var start = range.lowerBound
+        while start < range.upperBound, bytes[start] == space { start += 1 }
+        var end = start
+        while end < range.upperBound, bytes[end] != space { end += 1 }
+        return string(bytes, start..<end)
+    }
+
+    private static let space = UInt8(ascii: " ")
+
+    /// `range` without the spaces at either end.
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper, bytes[lower] == space { lower += 1 }
+        while upper > lower, bytes[upper - 1] == space { upper -= 1 }
+        return lower..<upper
+    }
+
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `text`, in place (native strings are contiguous UTF-8).
+    private static func withUTF8<Text: StringProtocol, Result>(
+        _ text: Text, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
     }
 
     /// Segments separated by two or more spaces, as PostgreSQL separates the parts of a compound line.
@@ -292,15 +378,5 @@ enum PostgresTextNodeProperties {
     private static func pair(_ segment: Substring) -> (Substring, Substring)? {
         guard let colon = segment.firstIndex(of: ":") else { return nil }
         return (segment[..<colon], segment[segment.index(after: colon)...].drop { $0 == " " })
-    }
-}
-
-extension String {
-    /// The string without leading and trailing spaces.
-    fileprivate var trimmedOfSpaces: String {
-        var slice = Substring(self)
-        while slice.first == " " { slice = slice.dropFirst() }
-        while slice.last == " " { slice = slice.dropLast() }
-        return String(slice)
     }
 }

@@ -258,8 +258,7 @@ struct PostgresTextPlanBuilder {
     }
 
     private mutating func closePlan() {
-        if let finished = draft { plans.append(finished.finish()) }
-        draft = nil
+        if let finished = draft.take() { plans.append(finished.finish()) }
     }
 
     /// Turns a reason into an error at the start of `line`.

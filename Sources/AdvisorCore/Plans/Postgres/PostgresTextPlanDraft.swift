@@ -175,43 +175,50 @@ struct PostgresTextPlanDraft {
 
     /// The plan with its tree assembled, relationships named as the JSON format names them, and
     /// never-executed nodes given the zero actuals the JSON format prints for them.
-    func finish() -> Plan {
-        var result = plan
-        var built = nodes
-        for index in built.indices {
-            nameRelationships(ofChildrenOf: index, in: &built)
-            if built[index].neverExecuted {
-                built[index].actualRows = 0
-                built[index].loops = 0
+    consuming func finish() -> Plan {
+        for index in nodes.indices {
+            nameRelationships(ofChildrenOf: index)
+            if nodes[index].neverExecuted {
+                nodes[index].actualRows = 0
+                nodes[index].loops = 0
                 if hasTiming {
-                    built[index].actualStartupTimeMs = 0
-                    built[index].actualTotalTimeMs = 0
+                    nodes[index].actualStartupTimeMs = 0
+                    nodes[index].actualTotalTimeMs = 0
                 }
             }
         }
         // Children always come after their parent in reading order, so building from the end finds
-        // every child complete.
-        for index in built.indices.reversed() where !children[index].isEmpty {
-            built[index].children = children[index].map { built[$0] }
+        // every child complete. Nodes move into their parent rather than being copied.
+        for index in nodes.indices.reversed() where !children[index].isEmpty {
+            let assembled = children[index].map { takeNode(at: $0) }
+            nodes[index].children = assembled
         }
-        result.root = built[0]
-        result.hasActuals = hasActuals
-        result.hasTiming = hasTiming
-        return result
+        plan.root = takeNode(at: 0)
+        plan.hasActuals = hasActuals
+        plan.hasTiming = hasTiming
+        return plan
+    }
+
+    private static let movedOut = PlanNode(nodeType: "", operation: .other)
+
+    private mutating func takeNode(at index: Int) -> PlanNode {
+        var node = Self.movedOut
+        swap(&node, &nodes[index])
+        return node
     }
 
     /// Outer/Inner for the two inputs of most nodes, Member for Append-like nodes, Subquery under a
     /// Subquery Scan; sub-plans already carry theirs.
-    private func nameRelationships(ofChildrenOf parent: Int, in built: inout [PlanNode]) {
-        let inputs = children[parent].filter { built[$0].parentRelationship == nil }
+    private mutating func nameRelationships(ofChildrenOf parent: Int) {
+        let inputs = children[parent].filter { nodes[$0].parentRelationship == nil }
         guard !inputs.isEmpty else { return }
-        let operation = built[parent].operation
+        let operation = nodes[parent].operation
         for (position, child) in inputs.enumerated() {
             switch operation {
-            case .append, .mergeAppend, .bitmapAnd, .bitmapOr: built[child].parentRelationship = "Member"
-            case .subqueryScan: built[child].parentRelationship = "Subquery"
-            case .modifyTable where inputs.count > 1: built[child].parentRelationship = "Member"
-            default: built[child].parentRelationship = position == 0 ? "Outer" : position == 1 ? "Inner" : "Member"
+            case .append, .mergeAppend, .bitmapAnd, .bitmapOr: nodes[child].parentRelationship = "Member"
+            case .subqueryScan: nodes[child].parentRelationship = "Subquery"
+            case .modifyTable where inputs.count > 1: nodes[child].parentRelationship = "Member"
+            default: nodes[child].parentRelationship = position == 0 ? "Outer" : position == 1 ? "Inner" : "Member"
             }
         }
     }

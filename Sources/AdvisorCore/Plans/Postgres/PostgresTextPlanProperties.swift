@@ -2,13 +2,23 @@
 /// before 9.4), Planning buffers, Settings, Trigger times and the JIT summary.
 enum PostgresTextPlanProperties {
     /// Lines PostgreSQL prints for the statement, not for a node, whatever their indentation says.
-    private static let statementLevelNames: Set<String> = [
+    private static let statementLevelNames: [[UInt8]] = [
         "planning time", "execution time", "total runtime", "planning", "jit", "settings", "query identifier",
         "serialization", "query parameters",
-    ]
+    ].map { Array($0.utf8) }
 
-    /// True for a statement-level line's name (case-insensitive: 9.4–12 printed "Planning time").
-    static func isStatementLevel(_ name: String) -> Bool { statementLevelNames.contains(name.lowercased()) }
+    /// True for a statement-level line's name (case-insensitive: 9.4–12 printed "Planning time"). Asked for
+    /// every property line, so it compares bytes rather than lowercasing a String each time; the names are
+    /// ASCII, and no other character lowercases to one of their letters.
+    static func isStatementLevel(_ name: String) -> Bool {
+        let bytes = name.utf8
+        return statementLevelNames.contains { candidate in
+            candidate.count == bytes.count
+                && zip(candidate, bytes).allSatisfy { lower, byte in
+                    lower == (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+                }
+        }
+    }
 
     /// What a statement-level line opens: the lines indented under it belong to it.
     enum Section {
