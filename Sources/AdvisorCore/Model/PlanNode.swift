@@ -134,50 +134,54 @@ public enum PlanOperation: String, Codable, Sendable, CaseIterable {
     public init(postgresNodeType raw: String) {
         var name = Substring(raw)
         if name.hasPrefix("Parallel ") { name = name.dropFirst("Parallel ".count) }
-        switch name {
-        case "Seq Scan", "Sample Scan": self = .seqScan
-        case "Index Scan", "Index Scan Backward": self = .indexScan
-        case "Index Only Scan", "Index Only Scan Backward": self = .indexOnlyScan
-        case "Bitmap Index Scan": self = .bitmapIndexScan
-        case "Bitmap Heap Scan": self = .bitmapHeapScan
-        case "Tid Scan", "Tid Range Scan": self = .tidScan
-        case "Subquery Scan": self = .subqueryScan
-        case "Function Scan", "Table Function Scan": self = .functionScan
-        case "Values Scan": self = .valuesScan
-        case "CTE Scan", "Named Tuplestore Scan": self = .cteScan
-        case "WorkTable Scan": self = .workTableScan
-        case "Foreign Scan": self = .foreignScan
-        case "Custom Scan": self = .customScan
-        case "Nested Loop": self = .nestedLoop
-        case "Hash Join": self = .hashJoin
-        case "Merge Join": self = .mergeJoin
-        case "Hash": self = .hash
-        case "Sort": self = .sort
-        case "Incremental Sort": self = .incrementalSort
-        case "Aggregate", "GroupAggregate", "HashAggregate", "MixedAggregate", "Group", "Partial Aggregate",
-            "Finalize Aggregate", "Partial HashAggregate", "Finalize HashAggregate", "Partial GroupAggregate",
-            "Finalize GroupAggregate":
-            self = .aggregate
-        case "WindowAgg": self = .windowAgg
-        case "Unique": self = .unique
-        case "SetOp", "HashSetOp": self = .setOp
-        case "Limit": self = .limit
-        case "LockRows": self = .lockRows
-        case "Materialize": self = .materialize
-        case "Memoize", "Result Cache": self = .memoize
-        case "Gather": self = .gather
-        case "Gather Merge": self = .gatherMerge
-        case "Append": self = .append
-        case "Merge Append": self = .mergeAppend
-        case "Recursive Union": self = .recursiveUnion
-        case "BitmapAnd": self = .bitmapAnd
-        case "BitmapOr": self = .bitmapOr
-        case "Result": self = .result
-        case "ProjectSet": self = .projectSet
-        case "ModifyTable", "Insert", "Update", "Delete", "Merge": self = .modifyTable
-        default: self = .other
-        }
+        self = Self.postgresNodeTypes[name] ?? .other
     }
+
+    // A table rather than a switch: every parsed node is classified, and a switch compares the name with
+    // each case in turn.
+    private static let postgresNodeTypes: [Substring: PlanOperation] = [
+        "Seq Scan": .seqScan, "Sample Scan": .seqScan,
+        "Index Scan": .indexScan, "Index Scan Backward": .indexScan,
+        "Index Only Scan": .indexOnlyScan, "Index Only Scan Backward": .indexOnlyScan,
+        "Bitmap Index Scan": .bitmapIndexScan,
+        "Bitmap Heap Scan": .bitmapHeapScan,
+        "Tid Scan": .tidScan, "Tid Range Scan": .tidScan,
+        "Subquery Scan": .subqueryScan,
+        "Function Scan": .functionScan, "Table Function Scan": .functionScan,
+        "Values Scan": .valuesScan,
+        "CTE Scan": .cteScan, "Named Tuplestore Scan": .cteScan,
+        "WorkTable Scan": .workTableScan,
+        "Foreign Scan": .foreignScan,
+        "Custom Scan": .customScan,
+        "Nested Loop": .nestedLoop,
+        "Hash Join": .hashJoin,
+        "Merge Join": .mergeJoin,
+        "Hash": .hash,
+        "Sort": .sort,
+        "Incremental Sort": .incrementalSort,
+        "Aggregate": .aggregate, "GroupAggregate": .aggregate, "HashAggregate": .aggregate,
+        "MixedAggregate": .aggregate, "Group": .aggregate, "Partial Aggregate": .aggregate,
+        "Finalize Aggregate": .aggregate, "Partial HashAggregate": .aggregate, "Finalize HashAggregate": .aggregate,
+        "Partial GroupAggregate": .aggregate, "Finalize GroupAggregate": .aggregate,
+        "WindowAgg": .windowAgg,
+        "Unique": .unique,
+        "SetOp": .setOp, "HashSetOp": .setOp,
+        "Limit": .limit,
+        "LockRows": .lockRows,
+        "Materialize": .materialize,
+        "Memoize": .memoize, "Result Cache": .memoize,
+        "Gather": .gather,
+        "Gather Merge": .gatherMerge,
+        "Append": .append,
+        "Merge Append": .mergeAppend,
+        "Recursive Union": .recursiveUnion,
+        "BitmapAnd": .bitmapAnd,
+        "BitmapOr": .bitmapOr,
+        "Result": .result,
+        "ProjectSet": .projectSet,
+        "ModifyTable": .modifyTable, "Insert": .modifyTable, "Update": .modifyTable, "Delete": .modifyTable,
+        "Merge": .modifyTable,
+    ]
 
     /// True for nodes that read a relation (table or index) directly.
     public var isRelationScan: Bool {
