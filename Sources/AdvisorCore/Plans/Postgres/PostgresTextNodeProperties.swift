@@ -122,25 +122,28 @@ enum PostgresTextNodeProperties {
         withUTF8(value) { bytes in
             for group in groups(bytes) {
                 let scope = firstWord(bytes, in: group)
-                for (key, text) in assignments(bytes, in: group) {
-                    guard let amount = number(text) else { continue }
-                    switch (scope, key) {
-                    case ("shared", "hit"): buffers.sharedHit = amount
-                    case ("shared", "read"): buffers.sharedRead = amount
-                    case ("shared", "dirtied"): buffers.sharedDirtied = amount
-                    case ("shared", "written"): buffers.sharedWritten = amount
-                    case ("local", "hit"): buffers.localHit = amount
-                    case ("local", "read"): buffers.localRead = amount
-                    case ("local", "dirtied"): buffers.localDirtied = amount
-                    case ("local", "written"): buffers.localWritten = amount
-                    case ("temp", "read"): buffers.tempRead = amount
-                    case ("temp", "written"): buffers.tempWritten = amount
-                    default: continue
-                    }
+                var isFirst = true
+                forEachAssignment(bytes, in: group) { assignment in
+                    defer { isFirst = false }
+                    // Words before a later key make a longer key ("buffers full"), not one of these.
+                    guard isFirst || assignment.bareWords == nil, let amount = number(bytes, assignment.value),
+                        let counter = bufferCounters.first(where: {
+                            matches(bytes, scope, $0.scope) && matches(bytes, assignment.key, $0.key)
+                        })
+                    else { return }
+                    buffers[keyPath: counter.field] = amount
                 }
             }
         }
     }
+
+    private static let bufferCounters:
+        [(scope: String, key: String, field: WritableKeyPath<Buffers, Double> & Sendable)] = [
+            ("shared", "hit", \.sharedHit), ("shared", "read", \.sharedRead), ("shared", "dirtied", \.sharedDirtied),
+            ("shared", "written", \.sharedWritten), ("local", "hit", \.localHit), ("local", "read", \.localRead),
+            ("local", "dirtied", \.localDirtied), ("local", "written", \.localWritten), ("temp", "read", \.tempRead),
+            ("temp", "written", \.tempWritten),
+        ]
 
     /// "read=1.2 write=3.4" (9.2–14), "shared/local read=… write=…, temp read=…" (15),
     /// "shared read=… write=…, local read=…, temp read=… write=…" (16+). Shared and local add up in
@@ -148,15 +151,25 @@ enum PostgresTextNodeProperties {
     static func applyIOTimings(_ value: String, to buffers: inout Buffers) {
         withUTF8(value) { bytes in
             for group in groups(bytes) {
-                let isTemp = firstWord(bytes, in: group) == "temp"
-                for (key, text) in assignments(bytes, in: group) {
-                    guard let amount = number(text) else { continue }
-                    switch (isTemp, key) {
-                    case (true, "read"): buffers.tempReadTimeMs = (buffers.tempReadTimeMs ?? 0) + amount
-                    case (true, "write"): buffers.tempWriteTimeMs = (buffers.tempWriteTimeMs ?? 0) + amount
-                    case (false, "read"): buffers.readTimeMs = (buffers.readTimeMs ?? 0) + amount
-                    case (false, "write"): buffers.writeTimeMs = (buffers.writeTimeMs ?? 0) + amount
-                    default: continue
+                let isTemp = matches(bytes, firstWord(bytes, in: group), "temp")
+                var isFirst = true
+                forEachAssignment(bytes, in: group) { assignment in
+                    defer { isFirst = false }
+                    guard isFirst || assignment.bareWords == nil, let amount = number(bytes, assignment.value) else {
+                        return
+                    }
+                    if matches(bytes, assignment.key, "read") {
+                        if isTemp {
+                            buffers.tempReadTimeMs = (buffers.tempReadTimeMs ?? 0) + amount
+                        } else {
+                            buffers.readTimeMs = (buffers.readTimeMs ?? 0) + amount
+                        }
+                    } else if matches(bytes, assignment.key, "write") {
+                        if isTemp {
+                            buffers.tempWriteTimeMs = (buffers.tempWriteTimeMs ?? 0) + amount
+                        } else {
+                            buffers.writeTimeMs = (buffers.writeTimeMs ?? 0) + amount
+                        }
                     }
                 }
             }
@@ -272,12 +285,42 @@ enum PostgresTextNodeProperties {
 
     /// "key=value" pairs; words without '=' join the next key ("buffers full=3").
     static func assignments<Text: StringProtocol>(_ text: Text) -> [(String, String)] {
-        withUTF8(text) { assignments($0, in: 0..<$0.count) }
+        withUTF8(text) { bytes in
+            var result: [(String, String)] = []
+            forEachAssignment(bytes, in: 0..<bytes.count) { assignment in
+                var key = ""
+                if let bare = assignment.bareWords {
+                    var index = bare.lowerBound
+                    while index < bare.upperBound {
+                        let end = bytes[index..<bare.upperBound].firstIndex(of: space) ?? bare.upperBound
+                        if end > index { key += string(bytes, index..<end) + " " }
+                        index = end + 1
+                    }
+                }
+                key += string(bytes, assignment.key)
+                result.append((key, string(bytes, assignment.value)))
+            }
+            // The scope word before the first pair ("shared", "temp") is not part of the key.
+            if let first = result.first, let space = first.0.lastIndex(of: " ") {
+                result[0].0 = String(first.0[first.0.index(after: space)...])
+            }
+            return result
+        }
     }
 
-    private static func assignments(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> [(String, String)] {
-        var result: [(String, String)] = []
-        var bareWords: [Range<Int>] = []
+    /// One `key=value` word, as byte ranges.
+    private struct Assignment {
+        /// The words without '=' since the previous pair (from the first one's start to the last one's end).
+        var bareWords: Range<Int>?
+        var key: Range<Int>
+        var value: Range<Int>
+    }
+
+    /// Calls `body` with each space-separated word of `range` that holds a '=', in order.
+    private static func forEachAssignment(
+        _ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>, _ body: (Assignment) -> Void
+    ) {
+        var bareWords: Range<Int>?
         var index = range.lowerBound
         while index < range.upperBound {
             guard bytes[index] != space else {
@@ -291,20 +334,22 @@ enum PostgresTextNodeProperties {
                 index += 1
             }
             guard let equals else {
-                bareWords.append(start..<index)
+                bareWords = (bareWords?.lowerBound ?? start)..<index
                 continue
             }
-            var key = ""
-            for word in bareWords { key += string(bytes, word) + " " }
-            key += string(bytes, start..<equals)
-            result.append((key, string(bytes, equals + 1..<index)))
-            bareWords.removeAll(keepingCapacity: true)
+            body(Assignment(bareWords: bareWords, key: start..<equals, value: equals + 1..<index))
+            bareWords = nil
         }
-        // The scope word before the first pair ("shared", "temp") is not part of the key.
-        if let first = result.first, let space = first.0.lastIndex(of: " ") {
-            result[0].0 = String(first.0[first.0.index(after: space)...])
-        }
-        return result
+    }
+
+    /// `number` of a byte range.
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
+        plainNumber(UnsafeBufferPointer(rebasing: bytes[range])) ?? number(string(bytes, range))
+    }
+
+    /// True when the bytes of `range` are `literal`.
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ literal: String) -> Bool {
+        bytes[range].elementsEqual(literal.utf8)
     }
 
     /// The comma-separated groups of a value.
@@ -319,13 +364,13 @@ enum PostgresTextNodeProperties {
         return groups
     }
 
-    /// The first space-separated word of a group ("shared" in "shared hit=1"), "" when there is none.
-    private static func firstWord(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> String {
+    /// The first space-separated word of a group ("shared" in "shared hit=1"), empty when there is none.
+    private static func firstWord(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> Range<Int> {
         var start = range.lowerBound
         while start < range.upperBound, bytes[start] == space { start += 1 }
         var end = start
         while end < range.upperBound, bytes[end] != space { end += 1 }
-        return string(bytes, start..<end)
+        return start..<end
     }
 
     private static let space = UInt8(ascii: " ")
