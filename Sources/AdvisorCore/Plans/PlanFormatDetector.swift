@@ -3,6 +3,8 @@ public enum PlanFormatDetector {
     /// How much of the input is examined; every marker appears near the start of a plan.
     static let window = 256 * 1024
 
+    // Works on the bytes: every marker is ASCII, and turning the window into a String and searching it
+    // Character by Character took longer than parsing a small plan.
     public static func detect(_ input: PlanInput) throws -> PlanFormat {
         let head = input.bytes.prefix(window)
         guard head.contains(where: { !isWhitespace($0) }) else {
@@ -16,34 +18,31 @@ public enum PlanFormatDetector {
         guard isValidUTF8(head.dropLast(min(3, head.count - 1))) else {
             throw InputError(file: input.name, reason: "this is not UTF-8 text: expected EXPLAIN output")
         }
-        let text = String(decoding: head, as: UTF8.self)
-        if text.contains("\"query_block\"") || text.contains("\"json_schema_version\"") {
+        func has(_ marker: String) -> Bool { contains(head, marker) }
+        if has("\"query_block\"") || has("\"json_schema_version\"") {
             let mariaDBMarkers = [
-                "\"r_loops\"", "\"r_rows\"", "\"query_optimization\"", "\"block-nl-join\"",
-                "\"r_total_time_ms\"",
+                "\"r_loops\"", "\"r_rows\"", "\"query_optimization\"", "\"block-nl-join\"", "\"r_total_time_ms\"",
             ]
             let mySQLMarkers = [
-                "\"cost_info\"", "\"rows_examined_per_scan\"", "\"json_schema_version\"",
-                "\"rows_produced_per_join\"",
+                "\"cost_info\"", "\"rows_examined_per_scan\"", "\"json_schema_version\"", "\"rows_produced_per_join\"",
             ]
-            if mySQLMarkers.contains(where: text.contains) { return .mysqlJSON }
-            if mariaDBMarkers.contains(where: text.contains) { return .mariadbJSON }
-            return text.contains("\"rows\":") ? .mariadbJSON : .mysqlJSON
+            if mySQLMarkers.contains(where: has) { return .mysqlJSON }
+            if mariaDBMarkers.contains(where: has) { return .mariadbJSON }
+            return has("\"rows\":") ? .mariadbJSON : .mysqlJSON
         }
-        if text.contains("\"Plan\"") || text.contains("\"\"Plan\"\"") { return .postgresJSON }
+        if has("\"Plan\"") || has("\"\"Plan\"\"") { return .postgresJSON }
         let tabularMarkers = ["| id ", ". row *****", "id\tselect_type"]
-        if text.contains("select_type") && tabularMarkers.contains(where: text.contains) {
+        if has("select_type") && tabularMarkers.contains(where: has) {
             return .mysqlTable
         }
+        let first = firstPlanLine(head)
         // MySQL's tree arrows take one space ("-> Sort"); a PostgreSQL fragment starts "->  Sort".
-        if let first = firstPlanLine(text), first.hasPrefix("-> "), !first.hasPrefix("->  ") { return .mysqlTree }
-        if text.contains("(cost=") || text.contains("(actual ") || text.contains("never executed")
-            || text.contains("->  ")
-        {
+        if let first, first.starts(with: "-> ".utf8), !first.starts(with: "->  ".utf8) { return .mysqlTree }
+        if has("(cost=") || has("(actual ") || has("never executed") || has("->  ") {
             return .postgresText
         }
         // COSTS OFF without ANALYZE: a bare node line such as "Seq Scan on t" or "Result".
-        if let first = firstPlanLine(text), postgresNodeStarts.contains(where: { first.hasPrefix($0) }) {
+        if let first, postgresNodeStarts.contains(where: { first.starts(with: $0.utf8) }) {
             return .postgresText
         }
         throw InputError(
@@ -61,12 +60,19 @@ public enum PlanFormatDetector {
     ]
 
     /// The first line that carries plan content, with client frames ("| ", "EXPLAIN: ") removed.
-    private static func firstPlanLine(_ text: String) -> Substring? {
-        for rawLine in text.split(whereSeparator: \.isNewline) {
-            var line = rawLine.drop { $0 == " " || $0 == "|" || $0 == "\t" }
-            if line.hasPrefix("EXPLAIN:") { line = line.dropFirst("EXPLAIN:".count).drop { $0 == " " } }
-            let isPrompt = line.hasPrefix("mysql>") || (line.hasPrefix("MariaDB [") && line.contains("]>"))
-            if line.isEmpty || isPrompt || line.hasPrefix("+--") || line.hasPrefix("EXPLAIN") || line.hasPrefix("***") {
+    private static func firstPlanLine(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        var rest = bytes
+        while !rest.isEmpty {
+            let end = rest.indices.first { newlineLength(rest, at: $0) > 0 } ?? rest.endIndex
+            let rawLine = rest[..<end]
+            rest = rest[(end + (end < rest.endIndex ? newlineLength(rest, at: end) : 0))...]
+            var line = rawLine.drop { $0 == space || $0 == UInt8(ascii: "|") || $0 == tab }
+            if line.starts(with: "EXPLAIN:".utf8) { line = line.dropFirst("EXPLAIN:".utf8.count).drop { $0 == space } }
+            let isPrompt =
+                line.starts(with: "mysql>".utf8) || (line.starts(with: "MariaDB [".utf8) && contains(line, "]>"))
+            if line.isEmpty || isPrompt || line.starts(with: "+--".utf8) || line.starts(with: "EXPLAIN".utf8)
+                || line.starts(with: "***".utf8)
+            {
                 continue
             }
             return line
@@ -74,12 +80,44 @@ public enum PlanFormatDetector {
         return nil
     }
 
+    /// Bytes of the line break at `index` (what `Character.isNewline` accepts: LF, VT, FF, CR, NEL,
+    /// U+2028, U+2029), 0 when there is none.
+    private static func newlineLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
+        switch bytes[index] {
+        case 0x0A, 0x0B, 0x0C, 0x0D: return 1
+        case 0xC2 where index + 1 < bytes.endIndex && bytes[index + 1] == 0x85: return 2
+        case 0xE2
+        where index + 2 < bytes.endIndex && bytes[index + 1] == 0x80
+            && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+            return 3
+        default: return 0
+        }
+    }
+
+    /// True when `marker` occurs in `bytes`.
+    private static func contains(_ bytes: ArraySlice<UInt8>, _ marker: String) -> Bool {
+        let length = marker.utf8.count
+        guard let first = marker.utf8.first, bytes.count >= length else { return false }
+        var index = bytes.startIndex
+        let last = bytes.endIndex - length
+        while index <= last {
+            if bytes[index] == first, bytes[index..<(index + length)].elementsEqual(marker.utf8) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    private static let space = UInt8(ascii: " ")
+    private static let tab = UInt8(ascii: "\t")
+
     private static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
-    private static func isValidUTF8<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
-        var iterator = bytes.makeIterator()
+    private static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        // ASCII needs no decoding; most plans are ASCII throughout.
+        guard let firstNonASCII = bytes.firstIndex(where: { $0 >= 0x80 }) else { return true }
+        var iterator = bytes[firstNonASCII...].makeIterator()
         var decoder = UTF8()
         while true {
             switch decoder.decode(&iterator) {
