@@ -1,3 +1,5 @@
+import Foundation
+
 /// Recognises which EXPLAIN format an input holds, from markers each format always prints.
 public enum PlanFormatDetector {
     /// How much of the input is examined; every marker appears near the start of a plan.
@@ -10,7 +12,7 @@ public enum PlanFormatDetector {
         guard head.contains(where: { !isWhitespace($0) }) else {
             throw InputError(file: input.name, reason: "the input is empty: expected EXPLAIN output")
         }
-        if let zero = head.firstIndex(of: 0) {
+        if let zero = firstNUL(in: head) {
             throw input.error(
                 at: zero, format: nil, "this looks like a binary file (NUL byte): expected EXPLAIN output as text")
         }
@@ -94,17 +96,31 @@ public enum PlanFormatDetector {
         }
     }
 
-    /// True when `marker` occurs in `bytes`.
-    private static func contains(_ bytes: ArraySlice<UInt8>, _ marker: String) -> Bool {
-        let length = marker.utf8.count
-        guard let first = marker.utf8.first, bytes.count >= length else { return false }
-        var index = bytes.startIndex
-        let last = bytes.endIndex - length
-        while index <= last {
-            if bytes[index] == first, bytes[index..<(index + length)].elementsEqual(marker.utf8) { return true }
-            index += 1
+    /// Where the first NUL byte is.
+    private static func firstNUL(in bytes: ArraySlice<UInt8>) -> Int? {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
+            return bytes.startIndex + base.distance(to: UnsafeRawPointer(found))
         }
-        return false
+    }
+
+    /// True when `marker` occurs in `bytes`. Runs several times over the whole window for some inputs, so
+    /// it lets `memchr` find the candidates.
+    private static func contains(_ bytes: ArraySlice<UInt8>, _ marker: String) -> Bool {
+        let pattern = Array(marker.utf8)
+        guard let first = pattern.first, bytes.count >= pattern.count else { return false }
+        return bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            let lastStart = buffer.count - pattern.count
+            var offset = 0
+            while offset <= lastStart {
+                guard let found = memchr(base + offset, Int32(first), lastStart - offset + 1) else { return false }
+                offset = base.distance(to: UnsafeRawPointer(found))
+                if memcmp(base + offset, pattern, pattern.count) == 0 { return true }
+                offset += 1
+            }
+            return false
+        }
     }
 
     private static let space = UInt8(ascii: " ")
@@ -114,17 +130,37 @@ public enum PlanFormatDetector {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
+    /// True when `bytes` are well-formed UTF-8 (Unicode table 3-7, what `UTF8` decoding accepts). Runs over
+    /// the whole window: ASCII bytes are skipped one by one, and only the others are checked by sequence.
     private static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
-        // ASCII needs no decoding; most plans are ASCII throughout.
-        guard let firstNonASCII = bytes.firstIndex(where: { $0 >= 0x80 }) else { return true }
-        var iterator = bytes[firstNonASCII...].makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] < 0x80 {
+                index += 1
+                continue
             }
+            guard let length = sequenceLength(bytes, at: index) else { return false }
+            index += length
         }
+        return true
+    }
+
+    /// The length of the well-formed multi-byte sequence at `index`, nil when there is none.
+    private static func sequenceLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int? {
+        let length: Int
+        let second: ClosedRange<UInt8>
+        switch bytes[index] {
+        case 0xC2...0xDF: (length, second) = (2, 0x80...0xBF)
+        case 0xE0: (length, second) = (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (length, second) = (3, 0x80...0xBF)
+        case 0xED: (length, second) = (3, 0x80...0x9F)
+        case 0xF0: (length, second) = (4, 0x90...0xBF)
+        case 0xF1...0xF3: (length, second) = (4, 0x80...0xBF)
+        case 0xF4: (length, second) = (4, 0x80...0x8F)
+        default: return nil
+        }
+        guard bytes.endIndex - index >= length, second.contains(bytes[index + 1]) else { return nil }
+        for offset in 2..<length where !(0x80...0xBF).contains(bytes[index + offset]) { return nil }
+        return length
     }
 }

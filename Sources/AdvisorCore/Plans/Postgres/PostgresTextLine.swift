@@ -18,25 +18,28 @@ struct PostgresTextLine {
     let indent: Int
     /// Spaces that ended the line: part of the content when a terminal wrapped the line right after them.
     private(set) var trailingSpaces: Int
-    /// One origin per physical line joined into this one; the first has offset 0.
-    private(set) var origins: [Origin]
+    /// Where the line starts in the input (offset 0).
+    private let firstOrigin: Origin
+    /// One origin per physical line joined onto this one; kept apart from the first so that the common,
+    /// unjoined line needs no array.
+    private var joinedOrigins: [Origin] = []
 
     init(text: [UInt8], indent: Int, trailingSpaces: Int = 0, line: Int, column: Int) {
         self.text = text
         self.indent = indent
         self.trailingSpaces = trailingSpaces
-        self.origins = [Origin(offset: 0, line: line, column: column)]
+        self.firstOrigin = Origin(offset: 0, line: line, column: column)
     }
 
     /// The input line this logical line starts on.
-    var line: Int { origins[0].line }
+    var line: Int { firstOrigin.line }
 
     var isEmpty: Bool { text.isEmpty }
 
     /// The input line and column of a byte of `text`.
     func position(at offset: Int) -> (line: Int, column: Int) {
-        var origin = origins[0]
-        for candidate in origins.dropFirst() where candidate.offset <= offset { origin = candidate }
+        var origin = firstOrigin
+        for candidate in joinedOrigins where candidate.offset <= offset { origin = candidate }
         return (origin.line, origin.column + max(0, offset - origin.offset))
     }
 
@@ -54,8 +57,8 @@ struct PostgresTextLine {
 
     private mutating func append(_ continuation: PostgresTextLine, separator: [UInt8]) {
         text += separator
-        for origin in continuation.origins {
-            origins.append(Origin(offset: text.count + origin.offset, line: origin.line, column: origin.column))
+        for origin in [continuation.firstOrigin] + continuation.joinedOrigins {
+            joinedOrigins.append(Origin(offset: text.count + origin.offset, line: origin.line, column: origin.column))
         }
         text += continuation.text
         trailingSpaces = continuation.trailingSpaces

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Splits plan text into lines and removes what clients and copy-paste add around each line: psql
 /// table borders (`|`, `│`, `║`), psql's ` +` newline marks, quotes around every line (pgAdmin, CSV
 /// exports), the `QUERY PLAN |` prefix of psql's expanded mode, and leading whitespace, which becomes
@@ -138,25 +140,39 @@ enum PostgresTextLineCleaner {
             column: start - lineStart + 1)
     }
 
-    /// Line ranges without their terminators; "\n", "\r\n" and a lone "\r" all end a line.
+    /// Line ranges without their terminators; "\n", "\r\n" and a lone "\r" all end a line. `memchr` finds
+    /// the line ends: looking at each byte in Swift took half the time of the whole cleaning.
     private static func physicalLines(of bytes: [UInt8]) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var start = 0
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x0A {
-                ranges.append(start..<index)
-                start = index + 1
-            } else if byte == 0x0D {
-                ranges.append(start..<index)
-                if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
-                start = index + 1
+        bytes.withUnsafeBytes { buffer in
+            var ranges: [Range<Int>] = []
+            guard let base = buffer.baseAddress else { return ranges }
+            func next(_ byte: UInt8, from start: Int, before end: Int) -> Int {
+                guard start < end, let found = memchr(base + start, Int32(byte), end - start) else { return end }
+                return base.distance(to: UnsafeRawPointer(found))
             }
-            index += 1
+            var start = 0
+            while start < buffer.count {
+                let newline = next(0x0A, from: start, before: buffer.count)
+                var lineStart = start
+                // Lone carriage returns end lines too.
+                var carriageReturn = next(0x0D, from: lineStart, before: newline)
+                while carriageReturn < newline {
+                    ranges.append(lineStart..<carriageReturn)
+                    lineStart = carriageReturn + 1
+                    if lineStart == newline { break }
+                    carriageReturn = next(0x0D, from: lineStart, before: newline)
+                }
+                if newline < buffer.count {
+                    if lineStart < newline || newline == start || buffer[newline - 1] != 0x0D {
+                        ranges.append(lineStart..<newline)
+                    }
+                } else if lineStart < buffer.count {
+                    ranges.append(lineStart..<buffer.count)
+                }
+                start = newline + 1
+            }
+            return ranges
         }
-        if start < bytes.count { ranges.append(start..<bytes.count) }
-        return ranges
     }
 
     private static func trimTrailing(_ bytes: [UInt8], _ end: inout Int, lowerBound: Int) {

@@ -83,20 +83,29 @@ enum PostgresTextLineKind: Equatable {
         let string = line.string
         if PostgresTextStatement.isStatementLine(string) { return .statement }
         if string.hasPrefix("#") || string.hasPrefix("--") { return .comment }
-        if string.count < 200, PostgresTextNodeName.node(named: string).operation != .other {
+        let text = line.text
+        // Fewer than 200 bytes is fewer than 200 Characters; only longer lines need counting.
+        if text.count < 200 || string.count < 200, PostgresTextNodeName.node(named: text[...]).operation != .other {
             return .rootNode(annotated: false)
         }
         // A root node line cut inside its first parenthesis ("Sort  (cos"): the wrapped rest follows.
-        if let open = string.firstRange(of: " ("), open.lowerBound > string.startIndex {
-            let cut = string[open.upperBound...]
-            let name = String(string[..<open.lowerBound]).trimmingTrailingSpaces
-            if ["cost=", "actual ", "never executed)"].contains(where: { $0.hasPrefix(cut) }),
-                PostgresTextNodeName.node(named: name).operation != .other
+        if let open = firstSpaceAndParenthesis(in: text), open > 0 {
+            let cut = text[(open + 2)...]
+            var nameEnd = open
+            while nameEnd > 0, text[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+            if ["cost=", "actual ", "never executed)"].contains(where: { $0.utf8.starts(with: cut) }),
+                PostgresTextNodeName.node(named: text[..<nameEnd]).operation != .other
             {
                 return .rootNode(annotated: true)
             }
         }
         return .unclassified
+    }
+
+    /// Where " (" first occurs.
+    private static func firstSpaceAndParenthesis(in text: [UInt8]) -> Int? {
+        guard text.count >= 2 else { return nil }
+        return (0..<(text.count - 1)).first { text[$0] == 0x20 && text[$0 + 1] == UInt8(ascii: "(") }
     }
 
     /// Only border and rule characters: `-`, `+`, `=`, box drawing (U+2500–U+257F), spaces.
@@ -148,14 +157,5 @@ enum PostgresTextLineKind: Equatable {
         let text = line.text
         guard text.count == wordLength || text[wordLength] == 0x20 else { return false }
         return PostgresTextNodeLine.annotationStart(in: text) == nil && line.firstIndex(of: ": ") == nil
-    }
-}
-
-extension String {
-    /// The string without trailing spaces.
-    fileprivate var trimmingTrailingSpaces: String {
-        var slice = Substring(self)
-        while slice.last == " " { slice = slice.dropLast() }
-        return String(slice)
     }
 }

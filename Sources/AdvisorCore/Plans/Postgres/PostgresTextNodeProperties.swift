@@ -36,7 +36,16 @@ enum PostgresTextNodeProperties {
     /// Applies one property line to its node.
     static func apply(_ name: String, _ value: String, to node: inout PlanNode) {
         var kept = false
+        // The cases are compared in turn: the lines every node has with BUFFERS and VERBOSE come first.
         switch name {
+        case "Buffers":
+            var buffers = node.buffers ?? Buffers()
+            applyBuffers(value, to: &buffers)
+            node.buffers = buffers
+        case "I/O Timings":
+            var buffers = node.buffers ?? Buffers()
+            applyIOTimings(value, to: &buffers)
+            node.buffers = buffers
         case "Output": node.output = list(value)
         case "Filter": node.filter = value
         case "Index Cond": node.indexCondition = value
@@ -53,14 +62,6 @@ enum PostgresTextNodeProperties {
         case "Heap Blocks": applyHeapBlocks(value, to: &node)
         case "Workers Planned": kept = store(count(value), in: &node.workersPlanned)
         case "Workers Launched": kept = store(count(value), in: &node.workersLaunched)
-        case "Buffers":
-            var buffers = node.buffers ?? Buffers()
-            applyBuffers(value, to: &buffers)
-            node.buffers = buffers
-        case "I/O Timings":
-            var buffers = node.buffers ?? Buffers()
-            applyIOTimings(value, to: &buffers)
-            node.buffers = buffers
         case "WAL": applyWAL(value, to: &node)
         case "Buckets", "Batches", "Planned Partitions", "Hits", "Memory Usage", "Disk Usage", "Storage":
             applyCounters(name, value, to: &node)
@@ -85,7 +86,7 @@ enum PostgresTextNodeProperties {
         for (key, value) in assignments(text) {
             switch key {
             case "time":
-                guard let separator = value.firstRange(of: "..") else { continue }
+                guard let separator = firstRange(of: "..", in: value) else { continue }
                 details.append("Actual Startup Time: \(value[..<separator.lowerBound])")
                 details.append("Actual Total Time: \(value[separator.upperBound...])")
             case "rows": details.append("Actual Rows: \(value)")
@@ -122,28 +123,43 @@ enum PostgresTextNodeProperties {
         withUTF8(value) { bytes in
             for group in groups(bytes) {
                 let scope = firstWord(bytes, in: group)
+                let isShared = matches(bytes, scope, "shared")
+                let isLocal = matches(bytes, scope, "local")
+                let isTemp = matches(bytes, scope, "temp")
+                guard isShared || isLocal || isTemp else { continue }
                 var isFirst = true
                 forEachAssignment(bytes, in: group) { assignment in
                     defer { isFirst = false }
                     // Words before a later key make a longer key ("buffers full"), not one of these.
-                    guard isFirst || assignment.bareWords == nil, let amount = number(bytes, assignment.value),
-                        let counter = bufferCounters.first(where: {
-                            matches(bytes, scope, $0.scope) && matches(bytes, assignment.key, $0.key)
-                        })
-                    else { return }
-                    buffers[keyPath: counter.field] = amount
+                    guard isFirst || assignment.bareWords == nil, let amount = number(bytes, assignment.value) else {
+                        return
+                    }
+                    let key = assignment.key
+                    if matches(bytes, key, "hit") {
+                        if isShared { buffers.sharedHit = amount } else if isLocal { buffers.localHit = amount }
+                    } else if matches(bytes, key, "read") {
+                        if isShared {
+                            buffers.sharedRead = amount
+                        } else if isLocal {
+                            buffers.localRead = amount
+                        } else {
+                            buffers.tempRead = amount
+                        }
+                    } else if matches(bytes, key, "dirtied") {
+                        if isShared { buffers.sharedDirtied = amount } else if isLocal { buffers.localDirtied = amount }
+                    } else if matches(bytes, key, "written") {
+                        if isShared {
+                            buffers.sharedWritten = amount
+                        } else if isLocal {
+                            buffers.localWritten = amount
+                        } else {
+                            buffers.tempWritten = amount
+                        }
+                    }
                 }
             }
         }
     }
-
-    private static let bufferCounters:
-        [(scope: String, key: String, field: WritableKeyPath<Buffers, Double> & Sendable)] = [
-            ("shared", "hit", \.sharedHit), ("shared", "read", \.sharedRead), ("shared", "dirtied", \.sharedDirtied),
-            ("shared", "written", \.sharedWritten), ("local", "hit", \.localHit), ("local", "read", \.localRead),
-            ("local", "dirtied", \.localDirtied), ("local", "written", \.localWritten), ("temp", "read", \.tempRead),
-            ("temp", "written", \.tempWritten),
-        ]
 
     /// "read=1.2 write=3.4" (9.2–14), "shared/local read=… write=…, temp read=…" (15),
     /// "shared read=… write=…, local read=…, temp read=… write=…" (16+). Shared and local add up in
@@ -279,7 +295,7 @@ enum PostgresTextNodeProperties {
 
     /// "1024 (originally 512)" → (1024, 512).
     private static func amountWithOriginal(_ text: Substring) -> (Double?, Double?) {
-        guard let open = text.firstRange(of: "(originally ") else { return (number(text), nil) }
+        guard let open = firstRange(of: "(originally ", in: text) else { return (number(text), nil) }
         return (number(text[..<open.lowerBound]), number(text[open.upperBound...]))
     }
 
@@ -348,8 +364,26 @@ enum PostgresTextNodeProperties {
     }
 
     /// True when the bytes of `range` are `literal`.
-    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ literal: String) -> Bool {
-        bytes[range].elementsEqual(literal.utf8)
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ literal: StaticString)
+        -> Bool
+    {
+        guard range.count == literal.utf8CodeUnitCount else { return false }
+        let pattern = literal.utf8Start
+        for offset in 0..<range.count where bytes[range.lowerBound + offset] != pattern[offset] { return false }
+        return true
+    }
+
+    /// `firstRange(of:)` comparing UTF-8 bytes, as PostgreSQL wrote them; the Character search took longer
+    /// than reading the rest of the line.
+    private static func firstRange<Text: StringProtocol>(of literal: String, in text: Text) -> Range<String.Index>? {
+        let pattern = Array(literal.utf8)
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        while start != bytes.endIndex {
+            if bytes[start...].starts(with: pattern) { return start..<bytes.index(start, offsetBy: pattern.count) }
+            start = bytes.index(after: start)
+        }
+        return nil
     }
 
     /// The comma-separated groups of a value.

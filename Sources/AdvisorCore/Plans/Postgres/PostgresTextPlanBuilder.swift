@@ -123,23 +123,32 @@ struct PostgresTextPlanBuilder {
             scan()
         }
 
+        /// One pass over what is new (and a little before it) for parentheses and annotations.
         private mutating func scan() {
             guard kind.isNode else { return }
             let text = line.text
-            for byte in text[scanned...] {
-                switch byte {
-                case UInt8(ascii: "\""): inQuotes.toggle()
-                case UInt8(ascii: "(") where !inQuotes: openParentheses += 1
-                case UInt8(ascii: ")") where !inQuotes: openParentheses -= 1
-                default: continue
+            // An annotation may straddle the join: look again a little before it, counting quotes from there.
+            let from = max(0, scanned - 16)
+            var annotationQuotes = false
+            for index in from..<text.count {
+                let byte = text[index]
+                if index >= scanned {
+                    switch byte {
+                    case UInt8(ascii: "\""): inQuotes.toggle()
+                    case UInt8(ascii: "(") where !inQuotes: openParentheses += 1
+                    case UInt8(ascii: ")") where !inQuotes: openParentheses -= 1
+                    default: break
+                    }
+                }
+                if byte == UInt8(ascii: "\"") {
+                    annotationQuotes.toggle()
+                } else if byte == UInt8(ascii: "("), !annotationQuotes {
+                    hasCost = hasCost || PostgresTextLine.matches("(cost=", in: text, at: index)
+                    hasActuals =
+                        hasActuals || PostgresTextLine.matches("(actual ", in: text, at: index)
+                        || PostgresTextLine.matches("(never executed)", in: text, at: index)
                 }
             }
-            // An annotation may straddle the join: look again a little before it.
-            let from = max(0, scanned - 16)
-            hasCost = hasCost || PostgresTextLine.firstIndex(of: "(cost=", in: text, from: from) != nil
-            hasActuals =
-                hasActuals || PostgresTextLine.firstIndex(of: "(actual ", in: text, from: from) != nil
-                || PostgresTextLine.firstIndex(of: "(never executed)", in: text, from: from) != nil
             scanned = text.count
         }
     }

@@ -61,7 +61,7 @@ struct PostgresTextPlanDraft {
 
     /// Adds a node under the nearest line indented less than `column`.
     mutating func add(
-        _ node: PlanNode, _ annotations: PostgresTextNodeLine.Annotations, at column: Int,
+        _ node: consuming PlanNode, _ annotations: PostgresTextNodeLine.Annotations, at column: Int,
         reject: (String) -> InputError
     ) throws {
         sections.removeAll()
@@ -74,14 +74,13 @@ struct PostgresTextPlanDraft {
         guard levels.count < PostgresTextPlanBuilder.maximumDepth else {
             throw reject("the plan nests deeper than \(PostgresTextPlanBuilder.maximumDepth) levels")
         }
-        var child = node
         if let subplan = parent.subplan {
-            child.parentRelationship = subplan.relationship
-            child.subplanName = subplan.name
+            node.parentRelationship = subplan.relationship
+            node.subplanName = subplan.name
         }
         note(annotations)
         let index = nodes.count
-        nodes.append(child)
+        nodes.append(node)
         children.append([])
         children[parent.node].append(index)
         levels.append(Level(column: column, node: index))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads PostgreSQL's text-format EXPLAIN as people paste it: bare, inside psql's frames (ASCII or
 /// Unicode borders, `QUERY PLAN` header, `(N rows)` footer, ` +` marks), after psql prompts and the
 /// statement, with every line quoted, wrapped by a terminal or mail client, indented with tabs, from
@@ -18,7 +20,7 @@ public enum PostgresTextPlanParser: PlanParser {
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
             throw InputError(file: input.name, format: format, reason: "the input is empty: expected EXPLAIN output")
         }
-        if let zero = bytes.firstIndex(of: 0) {
+        if let zero = firstNUL(in: bytes) {
             throw input.error(
                 at: zero, format: format, "this looks like a binary file (NUL byte): expected EXPLAIN output as text")
         }
@@ -31,5 +33,13 @@ public enum PostgresTextPlanParser: PlanParser {
                     + "'Seq Scan on t  (cost=0.00..35.50 rows=2550 width=4)'")
         }
         return plans
+    }
+
+    /// Where the first NUL byte is; `memchr` looks at the whole input faster than a loop in Swift.
+    private static func firstNUL(in bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress, let found = memchr(base, 0, buffer.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(found))
+        }
     }
 }
