@@ -30,7 +30,7 @@ enum MySQLOperationText {
 
     /// "InitPlan" for a subquery evaluated once ("run only once"), "SubPlan" for one evaluated per row.
     static func subqueryRelationship(_ heading: String) -> String {
-        heading.contains("run only once") ? "InitPlan" : "SubPlan"
+        heading.utf8Contains("run only once") ? "InitPlan" : "SubPlan"
     }
 
     // MARK: - Table access
@@ -40,7 +40,7 @@ enum MySQLOperationText {
         if let table = text.removingPrefix("Table scan on ") ?? text.removingPrefix("Sample scan on ") {
             node = PlanNode(nodeType: text.hasPrefix("Table") ? "Table scan" : "Sample scan", operation: .seqScan)
             node.accessType = "ALL"
-            if let range = table.range(of: " in secondary engine ") {
+            if let range = table.utf8Range(of: " in secondary engine ") {
                 node.relation = String(table[..<range.lowerBound])
                 node.properties.append(PlanProperty("Secondary engine", String(table[range.upperBound...])))
             } else {
@@ -72,15 +72,15 @@ enum MySQLOperationText {
     /// on T using K [(lookup)] [over ranges] [(reverse)] [, with index condition: c]", and the dynamic
     /// "Index range scan on T (re-planned for each iteration)".
     private static func indexAccess(_ text: String) -> PlanNode? {
-        guard let on = text.range(of: " on ") else { return nil }
+        guard let on = text.utf8Range(of: " on ") else { return nil }
         let kind = String(text[..<on.lowerBound])
         let lower = kind.lowercased()
         let prefixes = ["index ", "covering index ", "single-row ", "multi-range ", "full-text "]
-        guard prefixes.contains(where: lower.hasPrefix), lower.contains("index ") else { return nil }
+        guard prefixes.contains(where: lower.hasPrefix), lower.utf8Contains("index ") else { return nil }
 
         var node = PlanNode(nodeType: kind, operation: .indexScan)
         var rest = text[on.upperBound...]
-        if let pushed = rest.range(of: ", with index condition: ") {
+        if let pushed = rest.utf8Range(of: ", with index condition: ") {
             node.indexCondition = String(rest[pushed.upperBound...])
             rest = rest[..<pushed.lowerBound]
         }
@@ -90,7 +90,7 @@ enum MySQLOperationText {
             rest = Substring(rest.replacingOccurrences(of: replanned, with: ""))
             node.notes.append("Range checked for each record")
         }
-        if let using = rest.range(of: " using ") {
+        if let using = rest.utf8Range(of: " using ") {
             node.relation = String(rest[..<using.lowerBound])
             let afterUsing = rest[using.upperBound...]
             let index = afterUsing.prefix { !$0.isWhitespace }
@@ -113,12 +113,12 @@ enum MySQLOperationText {
             node.properties.append(PlanProperty("Details", rest.trimmingCharacters(in: .whitespaces)))
         }
 
-        let covering = lower.contains("covering index")
-        if lower.contains("lookup") {
+        let covering = lower.utf8Contains("covering index")
+        if lower.utf8Contains("lookup") {
             node.accessType = lower.hasPrefix("single-row") ? "eq_ref" : "ref"
-        } else if lower.contains("range scan") || lower.contains("skip scan") {
+        } else if lower.utf8Contains("range scan") || lower.utf8Contains("skip scan") {
             node.accessType = "range"
-        } else if lower.contains("search") {
+        } else if lower.utf8Contains("search") {
             node.accessType = "fulltext"
         } else {
             node.accessType = "index"
@@ -153,7 +153,7 @@ enum MySQLOperationText {
             guard var rest = text.removingPrefix(prefix) else { continue }
             var node = PlanNode(nodeType: prefix, operation: .hashJoin)
             node.joinType = joinType
-            if let extra = rest.range(of: ", extra conditions: ") {
+            if let extra = rest.utf8Range(of: ", extra conditions: ") {
                 node.joinFilter = String(rest[extra.upperBound...])
                 rest = rest[..<extra.lowerBound]
             }
@@ -185,7 +185,7 @@ enum MySQLOperationText {
             node = PlanNode(nodeType: name, operation: .sort)
             node.usingFilesort = true
             if var keys = operands {
-                if let chunk = keys.range(of: ", limit input to ") {
+                if let chunk = keys.utf8Range(of: ", limit input to ") {
                     node.properties.append(PlanProperty("Limit per chunk", String(keys[chunk.upperBound...])))
                     keys = String(keys[..<chunk.lowerBound])
                 }
@@ -244,7 +244,7 @@ enum MySQLOperationText {
             // Named like PostgreSQL's ModifyTable nodes: "Insert on t1".
             node = PlanNode(nodeType: verb, operation: .modifyTable)
             node.relation = String(tables.prefix { $0 != " " && $0 != "," })
-            if tables.contains(",") || tables.contains(" (") {
+            if tables.utf8Contains(",") || tables.utf8Contains(" (") {
                 node.properties.append(PlanProperty("Tables", String(tables)))
             }
         } else if let input = text.removingPrefix("Remove duplicates from input ") {
@@ -257,7 +257,7 @@ enum MySQLOperationText {
             if tables.hasSuffix(suffix) {
                 node.properties.append(PlanProperty("Tables", String(tables.dropLast(suffix.count))))
             }
-        } else if text.hasPrefix("Materialize") || text.contains(" materialize") {
+        } else if text.hasPrefix("Materialize") || text.utf8Contains(" materialize") {
             node = PlanNode(nodeType: text, operation: .materialize)
             node.usingTemporary = true
             for prefix in ["Materialize recursive CTE ", "Materialize CTE "] {
@@ -290,7 +290,7 @@ enum MySQLOperationText {
 
     /// "Filter: (a > 1)" → ("Filter", "(a > 1)"); text without ": " is all name.
     private static func splitOperands(_ text: String) -> (name: String, operands: String?) {
-        guard let colon = text.range(of: ": ") else { return (text, nil) }
+        guard let colon = text.utf8Range(of: ": ") else { return (text, nil) }
         return (String(text[..<colon.lowerBound]), String(text[colon.upperBound...]))
     }
 

@@ -10,13 +10,19 @@ enum MySQLPlanCosts {
     /// The tree with every cost-less node above costed inputs given their total.
     static func filled(_ input: PlanNode) -> PlanNode {
         var node = input
-        node.children = node.children.map(filled)
-        guard node.totalCost == nil else { return node }
-        let inputs = node.children.filter { !$0.isSubPlan }
-        let costs = inputs.compactMap(\.totalCost)
-        guard !inputs.isEmpty, costs.count == inputs.count, let outerCost = costs.first else { return node }
+        fill(&node)
+        return node
+    }
+
+    // In place: a node is over a kilobyte, and copying every node to rebuild the tree cost more than the rest.
+    private static func fill(_ node: inout PlanNode) {
+        for index in node.children.indices { fill(&node.children[index]) }
+        guard node.totalCost == nil else { return }
+        let inputs = node.children.indices.filter { !node.children[$0].isSubPlan }
+        let costs = inputs.compactMap { node.children[$0].totalCost }
+        guard let firstInput = inputs.first, costs.count == inputs.count, let outerCost = costs.first else { return }
         if node.operation == .nestedLoop {
-            let loops = max(inputs[0].estimatedRows ?? 1, 1)
+            let loops = max(node.children[firstInput].estimatedRows ?? 1, 1)
             node.totalCost = outerCost + costs.dropFirst().reduce(0) { $0 + $1 * loops }
         } else {
             node.totalCost = costs.reduce(0, +)
@@ -26,6 +32,5 @@ enum MySQLPlanCosts {
         {
             node.totalCost = total + value
         }
-        return node
     }
 }

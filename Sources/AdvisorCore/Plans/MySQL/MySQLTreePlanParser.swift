@@ -146,7 +146,7 @@ public enum MySQLTreePlanParser: PlanParser {
         }
 
         var isSelectListSubquery: Bool {
-            if case .subquery(let text) = heading { return text.contains("subquery in projection") }
+            if case .subquery(let text) = heading { return text.utf8Contains("subquery in projection") }
             return false
         }
     }
@@ -240,29 +240,36 @@ public enum MySQLTreePlanParser: PlanParser {
     // MARK: - Numbers
 
     /// The operation text and the parenthesized number groups at its end, with their UTF-8 offsets.
+    /// Walks the UTF-8 bytes backwards: every line goes through here, and stepping back Character by
+    /// Character was most of the time of reading a plan.
     private static func splitMetrics(_ text: String) -> (String, [(content: Substring, offset: Int)]) {
+        let bytes = text.utf8
         var groups: [(content: Substring, offset: Int)] = []
-        var end = text.endIndex
+        var end = bytes.endIndex
         while true {
-            let head = text[..<end]
-            let trimmed = head.dropLast(head.reversed().prefix { $0 == " " }.count)
-            guard trimmed.hasSuffix(")"), let open = matchingOpen(trimmed) else { break }
-            let content = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
+            var trimmedEnd = end
+            while trimmedEnd > bytes.startIndex, bytes[bytes.index(before: trimmedEnd)] == UInt8(ascii: " ") {
+                trimmedEnd = bytes.index(before: trimmedEnd)
+            }
+            let trimmed = text[..<trimmedEnd]
+            guard trimmed.utf8.last == UInt8(ascii: ")"), let open = matchingOpen(trimmed) else { break }
+            let content = trimmed[bytes.index(after: open)..<bytes.index(before: trimmedEnd)]
             guard isMetricGroup(content) else { break }
-            groups.insert((content, text.utf8.distance(from: text.startIndex, to: content.startIndex)), at: 0)
+            groups.insert((content, bytes.distance(from: bytes.startIndex, to: content.startIndex)), at: 0)
             end = open
         }
-        let operation = text[..<end].trimmingCharacters(in: .whitespaces)
+        let operation = text[..<end].trimmingWhitespace()
         return (operation, groups)
     }
 
     private static func matchingOpen(_ text: Substring) -> String.Index? {
+        let bytes = text.utf8
         var depth = 0
-        var index = text.endIndex
-        while index > text.startIndex {
-            index = text.index(before: index)
-            if text[index] == ")" { depth += 1 }
-            if text[index] == "(" {
+        var index = bytes.endIndex
+        while index > bytes.startIndex {
+            index = bytes.index(before: index)
+            if bytes[index] == UInt8(ascii: ")") { depth += 1 }
+            if bytes[index] == UInt8(ascii: "(") {
                 depth -= 1
                 if depth == 0 { return index }
             }
@@ -298,7 +305,7 @@ public enum MySQLTreePlanParser: PlanParser {
             let name = token[..<equals]
             let value = token[token.index(after: equals)...]
             let valueOffset = offset + name.utf8.count + 1
-            let numbers = value.components(separatedBy: "..").map { Double($0) }
+            let numbers = value.utf8Components(separatedBy: "..").map { Double($0) }
             guard !numbers.isEmpty, numbers.count <= 2, let last = numbers.last ?? nil,
                 let first = numbers.first ?? nil
             else {
