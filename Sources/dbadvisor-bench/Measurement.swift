@@ -4,8 +4,9 @@ import Foundation
 /// Inputs timed together: one row of the table.
 struct InputSet {
     var name: String
-    var inputs: [PlanInput]
     var baseline: Baseline
+    /// Reads or generates the inputs.
+    var load: () -> [PlanInput]
 }
 
 /// What the reading is compared with: a general-purpose reader of the same bytes.
@@ -52,7 +53,7 @@ struct Measurement {
         var plans = 0
         var nodes = 0
         var rejected: [String] = []
-        for input in set.inputs {
+        for input in set.load() {
             do {
                 let read = try PlanReader.read(input)
                 readable.append((input, read[0].format))

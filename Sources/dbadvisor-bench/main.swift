@@ -53,13 +53,14 @@ func corpusSets(in corpus: URL) -> [InputSet] {
         guard let format = PlanFormat(rawValue: folder) else { return nil }
         let directory = plans.appendingPathComponent(folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.sorted() ?? []
-        let inputs = names.compactMap { name in
-            (try? Data(contentsOf: directory.appendingPathComponent(name))).map {
-                PlanInput(bytes: Array($0), name: "\(folder)/\(name)")
+        let isJSON = [.postgresJSON, .mysqlJSON, .mariadbJSON].contains(format)
+        return InputSet(name: "corpus \(folder)", baseline: isJSON ? .jsonSerialization : .lineSplit) {
+            names.compactMap { name in
+                (try? Data(contentsOf: directory.appendingPathComponent(name))).map {
+                    PlanInput(bytes: Array($0), name: "\(folder)/\(name)")
+                }
             }
         }
-        let isJSON = [.postgresJSON, .mysqlJSON, .mariadbJSON].contains(format)
-        return InputSet(name: "corpus \(folder)", inputs: inputs, baseline: isJSON ? .jsonSerialization : .lineSplit)
     }
 }
 
@@ -106,31 +107,31 @@ func printTable(_ measurements: [Measurement]) {
 
 let options = Options(arguments: CommandLine.arguments)
 let partitions = 10_000
-let postgres = GeneratedPostgresPlan(partitions: partitions)
-let mysql = GeneratedMySQLPlans(branches: partitions)
-var sets = [
-    InputSet(
-        name: "generated postgres-json, Append over \(partitions) partitions",
-        inputs: [PlanInput(bytes: postgres.json(), name: "generated.json")], baseline: .jsonSerialization),
-    InputSet(
-        name: "generated postgres-text, the same plan",
-        inputs: [PlanInput(bytes: postgres.text(), name: "generated.txt")], baseline: .lineSplit),
-    InputSet(
-        name: "generated mysql-tree, UNION ALL of \(partitions) selects",
-        inputs: [PlanInput(bytes: mysql.mysqlTree(), name: "generated-tree.txt")], baseline: .lineSplit),
-    InputSet(
-        name: "generated mariadb-json, the same UNION ALL",
-        inputs: [PlanInput(bytes: mysql.mariaDBJSON(), name: "generated-mariadb.json")], baseline: .jsonSerialization),
+// Generated on demand: drawing and printing them takes a few seconds.
+let generated = [
+    InputSet(name: "generated postgres-json, Append over \(partitions) partitions", baseline: .jsonSerialization) {
+        [PlanInput(bytes: GeneratedPostgresPlan(partitions: partitions).json(), name: "generated.json")]
+    },
+    InputSet(name: "generated postgres-text, the same plan", baseline: .lineSplit) {
+        [PlanInput(bytes: GeneratedPostgresPlan(partitions: partitions).text(), name: "generated.txt")]
+    },
+    InputSet(name: "generated mysql-tree, UNION ALL of \(partitions) selects", baseline: .lineSplit) {
+        [PlanInput(bytes: GeneratedMySQLPlans(branches: partitions).mysqlTree(), name: "generated-tree.txt")]
+    },
+    InputSet(name: "generated mariadb-json, the same UNION ALL", baseline: .jsonSerialization) {
+        [PlanInput(bytes: GeneratedMySQLPlans(branches: partitions).mariaDBJSON(), name: "generated-mariadb.json")]
+    },
 ]
 if let directory = options.generatedDirectory {
-    for input in sets.flatMap(\.inputs) {
+    for input in generated.flatMap({ $0.load() }) {
         try Data(input.bytes).write(to: directory.appendingPathComponent(input.name))
     }
 }
+var sets = generated
 if let corpus = options.corpusDirectory {
     let folders = corpusSets(in: corpus)
     sets += folders
-    sets.append(InputSet(name: "corpus, all plans", inputs: folders.flatMap(\.inputs), baseline: .lineSplit))
+    sets.append(InputSet(name: "corpus, all plans", baseline: .lineSplit) { folders.flatMap { $0.load() } })
 } else {
     print("corpus: left out, no plans/ folder under --corpus, $DBADVISOR_CORPUS or ../shared/corpus\n")
 }
