@@ -408,26 +408,31 @@ struct MySQLClientOutput {
         return trimmed.hasSuffix(";") || trimmed.hasSuffix("\\G") || trimmed.hasSuffix("\\g")
     }
 
+    // The line-kind checks run for every line: each first rejects, from the first byte, lines that cannot
+    // be of its kind.
+
     private static func isBorder(_ line: Substring) -> Bool {
+        guard line.utf8.first == UInt8(ascii: "+") else { return false }
         let trimmed = trimmingTrailingSpaces(line)
         return trimmed.count >= 3 && trimmed.first == "+" && trimmed.last == "+"
             && trimmed.allSatisfy { $0 == "+" || $0 == "-" }
     }
 
     private static func isRowMarker(_ line: Substring) -> Bool {
+        guard line.utf8.first == UInt8(ascii: "*") else { return false }
         let trimmed = trimmingTrailingSpaces(line)
         return trimmed.hasPrefix("***") && trimmed.hasSuffix("***") && trimmed.contains(". row ")
     }
 
     /// `EXPLAIN` alone (batch mode header of a one-column result) or a tab-separated tabular header.
     private static func isBatchHeader(_ line: Substring) -> Bool {
+        guard let first = line.utf8.first, "EAi".utf8.contains(first) else { return false }
         let trimmed = trimmingTrailingSpaces(line)
         if trimmed == "EXPLAIN" || trimmed == "ANALYZE" { return true }
         return trimmed.hasPrefix("id\t") && trimmed.contains("\tselect_type\t")
     }
 
     private static func isFooter(_ line: Substring) -> Bool {
-        // Asked for every line: one that starts with ASCII other than a footer's first letters is none.
         if let first = line.utf8.first(where: { $0 != 0x20 && $0 != 0x09 }), first < 0x80,
             !"EQWN0123456789".utf8.contains(first)
         {

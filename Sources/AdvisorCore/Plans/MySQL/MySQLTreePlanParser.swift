@@ -107,15 +107,16 @@ public enum MySQLTreePlanParser: PlanParser {
     private static func entries(_ lines: ArraySlice<MySQLClientOutput.Line>) -> [Entry] {
         var entries: [Entry] = []
         for line in lines {
-            let text = Substring(line.text)
-            let indentation = text.prefix { $0 == " " || $0 == "\t" }
-            let indent = indentation.reduce(0) { $0 + ($1 == "\t" ? 4 : 1) }
-            let rest = text.dropFirst(indentation.count)
-            if rest.hasPrefix("->") {
-                let operation = rest.dropFirst(2).drop { $0 == " " }
-                let column = line.column + text.utf8.distance(from: text.startIndex, to: operation.startIndex)
+            // Indentation and the arrow are ASCII: found in the bytes, without stepping through Characters.
+            let bytes = line.text.utf8
+            let indentation = bytes.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            let indent = indentation.reduce(0) { $0 + ($1 == UInt8(ascii: "\t") ? 4 : 1) }
+            let rest = bytes[indentation.endIndex...]
+            if rest.starts(with: "->".utf8) {
+                let operation = rest.dropFirst(2).drop { $0 == UInt8(ascii: " ") }
+                let column = line.column + bytes.distance(from: bytes.startIndex, to: operation.startIndex)
                 entries.append(
-                    Entry(indent: indent, text: String(operation), segments: [(0, line.number, column)]))
+                    Entry(indent: indent, text: String(Substring(operation)), segments: [(0, line.number, column)]))
             } else if !rest.isEmpty, let last = entries.indices.last, splitMetrics(entries[last].text).1.isEmpty {
                 // A node line is complete once its numbers are printed; text after that is not the plan's.
                 entries[last].segments.append((entries[last].text.utf8.count + 1, line.number, line.column))
@@ -197,8 +198,8 @@ public enum MySQLTreePlanParser: PlanParser {
         }
         var node = MySQLOperationText.node(operation)
         for group in groups {
-            try read(group.content, into: &node) { offset, expected in
-                let (line, column) = entry.position(of: group.offset + offset)
+            try read(group, into: &node) { offset, expected in
+                let (line, column) = entry.position(of: offset)
                 return InputError(
                     file: input.name, format: format, line: line, column: column, reason: "expected \(expected)")
             }
@@ -239,37 +240,33 @@ public enum MySQLTreePlanParser: PlanParser {
 
     // MARK: - Numbers
 
-    /// The operation text and the parenthesized number groups at its end, with their UTF-8 offsets.
-    /// Walks the UTF-8 bytes backwards: every line goes through here, and stepping back Character by
-    /// Character was most of the time of reading a plan.
-    private static func splitMetrics(_ text: String) -> (String, [(content: Substring, offset: Int)]) {
-        let bytes = text.utf8
-        var groups: [(content: Substring, offset: Int)] = []
-        var end = bytes.endIndex
+    /// The operation text and the parenthesized number groups at its end, as slices of the text's UTF-8
+    /// bytes (their indices are offsets in the text). Works on bytes: every line goes through here, and
+    /// Character by Character this was most of the time of reading a plan.
+    private static func splitMetrics(_ text: String) -> (String, [ArraySlice<UInt8>]) {
+        let bytes = Array(text.utf8)
+        var groups: [ArraySlice<UInt8>] = []
+        var end = bytes.count
         while true {
             var trimmedEnd = end
-            while trimmedEnd > bytes.startIndex, bytes[bytes.index(before: trimmedEnd)] == UInt8(ascii: " ") {
-                trimmedEnd = bytes.index(before: trimmedEnd)
-            }
-            let trimmed = text[..<trimmedEnd]
-            guard trimmed.utf8.last == UInt8(ascii: ")"), let open = matchingOpen(trimmed) else { break }
-            let content = trimmed[bytes.index(after: open)..<bytes.index(before: trimmedEnd)]
+            while trimmedEnd > 0, bytes[trimmedEnd - 1] == UInt8(ascii: " ") { trimmedEnd -= 1 }
+            guard trimmedEnd > 0, bytes[trimmedEnd - 1] == UInt8(ascii: ")"),
+                let open = matchingOpen(bytes[..<trimmedEnd])
+            else { break }
+            let content = bytes[(open + 1)..<(trimmedEnd - 1)]
             guard isMetricGroup(content) else { break }
-            groups.insert((content, bytes.distance(from: bytes.startIndex, to: content.startIndex)), at: 0)
+            groups.insert(content, at: 0)
             end = open
         }
-        let operation = text[..<end].trimmingWhitespace()
+        let operation = String(decoding: bytes[..<end], as: UTF8.self).trimmingWhitespace()
         return (operation, groups)
     }
 
-    private static func matchingOpen(_ text: Substring) -> String.Index? {
-        let bytes = text.utf8
+    private static func matchingOpen(_ text: ArraySlice<UInt8>) -> Int? {
         var depth = 0
-        var index = bytes.endIndex
-        while index > bytes.startIndex {
-            index = bytes.index(before: index)
-            if bytes[index] == UInt8(ascii: ")") { depth += 1 }
-            if bytes[index] == UInt8(ascii: "(") {
+        for index in text.indices.reversed() {
+            if text[index] == UInt8(ascii: ")") { depth += 1 }
+            if text[index] == UInt8(ascii: "(") {
                 depth -= 1
                 if depth == 0 { return index }
             }
@@ -277,41 +274,43 @@ public enum MySQLTreePlanParser: PlanParser {
         return nil
     }
 
-    private static func isMetricGroup(_ content: Substring) -> Bool {
-        content.hasPrefix("cost=") || content.hasPrefix("rows=") || content.hasPrefix("actual ")
-            || content == "never executed" || content == "..."
+    private static func isMetricGroup(_ content: ArraySlice<UInt8>) -> Bool {
+        content.starts(with: "cost=".utf8) || content.starts(with: "rows=".utf8)
+            || content.starts(with: "actual ".utf8) || content.elementsEqual("never executed".utf8)
+            || content.elementsEqual("...".utf8)
     }
 
     /// Fills a node from one group: `cost=a..b rows=n`, `actual time=a..b rows=n loops=n`,
-    /// `actual rows=n loops=n`, `never executed` or `...`.
+    /// `actual rows=n loops=n`, `never executed` or `...`. Errors get the text offset of the problem.
     private static func read(
-        _ content: Substring, into node: inout PlanNode, error: (Int, String) -> InputError
+        _ content: ArraySlice<UInt8>, into node: inout PlanNode, error: (Int, String) -> InputError
     ) throws {
-        if content == "..." { return }
-        if content == "never executed" {
+        if content.elementsEqual("...".utf8) { return }
+        if content.elementsEqual("never executed".utf8) {
             node.neverExecuted = true
             node.loops = 0
             node.actualRows = 0
             return
         }
-        let isActual = content.hasPrefix("actual ")
-        var offset = isActual ? "actual ".utf8.count : 0
-        for token in content.dropFirst(offset).split(separator: " ", omittingEmptySubsequences: false) {
-            defer { offset += token.utf8.count + 1 }
-            guard let equals = token.firstIndex(of: "=") else {
+        let isActual = content.starts(with: "actual ".utf8)
+        var tokenStart = content.startIndex + (isActual ? "actual ".utf8.count : 0)
+        while tokenStart <= content.endIndex {
+            let tokenEnd = content[tokenStart...].firstIndex(of: UInt8(ascii: " ")) ?? content.endIndex
+            let token = content[tokenStart..<tokenEnd]
+            defer { tokenStart = tokenEnd + 1 }
+            guard let equals = token.firstIndex(of: UInt8(ascii: "=")) else {
                 if token.isEmpty { continue }
-                throw error(offset, "name=value in the numbers, found '\(token)'")
+                throw error(tokenStart, "name=value in the numbers, found '\(string(token))'")
             }
             let name = token[..<equals]
-            let value = token[token.index(after: equals)...]
-            let valueOffset = offset + name.utf8.count + 1
-            let numbers = value.utf8Components(separatedBy: "..").map { Double($0) }
+            let value = token[(equals + 1)...]
+            let numbers = numbers(in: value)
             guard !numbers.isEmpty, numbers.count <= 2, let last = numbers.last ?? nil,
                 let first = numbers.first ?? nil
             else {
-                throw error(valueOffset, "a number or a range a..b after '\(name)=', found '\(value)'")
+                throw error(equals + 1, "a number or a range a..b after '\(string(name))=', found '\(string(value))'")
             }
-            switch (isActual, name) {
+            switch (isActual, string(name)) {
             case (false, "cost"):
                 if numbers.count == 2 { node.startupCost = first }
                 node.totalCost = last
@@ -321,8 +320,32 @@ public enum MySQLTreePlanParser: PlanParser {
                 node.actualTotalTimeMs = last
             case (true, "rows"): node.actualRows = last
             case (true, "loops"): node.loops = last
-            default: node.properties.append(PlanProperty(String(name), String(value)))
+            default: node.properties.append(PlanProperty(string(name), string(value)))
             }
         }
     }
+
+    /// The numbers of "a" or "a..b" (each nil where it is not a number), as `Double(String)` reads them;
+    /// plain decimals are read from the bytes directly.
+    private static func numbers(in value: ArraySlice<UInt8>) -> [Double?] {
+        var numbers: [Double?] = []
+        var start = value.startIndex
+        while true {
+            var end = start
+            while end < value.endIndex,
+                !(value[end] == UInt8(ascii: ".") && end + 1 < value.endIndex
+                    && value[end + 1] == UInt8(ascii: "."))
+            { end += 1 }
+            let piece = value[start..<end]
+            if let (number, readEnd) = PlainDecimal.read(piece, from: start), readEnd == end {
+                numbers.append(number)
+            } else {
+                numbers.append(Double(string(piece)))
+            }
+            guard end < value.endIndex else { return numbers }
+            start = end + 2
+        }
+    }
+
+    private static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 }
