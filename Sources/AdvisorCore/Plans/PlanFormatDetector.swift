@@ -20,12 +20,12 @@ public enum PlanFormatDetector {
         guard isValidUTF8(head.dropLast(min(3, head.count - 1))) else {
             throw InputError(file: input.name, reason: "this is not UTF-8 text: expected EXPLAIN output")
         }
-        func has(_ marker: String) -> Bool { contains(head, marker) }
+        func has(_ marker: StaticString) -> Bool { contains(head, marker) }
         if has("\"query_block\"") || has("\"json_schema_version\"") {
-            let mariaDBMarkers = [
+            let mariaDBMarkers: [StaticString] = [
                 "\"r_loops\"", "\"r_rows\"", "\"query_optimization\"", "\"block-nl-join\"", "\"r_total_time_ms\"",
             ]
-            let mySQLMarkers = [
+            let mySQLMarkers: [StaticString] = [
                 "\"cost_info\"", "\"rows_examined_per_scan\"", "\"json_schema_version\"", "\"rows_produced_per_join\"",
             ]
             if mySQLMarkers.contains(where: has) { return .mysqlJSON }
@@ -33,7 +33,7 @@ public enum PlanFormatDetector {
             return has("\"rows\":") ? .mariadbJSON : .mysqlJSON
         }
         if has("\"Plan\"") || has("\"\"Plan\"\"") { return .postgresJSON }
-        let tabularMarkers = ["| id ", ". row *****", "id\tselect_type"]
+        let tabularMarkers: [StaticString] = ["| id ", ". row *****", "id\tselect_type"]
         if has("select_type") && tabularMarkers.contains(where: has) {
             return .mysqlTable
         }
@@ -106,8 +106,8 @@ public enum PlanFormatDetector {
 
     /// True when `marker` occurs in `bytes`. Runs several times over the whole window for some inputs, so
     /// it lets `memchr` find the candidates.
-    private static func contains(_ bytes: ArraySlice<UInt8>, _ marker: String) -> Bool {
-        let pattern = Array(marker.utf8)
+    private static func contains(_ bytes: ArraySlice<UInt8>, _ marker: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: marker.utf8Start, count: marker.utf8CodeUnitCount)
         guard let first = pattern.first, bytes.count >= pattern.count else { return false }
         return bytes.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return false }
@@ -116,7 +116,7 @@ public enum PlanFormatDetector {
             while offset <= lastStart {
                 guard let found = memchr(base + offset, Int32(first), lastStart - offset + 1) else { return false }
                 offset = base.distance(to: UnsafeRawPointer(found))
-                if memcmp(base + offset, pattern, pattern.count) == 0 { return true }
+                if memcmp(base + offset, marker.utf8Start, pattern.count) == 0 { return true }
                 offset += 1
             }
             return false
@@ -131,22 +131,28 @@ public enum PlanFormatDetector {
     }
 
     /// True when `bytes` are well-formed UTF-8 (Unicode table 3-7, what `UTF8` decoding accepts). Runs over
-    /// the whole window: ASCII bytes are skipped one by one, and only the others are checked by sequence.
+    /// the whole window: ASCII is skipped eight bytes at a time, and only the rest is checked by sequence.
     private static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            if bytes[index] < 0x80 {
-                index += 1
-                continue
+        bytes.withUnsafeBytes { buffer in
+            var index = 0
+            while index < buffer.count {
+                if index + 8 <= buffer.count,
+                    buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
+                    index += 8
+                } else if buffer[index] < 0x80 {
+                    index += 1
+                } else {
+                    guard let length = sequenceLength(buffer, at: index) else { return false }
+                    index += length
+                }
             }
-            guard let length = sequenceLength(bytes, at: index) else { return false }
-            index += length
+            return true
         }
-        return true
     }
 
     /// The length of the well-formed multi-byte sequence at `index`, nil when there is none.
-    private static func sequenceLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int? {
+    private static func sequenceLength(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
         let length: Int
         let second: ClosedRange<UInt8>
         switch bytes[index] {

@@ -120,7 +120,8 @@ public enum PlanTiming {
     private static func chargeCTEsToTheirScans(_ root: inout PlanNode) {
         var cteTime: [String: Double] = [:]
         var scanTime: [String: Double] = [:]
-        root.visit { node in
+        // `update` rather than `visit`: it reaches each node in place, where `visit` hands out copies.
+        root.update { node in
             if node.isCTE, let name = node.cteDefinitionName, let time = node.inclusiveTimeMs {
                 cteTime[name, default: 0] += time
             }

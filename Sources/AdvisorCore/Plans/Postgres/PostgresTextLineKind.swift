@@ -85,7 +85,9 @@ enum PostgresTextLineKind: Equatable {
         if string.hasPrefix("#") || string.hasPrefix("--") { return .comment }
         let text = line.text
         // Fewer than 200 bytes is fewer than 200 Characters; only longer lines need counting.
-        if text.count < 200 || string.count < 200, PostgresTextNodeName.node(named: text[...]).operation != .other {
+        if text.count < 200 || string.count < 200, PostgresTextNodeName.mayName(text[...]),
+            PostgresTextNodeName.node(named: text[...]).operation != .other
+        {
             return .rootNode(annotated: false)
         }
         // A root node line cut inside its first parenthesis ("Sort  (cos"): the wrapped rest follows.
@@ -94,6 +96,7 @@ enum PostgresTextLineKind: Equatable {
             var nameEnd = open
             while nameEnd > 0, text[nameEnd - 1] == 0x20 { nameEnd -= 1 }
             if ["cost=", "actual ", "never executed)"].contains(where: { $0.utf8.starts(with: cut) }),
+                PostgresTextNodeName.mayName(text[..<nameEnd]),
                 PostgresTextNodeName.node(named: text[..<nameEnd]).operation != .other
             {
                 return .rootNode(annotated: true)

@@ -41,6 +41,17 @@ enum PostgresTextNodeName {
         return node
     }
 
+    /// False when `node(named:)` is sure to give `.other`: every node type and family word starts with an
+    /// ASCII capital followed by a small letter ("Seq Scan", "Hash Join", "Parallel …"), or is "CTE Scan".
+    /// Lets the SQL and prose around a plan skip building a node for each line.
+    static func mayName(_ name: ArraySlice<UInt8>) -> Bool {
+        guard name.count >= 2 else { return false }
+        let first = name[name.startIndex]
+        let second = name[name.startIndex + 1]
+        guard first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z") else { return false }
+        return (second >= UInt8(ascii: "a") && second <= UInt8(ascii: "z")) || name.starts(with: "CTE ".utf8)
+    }
+
     private typealias Text = ArraySlice<UInt8>
 
     /// Gives the node its type and the operation that type means. Each family below changes the node

@@ -86,7 +86,7 @@ enum PostgresTextNodeProperties {
         for (key, value) in assignments(text) {
             switch key {
             case "time":
-                guard let separator = firstRange(of: "..", in: value) else { continue }
+                guard let separator = value.utf8Range(of: "..") else { continue }
                 details.append("Actual Startup Time: \(value[..<separator.lowerBound])")
                 details.append("Actual Total Time: \(value[separator.upperBound...])")
             case "rows": details.append("Actual Rows: \(value)")
@@ -295,7 +295,7 @@ enum PostgresTextNodeProperties {
 
     /// "1024 (originally 512)" → (1024, 512).
     private static func amountWithOriginal(_ text: Substring) -> (Double?, Double?) {
-        guard let open = firstRange(of: "(originally ", in: text) else { return (number(text), nil) }
+        guard let open = text.utf8Range(of: "(originally ") else { return (number(text), nil) }
         return (number(text[..<open.lowerBound]), number(text[open.upperBound...]))
     }
 
@@ -373,19 +373,6 @@ enum PostgresTextNodeProperties {
         return true
     }
 
-    /// `firstRange(of:)` comparing UTF-8 bytes, as PostgreSQL wrote them; the Character search took longer
-    /// than reading the rest of the line.
-    private static func firstRange<Text: StringProtocol>(of literal: String, in text: Text) -> Range<String.Index>? {
-        let pattern = Array(literal.utf8)
-        let bytes = text.utf8
-        var start = bytes.startIndex
-        while start != bytes.endIndex {
-            if bytes[start...].starts(with: pattern) { return start..<bytes.index(start, offsetBy: pattern.count) }
-            start = bytes.index(after: start)
-        }
-        return nil
-    }
-
     /// The comma-separated groups of a value.
     private static func groups(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var groups: [Range<Int>] = []
@@ -432,24 +419,24 @@ enum PostgresTextNodeProperties {
 
     /// Segments separated by two or more spaces, as PostgreSQL separates the parts of a compound line.
     static func doubleSpaced(_ text: String) -> [Substring] {
+        // The spaces are found in the UTF-8 bytes: stepping through Characters cost more than the rest.
+        let bytes = text.utf8
         var segments: [Substring] = []
-        var start = text.startIndex
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(after: index)
-            if text[index] == " ", next < text.endIndex, text[next] == " " {
-                let piece = text[start..<index]
-                if !piece.isEmpty { segments.append(piece) }
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let next = bytes.index(after: index)
+            if bytes[index] == space, next < bytes.endIndex, bytes[next] == space {
+                if start < index { segments.append(text[start..<index]) }
                 var after = next
-                while after < text.endIndex, text[after] == " " { after = text.index(after: after) }
+                while after < bytes.endIndex, bytes[after] == space { after = bytes.index(after: after) }
                 start = after
                 index = after
                 continue
             }
             index = next
         }
-        let piece = text[start...]
-        if !piece.isEmpty { segments.append(piece) }
+        if start < bytes.endIndex { segments.append(text[start...]) }
         return segments
     }
 

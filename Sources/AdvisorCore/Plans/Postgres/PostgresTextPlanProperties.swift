@@ -96,7 +96,7 @@ enum PostgresTextPlanProperties {
     static func settings(_ value: String) -> [String: String] {
         var result: [String: String] = [:]
         for item in PostgresTextNodeProperties.list(value) {
-            guard let equals = item.firstRange(of: " = ") else { continue }
+            guard let equals = item.utf8Range(of: " = ") else { continue }
             var setting = item[equals.upperBound...]
             if setting.count >= 2, setting.first == "'", setting.last == "'" {
                 setting = setting.dropFirst().dropLast()
@@ -110,19 +110,19 @@ enum PostgresTextPlanProperties {
     /// Without VERBOSE a constraint trigger shows only its constraint, which then names it.
     static func trigger(_ text: String) -> TriggerTime? {
         guard text.hasPrefix("Trigger "),
-            let separator = text.ranges(of: ": ").last(where: {
+            let separator = text.utf8Ranges(of: ": ").last(where: {
                 let rest = text[$0.upperBound...]
                 return rest.hasPrefix("time=") || rest.hasPrefix("calls=")
             })
         else { return nil }
         var head = text[text.index(text.startIndex, offsetBy: "Trigger".count)..<separator.lowerBound]
         var relation: String?
-        if let on = head.ranges(of: " on ").last {
+        if let on = head.utf8Ranges(of: " on ").last {
             relation = String(head[on.upperBound...])
             head = head[..<on.lowerBound]
         }
         var constraint: String?
-        if let forConstraint = head.firstRange(of: " for constraint ") {
+        if let forConstraint = head.utf8Range(of: " for constraint ") {
             constraint = String(head[forConstraint.upperBound...])
             head = head[..<forConstraint.lowerBound]
         }

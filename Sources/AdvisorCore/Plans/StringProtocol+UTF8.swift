@@ -1,8 +1,9 @@
 import Foundation
 
-// Text helpers for the MySQL readers that look at UTF-8 bytes. The readers trim and search every line and
+// Text helpers for the plan readers that look at UTF-8 bytes. The readers trim and search every line and
 // operation; going through NSString (`trimmingCharacters(in:)`, `range(of:)`) or Characters for that cost
-// more than the rest of reading a plan.
+// more than the rest of reading a plan. Plans are written by servers in bytes, and every literal searched
+// for is ASCII.
 extension StringProtocol where UTF8View: BidirectionalCollection {
     /// `trimmingCharacters(in: .whitespaces)`, without Foundation when only ASCII spaces and tabs are
     /// around ASCII text.
@@ -38,6 +39,17 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
             start = bytes.index(after: start)
         }
         return nil
+    }
+
+    /// Every non-overlapping occurrence of `literal`, from the start, matching UTF-8 bytes.
+    func utf8Ranges(of literal: String) -> [Range<Index>] {
+        var ranges: [Range<Index>] = []
+        var start = startIndex
+        while let range = utf8Range(of: literal, from: start) {
+            ranges.append(range)
+            start = range.upperBound
+        }
+        return ranges
     }
 
     /// True when `literal` occurs, matching UTF-8 bytes.
