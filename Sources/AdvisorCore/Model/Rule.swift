@@ -89,11 +89,18 @@ public struct RuleExample: Sendable {
 
 /// What a rule sees.
 public struct RuleContext: Sendable {
-    public var snapshot: Snapshot
+    public let snapshot: Snapshot
+    /// Every node of every plan with its ancestors and expected loops, plans in order, nodes in
+    /// pre-order; built once here because every plan rule walks it.
+    public let planNodePaths: [PlanNodePath]
 
     public init(snapshot: Snapshot) {
         self.snapshot = snapshot
+        self.planNodePaths = PlanNodePath.all(in: snapshot)
     }
+
+    /// Every node of every plan, plans in order, nodes in pre-order.
+    public var planNodes: [PlanNodeContext] { planNodePaths.map(\.context) }
 }
 
 /// A graded threshold: the value at which a finding becomes medium, high and critical

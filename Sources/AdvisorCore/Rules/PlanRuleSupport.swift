@@ -13,19 +13,6 @@ public struct PlanNodeContext: Sendable {
     public var displayName: String { node.displayName(engine: engine) }
 }
 
-extension RuleContext {
-    /// Every node of every plan, plans in order, nodes in pre-order.
-    public var planNodes: [PlanNodeContext] {
-        var result: [PlanNodeContext] = []
-        for (offset, captured) in snapshot.plans.enumerated() {
-            captured.plan.root.visit { node, parent in
-                result.append(PlanNodeContext(captured: captured, planNumber: offset + 1, node: node, parent: parent))
-            }
-        }
-        return result
-    }
-}
-
 extension Impact {
     /// The impact of a plan problem that accounts for `timeMs` of execution time (when timed) or
     /// `share` of the plan (by cost otherwise). The score is that time, scaled to a day when the

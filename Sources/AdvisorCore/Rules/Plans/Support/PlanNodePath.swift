@@ -39,9 +39,9 @@ public struct PlanNodePath: Sendable {
     }
 }
 
-extension RuleContext {
+extension PlanNodePath {
     /// Every node of every plan with its ancestors and expected loops, plans in order, nodes in pre-order.
-    public var planNodePaths: [PlanNodePath] {
+    static func all(in snapshot: Snapshot) -> [PlanNodePath] {
         var result: [PlanNodePath] = []
         for (offset, captured) in snapshot.plans.enumerated() {
             var ancestors: [PlanNode] = []
