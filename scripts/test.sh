@@ -15,4 +15,6 @@ eval "$(scripts/test-servers.sh env)"
 swift build
 status=0
 swift test || status=$?
+# Style is part of the contract (STYLE.md §2.13): 4 spaces, 120 columns, the .swift-format rules.
+swift format lint --strict --recursive Sources Tests || status=$?
 exit "$status"

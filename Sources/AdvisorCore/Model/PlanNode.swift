@@ -191,12 +191,4 @@ public enum PlanOperation: String, Codable, Sendable, CaseIterable {
         default: false
         }
     }
-
-    /// True for access paths that look rows up by key rather than reading everything.
-    public var isIndexLookup: Bool {
-        switch self {
-        case .indexScan, .indexOnlyScan, .bitmapHeapScan, .bitmapIndexScan, .tidScan, .memoize: true
-        default: false
-        }
-    }
 }

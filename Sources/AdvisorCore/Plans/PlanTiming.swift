@@ -176,9 +176,11 @@ extension PlanNode {
         for child in children where !child.isSubPlan {
             if let user = child.deepestUser(of: parameters) { return user }
         }
-        let expressions = [filter, indexCondition, recheckCondition, joinFilter, hashCondition, mergeCondition]
+        let expressions =
+            [filter, indexCondition, recheckCondition, joinFilter, hashCondition, mergeCondition]
             .compactMap { $0 } + properties.map(\.value)
-        return expressions.contains { expression in parameters.contains { expression.containsParameter($0) } } ? id : nil
+        return expressions.contains { expression in parameters.contains { expression.containsParameter($0) } }
+            ? id : nil
     }
 
     /// Calls `body` on this node and every node below, in pre-order.
