@@ -22,9 +22,7 @@ extension DBAdvisor {
 
         @Option(
             name: .customLong("input-format"),
-            help:
-                "Read the input as this format instead of detecting it: \(PlanFormat.allCases.map(\.rawValue).joined(separator: ", "))."
-        )
+            help: "Read the input as this format instead of detecting it.")
         var inputFormat: PlanFormat?
 
         @Flag(

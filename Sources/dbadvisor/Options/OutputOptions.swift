@@ -7,7 +7,7 @@ extension OutputFormat: ExpressibleByArgument {}
 /// `--format` and `--output`, shared by every command that reports.
 struct OutputOptions: ParsableArguments {
     @Option(
-        name: .shortAndLong, help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        name: .shortAndLong, help: "The report format.")
     var format: OutputFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output ('-' for stdout).")

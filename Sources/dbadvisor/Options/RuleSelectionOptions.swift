@@ -18,7 +18,7 @@ struct RuleSelectionOptions: ParsableArguments {
 
     @Option(
         name: .customLong("fail-on"),
-        help: "Exit with 1 when a finding has this severity or higher: info, low, medium, high, critical.")
+        help: "Exit with 1 when a finding has this severity or higher.")
     var failOn: Severity?
 
     /// The engine with the selected rules and their configured options. Problems in the
