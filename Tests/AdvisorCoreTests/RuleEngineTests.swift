@@ -48,3 +48,18 @@ struct RuleEngineTests {
         #expect(!outcome.ran.map(\.id).contains("mysql-no-usable-key"))
     }
 }
+
+/// A finding that speaks for several nodes (a partition group) also replaces the hot-node pointers on them.
+@Test func hotNodesGiveWayToAGroupFindingCoveringThem() throws {
+    let example = try #require(
+        SeqScanFilterRule.description.examples.first { $0.name.hasPrefix("four partitions") })
+    guard case .plan(let text) = example.input else { return }
+    let snapshot = Snapshot(plans: try PlanReader.read(PlanInput(text: text)), source: "example")
+    let alone = RuleEngine(rules: [HotNodeRule()]).run(snapshot).findings
+    let all = RuleEngine.defaults.run(snapshot).findings
+    let group = try #require(all.first { $0.ruleId == "plan-seq-scan-filter" })
+    let covered = Set(group.object.coveredNodes ?? [])
+    #expect(covered.count == 4)
+    #expect(!alone.isEmpty && alone.allSatisfy { covered.contains($0.object.node ?? 0) })
+    #expect(!all.contains { $0.ruleId == "plan-hot-node" })
+}

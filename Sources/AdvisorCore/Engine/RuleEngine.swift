@@ -47,7 +47,11 @@ public struct RuleEngine: Sendable {
             }
         }
         let explained = Set(
-            findings.compactMap { finding in finding.object.plan.map { "\($0)/\(finding.object.node ?? 0)" } })
+            findings.flatMap { finding -> [String] in
+                guard let plan = finding.object.plan else { return [] }
+                let nodes = [finding.object.node ?? 0] + (finding.object.coveredNodes ?? [])
+                return nodes.map { "\(plan)/\($0)" }
+            })
         findings += pointers.filter { pointer in
             guard let plan = pointer.object.plan, let node = pointer.object.node else { return true }
             return !explained.contains("\(plan)/\(node)")

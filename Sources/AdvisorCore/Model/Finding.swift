@@ -28,13 +28,19 @@ public struct FindingObject: Codable, Equatable, Sendable {
     /// For plan findings: the 1-based plan number in the input and the node id within it.
     public var plan: Int?
     public var node: Int?
+    /// Other nodes of the plan the finding is about, when it speaks for several (the scans of a
+    /// partition group): hot-node pointers on them give way to it, as on `node`.
+    public var coveredNodes: [Int]?
 
-    public init(kind: Kind, name: String, key: String, plan: Int? = nil, node: Int? = nil) {
+    public init(
+        kind: Kind, name: String, key: String, plan: Int? = nil, node: Int? = nil, coveredNodes: [Int]? = nil
+    ) {
         self.kind = kind
         self.name = name
         self.key = key
         self.plan = plan
         self.node = node
+        self.coveredNodes = coveredNodes
     }
 }
 

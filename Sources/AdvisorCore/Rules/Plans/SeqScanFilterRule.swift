@@ -260,7 +260,11 @@ public struct SeqScanFilterRule: Rule {
         let object = FindingObject(
             kind: .planNode, name: name,
             key: "\(statement)|\(group.scanName) on partitions of \(identity)|\(group.filter)",
-            plan: context.planNumber, node: group.append.id)
+            plan: context.planNumber, node: group.append.id,
+            coveredNodes: group.scans.flatMap { scan in
+                // The scan and any per-partition node between it and the Append.
+                scan.path.ancestors.drop { $0.id != group.append.id }.dropFirst().map(\.id) + [scan.path.node.id]
+            })
         let risk = [
             Self.partitionedRisk(parentName), Self.expressionCaveat(keys),
             parent.isCertain ? nil : parentName.map(Self.inferredParentCaveat),
