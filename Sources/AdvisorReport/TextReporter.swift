@@ -96,7 +96,7 @@ public enum TextReporter: Reporter {
     }
 
     /// The width of the numeric columns before the tree starts.
-    private static let treeIndent = String(repeating: " ", count: 72)
+    private static let treeIndent = String(repeating: " ", count: 73)
 
     private static func nodeLine(
         _ node: PlanNode, plan: Plan, prefix: String, share: Double?, flagged: Set<Int>, out: TextBuffer

@@ -206,7 +206,8 @@ public struct NoUsableKeyRule: Rule {
             severity: share.map(options.severityByShare.severity(for:)) ?? .medium,
             category: Self.description.category,
             object: .planNode(context),
-            message: Self.message(context, rows: rows, comparisons: join?.comparisons),
+            message: Self.message(
+                context, rows: rows, comparisons: join.map(\.comparisons).flatMap { $0 > rows.totalRead ? $0 : nil }),
             evidence: evidence,
             impact: .plan(context.captured, timeMs: timeMs, share: share, confidence: confidence),
             recommendation: Self.recommendation(table: table, columns: columns),
