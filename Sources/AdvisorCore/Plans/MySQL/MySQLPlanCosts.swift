@@ -14,8 +14,9 @@ enum MySQLPlanCosts {
         return node
     }
 
-    // In place: a node is over a kilobyte, and copying every node to rebuild the tree cost more than the rest.
-    private static func fill(_ node: inout PlanNode) {
+    /// Fills the gaps in place. A node is over a kilobyte, and copying every node to rebuild the tree cost
+    /// more than the rest.
+    static func fill(_ node: inout PlanNode) {
         for index in node.children.indices { fill(&node.children[index]) }
         guard node.totalCost == nil else { return }
         let inputs = node.children.indices.filter { !node.children[$0].isSubPlan }

@@ -81,23 +81,32 @@ public enum MySQLTreePlanParser: PlanParser {
             }
             queryText = queryText ?? String(leading.dropLast())
         }
-        let entries = self.entries(lines[firstNodeLine...])
+        var tree = try self.tree(entries(lines[firstNodeLine...]), input: input)
         var plans: [Plan] = []
-        for root in try tree(entries, input: input) {
-            for node in convert(root).map(MySQLPlanCosts.filled) {
+        for root in tree.roots {
+            var nodes: [PlanNode] = []
+            convert(root, in: &tree.items, into: &nodes)
+            for index in nodes.indices {
+                MySQLPlanCosts.fill(&nodes[index])
                 var hasActuals = false
                 var hasTiming = false
-                node.visit { node in
-                    if node.loops != nil || node.actualRows != nil || node.neverExecuted { hasActuals = true }
-                    if node.actualTotalTimeMs != nil { hasTiming = true }
-                }
+                scanActuals(nodes[index], hasActuals: &hasActuals, hasTiming: &hasTiming)
                 plans.append(
                     Plan(
-                        engine: .mysql, format: format, root: node, queryText: queryText, hasActuals: hasActuals,
-                        hasTiming: hasTiming, sourceLine: root.entry.segments[0].line))
+                        engine: .mysql, format: format, root: nodes[index], queryText: queryText,
+                        hasActuals: hasActuals, hasTiming: hasTiming, sourceLine: tree.items[root].line))
             }
         }
         return plans
+    }
+
+    /// Whether a node or any node below it has actual rows or loops, and actual times.
+    private static func scanActuals(_ node: PlanNode, hasActuals: inout Bool, hasTiming: inout Bool) {
+        if node.loops != nil || node.actualRows != nil || node.neverExecuted { hasActuals = true }
+        if node.actualTotalTimeMs != nil { hasTiming = true }
+        for index in node.children.indices {
+            scanActuals(node.children[index], hasActuals: &hasActuals, hasTiming: &hasTiming)
+        }
     }
 
     private static func isNodeLine(_ text: String) -> Bool {
@@ -128,23 +137,23 @@ public enum MySQLTreePlanParser: PlanParser {
 
     // MARK: - Tree
 
-    /// A node or heading while the tree is assembled from indentation.
-    private final class Item {
-        let entry: Entry
+    /// A node or heading while the tree is assembled from indentation. Items live in one array and refer
+    /// to each other by index: no object and no weak reference per line, and each node is moved out of its
+    /// item into the tree once, never copied.
+    private struct Item {
+        let indent: Int
+        /// The input line the item starts on.
+        let line: Int
         let heading: MySQLOperationText.Heading?
-        let node: PlanNode
-        var children: [Item] = []
+        let operation: PlanOperation?
+        /// The node, until the tree is converted (nil for a heading).
+        var node: PlanNode?
+        var children: [Int] = []
         /// The nearest item indented less than this one.
-        weak var levelParent: Item?
+        var levelParent: Int?
         /// The node a same-level select-list subquery hangs under: the item itself, or for such a
         /// subquery, the node it hangs under.
-        weak var anchor: Item?
-
-        init(entry: Entry, heading: MySQLOperationText.Heading?, node: PlanNode) {
-            self.entry = entry
-            self.heading = heading
-            self.node = node
-        }
+        var anchor = 0
 
         var isSelectListSubquery: Bool {
             if case .subquery(let text) = heading { return text.utf8Contains("subquery in projection") }
@@ -152,49 +161,60 @@ public enum MySQLTreePlanParser: PlanParser {
         }
     }
 
-    private static func tree(_ entries: [Entry], input: PlanInput) throws -> [Item] {
-        var roots: [Item] = []
-        var stack: [Item] = []
+    /// The items in input order and the indices of the top-level ones.
+    private struct Tree {
+        var items: [Item] = []
+        var roots: [Int] = []
+    }
+
+    private static func tree(_ entries: [Entry], input: PlanInput) throws -> Tree {
+        var tree = Tree()
+        tree.items.reserveCapacity(entries.count)
+        var stack: [Int] = []
         for entry in entries {
-            let item = try makeItem(entry, input: input)
-            while let top = stack.last, top.entry.indent > entry.indent { stack.removeLast() }
-            if let top = stack.last, top.entry.indent == entry.indent {
+            var item = try makeItem(entry, input: input)
+            let index = tree.items.count
+            while let top = stack.last, tree.items[top].indent > entry.indent { stack.removeLast() }
+            if let top = stack.last, tree.items[top].indent == entry.indent {
                 stack.removeLast()
-                let anchor = top.anchor ?? top
-                if item.isSelectListSubquery, anchor.levelParent?.node.operation != .windowAgg {
+                let anchor = tree.items[top].anchor
+                let anchorParent = tree.items[anchor].levelParent
+                if item.isSelectListSubquery, anchorParent.map({ tree.items[$0].operation }) != .windowAgg {
                     // Select-list subqueries of a query block print at the level of its first node;
                     // a window's projection subqueries are its inputs, one level in.
-                    anchor.children.append(item)
-                    item.levelParent = anchor.levelParent
+                    tree.items[anchor].children.append(index)
+                    item.levelParent = anchorParent
                     item.anchor = anchor
-                } else if let parent = top.levelParent {
-                    parent.children.append(item)
+                } else if let parent = tree.items[top].levelParent {
+                    tree.items[parent].children.append(index)
                     item.levelParent = parent
-                    item.anchor = item
+                    item.anchor = index
                 } else if item.heading != nil {
-                    anchor.children.append(item)
+                    tree.items[anchor].children.append(index)
                     item.anchor = anchor
                 } else {
-                    roots.append(item)
-                    item.anchor = item
+                    tree.roots.append(index)
+                    item.anchor = index
                 }
             } else if let parent = stack.last {
-                parent.children.append(item)
+                tree.items[parent].children.append(index)
                 item.levelParent = parent
-                item.anchor = item
+                item.anchor = index
             } else {
-                roots.append(item)
-                item.anchor = item
+                tree.roots.append(index)
+                item.anchor = index
             }
-            stack.append(item)
+            tree.items.append(item)
+            stack.append(index)
         }
-        return roots
+        return tree
     }
 
     private static func makeItem(_ entry: Entry, input: PlanInput) throws -> Item {
+        let line = entry.segments[0].line
         let (operation, groups) = splitMetrics(entry.text)
         if groups.isEmpty, let heading = MySQLOperationText.heading(operation) {
-            return Item(entry: entry, heading: heading, node: PlanNode(nodeType: operation, operation: .other))
+            return Item(indent: entry.indent, line: line, heading: heading, operation: .other, node: nil)
         }
         var node = MySQLOperationText.node(operation)
         for group in groups {
@@ -204,37 +224,44 @@ public enum MySQLTreePlanParser: PlanParser {
                     file: input.name, format: format, line: line, column: column, reason: "expected \(expected)")
             }
         }
-        return Item(entry: entry, heading: nil, node: node)
+        return Item(indent: entry.indent, line: line, heading: nil, operation: node.operation, node: node)
     }
 
-    /// The nodes an item stands for: itself, or for a heading, the children it introduces.
-    private static func convert(_ item: Item) -> [PlanNode] {
-        let children = item.children.flatMap(convert)
-        switch item.heading {
+    /// Appends the nodes an item stands for: itself, or for a heading, the children it introduces.
+    /// Moves each node out of its item.
+    private static func convert(_ index: Int, in items: inout [Item], into nodes: inout [PlanNode]) {
+        switch items[index].heading {
         case .hash?:
+            var children: [PlanNode] = []
+            for child in items[index].children { convert(child, in: &items, into: &children) }
+            let estimatedRows = children.count == 1 ? children[0].estimatedRows : nil
             var hash = PlanNode(nodeType: "Hash", operation: .hash, children: children)
-            hash.estimatedRows = children.count == 1 ? children[0].estimatedRows : nil
-            return [hash]
+            hash.estimatedRows = estimatedRows
+            nodes.append(hash)
         case .subquery(let text)?:
-            return children.map { child in
-                var child = child
-                child.parentRelationship = MySQLOperationText.subqueryRelationship(text)
-                child.subplanName = text
-                return child
+            let first = nodes.count
+            for child in items[index].children { convert(child, in: &items, into: &nodes) }
+            let relationship = MySQLOperationText.subqueryRelationship(text)
+            for position in first..<nodes.count {
+                nodes[position].parentRelationship = relationship
+                nodes[position].subplanName = text
             }
         case .other(let text)?:
-            return children.map { child in
-                var child = child
-                child.properties.insert(PlanProperty("Heading", text), at: 0)
-                return child
+            let first = nodes.count
+            for child in items[index].children { convert(child, in: &items, into: &nodes) }
+            for position in first..<nodes.count {
+                nodes[position].properties.insert(PlanProperty("Heading", text), at: 0)
             }
         case nil:
-            var node = item.node
-            node.children = children
+            var children: [PlanNode] = []
+            children.reserveCapacity(items[index].children.count)
+            for child in items[index].children { convert(child, in: &items, into: &children) }
+            guard var node = items[index].node.take() else { return }
             if node.operation == .seqScan, children.contains(where: { !$0.isSubPlan }) {
                 node.operation = .subqueryScan
             }
-            return [node]
+            node.children = children
+            nodes.append(node)
         }
     }
 
