@@ -85,21 +85,19 @@ enum MySQLOperationText {
             rest = rest[..<pushed.lowerBound]
         }
         let replanned = " (re-planned for each iteration)"
-        let isDynamic = rest.contains(replanned)
-        if isDynamic {
+        if rest.utf8Contains(replanned) {
             rest = Substring(rest.replacingOccurrences(of: replanned, with: ""))
             node.notes.append("Range checked for each record")
         }
         if let using = rest.utf8Range(of: " using ") {
             node.relation = String(rest[..<using.lowerBound])
-            let afterUsing = rest[using.upperBound...]
-            let index = afterUsing.prefix { !$0.isWhitespace }
+            let index = prefixUpToWhitespace(rest[using.upperBound...])
             node.index = String(index)
-            rest = afterUsing.dropFirst(index.count)
+            rest = rest[index.endIndex...]
         } else {
-            let table = rest.prefix { !$0.isWhitespace }
+            let table = prefixUpToWhitespace(rest)
             node.relation = String(table)
-            rest = rest.dropFirst(table.count)
+            rest = rest[table.endIndex...]
         }
         if rest.hasSuffix(" (reverse)") {
             node.strategy = "Backward"
@@ -287,6 +285,25 @@ enum MySQLOperationText {
     }
 
     // MARK: - Text helpers
+
+    /// `text.prefix { !$0.isWhitespace }`, found in the bytes: names are ASCII in practice, and text with
+    /// any other byte where it matters takes the Character route, so Unicode spaces still end the name.
+    private static func prefixUpToWhitespace(_ text: Substring) -> Substring {
+        let bytes = text.utf8
+        var end = bytes.startIndex
+        while end < bytes.endIndex {
+            let byte = bytes[end]
+            if byte >= 0x80 { return text.prefix { !$0.isWhitespace } }
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                // A combining mark after the space would make it part of another Character.
+                let next = bytes.index(after: end)
+                if next < bytes.endIndex, bytes[next] >= 0x80 { return text.prefix { !$0.isWhitespace } }
+                break
+            }
+            end = bytes.index(after: end)
+        }
+        return text[..<end]
+    }
 
     /// "Filter: (a > 1)" → ("Filter", "(a > 1)"); text without ": " is all name.
     private static func splitOperands(_ text: String) -> (name: String, operands: String?) {
