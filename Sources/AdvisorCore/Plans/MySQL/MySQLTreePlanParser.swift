@@ -85,28 +85,18 @@ public enum MySQLTreePlanParser: PlanParser {
         var plans: [Plan] = []
         for root in tree.roots {
             var nodes: [PlanNode] = []
-            convert(root, in: &tree.items, into: &nodes)
+            var actuals: [Actuals] = []
+            convert(root, in: &tree.items, into: &nodes, actuals: &actuals)
             for index in nodes.indices {
                 MySQLPlanCosts.fill(&nodes[index])
-                var hasActuals = false
-                var hasTiming = false
-                scanActuals(nodes[index], hasActuals: &hasActuals, hasTiming: &hasTiming)
                 plans.append(
                     Plan(
                         engine: .mysql, format: format, root: nodes[index], queryText: queryText,
-                        hasActuals: hasActuals, hasTiming: hasTiming, sourceLine: tree.items[root].line))
+                        hasActuals: actuals[index].hasActuals, hasTiming: actuals[index].hasTiming,
+                        sourceLine: tree.items[root].line))
             }
         }
         return plans
-    }
-
-    /// Whether a node or any node below it has actual rows or loops, and actual times.
-    private static func scanActuals(_ node: PlanNode, hasActuals: inout Bool, hasTiming: inout Bool) {
-        if node.loops != nil || node.actualRows != nil || node.neverExecuted { hasActuals = true }
-        if node.actualTotalTimeMs != nil { hasTiming = true }
-        for index in node.children.indices {
-            scanActuals(node.children[index], hasActuals: &hasActuals, hasTiming: &hasTiming)
-        }
     }
 
     private static func isNodeLine(_ text: String) -> Bool {
@@ -146,6 +136,7 @@ public enum MySQLTreePlanParser: PlanParser {
         let line: Int
         let heading: MySQLOperationText.Heading?
         let operation: PlanOperation?
+        let actuals: Actuals
         /// The node, until the tree is converted (nil for a heading).
         var node: PlanNode?
         var children: [Int] = []
@@ -158,6 +149,25 @@ public enum MySQLTreePlanParser: PlanParser {
         var isSelectListSubquery: Bool {
             if case .subquery(let text) = heading { return text.utf8Contains("subquery in projection") }
             return false
+        }
+    }
+
+    /// Whether a node or any node below it has actual rows or loops, and actual times: gathered while the
+    /// tree is converted, as reading them back from the finished tree copies every node.
+    private struct Actuals {
+        var hasActuals = false
+        var hasTiming = false
+
+        init() {}
+
+        init(_ node: PlanNode) {
+            hasActuals = node.loops != nil || node.actualRows != nil || node.neverExecuted
+            hasTiming = node.actualTotalTimeMs != nil
+        }
+
+        mutating func add(_ other: Actuals) {
+            hasActuals = hasActuals || other.hasActuals
+            hasTiming = hasTiming || other.hasTiming
         }
     }
 
@@ -214,7 +224,7 @@ public enum MySQLTreePlanParser: PlanParser {
         let line = entry.segments[0].line
         let (operation, groups) = splitMetrics(entry.text)
         if groups.isEmpty, let heading = MySQLOperationText.heading(operation) {
-            return Item(indent: entry.indent, line: line, heading: heading, operation: .other, node: nil)
+            return Item(indent: entry.indent, line: line, heading: heading, operation: .other, actuals: Actuals(), node: nil)
         }
         var node = MySQLOperationText.node(operation)
         for group in groups {
@@ -224,23 +234,29 @@ public enum MySQLTreePlanParser: PlanParser {
                     file: input.name, format: format, line: line, column: column, reason: "expected \(expected)")
             }
         }
-        return Item(indent: entry.indent, line: line, heading: nil, operation: node.operation, node: node)
+        return Item(indent: entry.indent, line: line, heading: nil, operation: node.operation, actuals: Actuals(node), node: node)
     }
 
-    /// Appends the nodes an item stands for: itself, or for a heading, the children it introduces.
-    /// Moves each node out of its item.
-    private static func convert(_ index: Int, in items: inout [Item], into nodes: inout [PlanNode]) {
+    /// Appends the nodes an item stands for (itself, or for a heading, the children it introduces) and
+    /// what each of them has of actuals. Moves each node out of its item.
+    private static func convert(
+        _ index: Int, in items: inout [Item], into nodes: inout [PlanNode], actuals: inout [Actuals]
+    ) {
         switch items[index].heading {
         case .hash?:
             var children: [PlanNode] = []
-            for child in items[index].children { convert(child, in: &items, into: &children) }
+            var childActuals: [Actuals] = []
+            for child in items[index].children {
+                convert(child, in: &items, into: &children, actuals: &childActuals)
+            }
             let estimatedRows = children.count == 1 ? children[0].estimatedRows : nil
             var hash = PlanNode(nodeType: "Hash", operation: .hash, children: children)
             hash.estimatedRows = estimatedRows
             nodes.append(hash)
+            actuals.append(childActuals.reduce(into: Actuals()) { $0.add($1) })
         case .subquery(let text)?:
             let first = nodes.count
-            for child in items[index].children { convert(child, in: &items, into: &nodes) }
+            for child in items[index].children { convert(child, in: &items, into: &nodes, actuals: &actuals) }
             let relationship = MySQLOperationText.subqueryRelationship(text)
             for position in first..<nodes.count {
                 nodes[position].parentRelationship = relationship
@@ -248,20 +264,24 @@ public enum MySQLTreePlanParser: PlanParser {
             }
         case .other(let text)?:
             let first = nodes.count
-            for child in items[index].children { convert(child, in: &items, into: &nodes) }
+            for child in items[index].children { convert(child, in: &items, into: &nodes, actuals: &actuals) }
             for position in first..<nodes.count {
                 nodes[position].properties.insert(PlanProperty("Heading", text), at: 0)
             }
         case nil:
             var children: [PlanNode] = []
+            var childActuals: [Actuals] = []
             children.reserveCapacity(items[index].children.count)
-            for child in items[index].children { convert(child, in: &items, into: &children) }
+            for child in items[index].children {
+                convert(child, in: &items, into: &children, actuals: &childActuals)
+            }
             guard var node = items[index].node.take() else { return }
             if node.operation == .seqScan, children.contains(where: { !$0.isSubPlan }) {
                 node.operation = .subqueryScan
             }
             node.children = children
             nodes.append(node)
+            actuals.append(childActuals.reduce(into: items[index].actuals) { $0.add($1) })
         }
     }
 
