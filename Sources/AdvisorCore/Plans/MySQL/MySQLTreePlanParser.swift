@@ -54,8 +54,9 @@ public enum MySQLTreePlanParser: PlanParser {
     /// One node or heading line (with any continuation lines), and where its text came from.
     private struct Entry {
         var indent: Int
-        var text: String
-        /// UTF-8 offsets in `text` where each input line starts, with that line's position.
+        /// The UTF-8 bytes of the text from the operation on, lines joined with line feeds.
+        var text: [UInt8]
+        /// Offsets in `text` where each input line starts, with that line's position.
         var segments: [(offset: Int, line: Int, column: Int)]
 
         func position(of offset: Int) -> (line: Int, column: Int) {
@@ -115,11 +116,12 @@ public enum MySQLTreePlanParser: PlanParser {
                 let operation = rest.dropFirst(2).drop { $0 == UInt8(ascii: " ") }
                 let column = line.column + bytes.distance(from: bytes.startIndex, to: operation.startIndex)
                 entries.append(
-                    Entry(indent: indent, text: String(Substring(operation)), segments: [(0, line.number, column)]))
+                    Entry(indent: indent, text: Array(operation), segments: [(0, line.number, column)]))
             } else if !rest.isEmpty, let last = entries.indices.last, splitMetrics(entries[last].text).1.isEmpty {
                 // A node line is complete once its numbers are printed; text after that is not the plan's.
-                entries[last].segments.append((entries[last].text.utf8.count + 1, line.number, line.column))
-                entries[last].text += "\n" + line.text
+                entries[last].segments.append((entries[last].text.count + 1, line.number, line.column))
+                entries[last].text.append(UInt8(ascii: "\n"))
+                entries[last].text += line.text.utf8
             }
         }
         return entries
@@ -290,8 +292,7 @@ public enum MySQLTreePlanParser: PlanParser {
     /// The operation text and the parenthesized number groups at its end, as slices of the text's UTF-8
     /// bytes (their indices are offsets in the text). Works on bytes: every line goes through here, and
     /// Character by Character this was most of the time of reading a plan.
-    private static func splitMetrics(_ text: String) -> (String, [ArraySlice<UInt8>]) {
-        let bytes = Array(text.utf8)
+    private static func splitMetrics(_ bytes: [UInt8]) -> (String, [ArraySlice<UInt8>]) {
         var groups: [ArraySlice<UInt8>] = []
         var end = bytes.count
         while true {
@@ -302,11 +303,23 @@ public enum MySQLTreePlanParser: PlanParser {
             else { break }
             let content = bytes[(open + 1)..<(trimmedEnd - 1)]
             guard isMetricGroup(content) else { break }
-            groups.insert(content, at: 0)
+            groups.append(content)
             end = open
         }
-        let operation = String(decoding: bytes[..<end], as: UTF8.self).trimmingWhitespace()
-        return (operation, groups)
+        return (trimmedOperation(bytes[..<end]), groups.reversed())
+    }
+
+    /// `trimmingWhitespace()` of the operation's bytes, decoded once: spaces and tabs are trimmed in the
+    /// bytes, and text that ends in a non-ASCII character (maybe a Unicode space) is trimmed as a String.
+    private static func trimmedOperation(_ bytes: ArraySlice<UInt8>) -> String {
+        let isSpaceOrTab = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let start = bytes.firstIndex { !isSpaceOrTab($0) } ?? bytes.endIndex
+        let end = (bytes[start...].lastIndex { !isSpaceOrTab($0) }).map { $0 + 1 } ?? start
+        guard start < end else { return "" }
+        guard bytes[start] < 0x80, bytes[end - 1] < 0x80 else {
+            return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     private static func matchingOpen(_ text: ArraySlice<UInt8>) -> Int? {
@@ -351,31 +364,33 @@ public enum MySQLTreePlanParser: PlanParser {
             }
             let name = token[..<equals]
             let value = token[(equals + 1)...]
-            let numbers = numbers(in: value)
-            guard !numbers.isEmpty, numbers.count <= 2, let last = numbers.last ?? nil,
-                let first = numbers.first ?? nil
-            else {
+            guard let (first, last, isRange) = numbers(in: value) else {
                 throw error(equals + 1, "a number or a range a..b after '\(string(name))=', found '\(string(value))'")
             }
-            switch (isActual, string(name)) {
-            case (false, "cost"):
-                if numbers.count == 2 { node.startupCost = first }
+            if !isActual, name.elementsEqual("cost".utf8) {
+                if isRange { node.startupCost = first }
                 node.totalCost = last
-            case (false, "rows"): node.estimatedRows = last
-            case (true, "time"):
+            } else if !isActual, name.elementsEqual("rows".utf8) {
+                node.estimatedRows = last
+            } else if isActual, name.elementsEqual("time".utf8) {
                 node.actualStartupTimeMs = first
                 node.actualTotalTimeMs = last
-            case (true, "rows"): node.actualRows = last
-            case (true, "loops"): node.loops = last
-            default: node.properties.append(PlanProperty(string(name), string(value)))
+            } else if isActual, name.elementsEqual("rows".utf8) {
+                node.actualRows = last
+            } else if isActual, name.elementsEqual("loops".utf8) {
+                node.loops = last
+            } else {
+                node.properties.append(PlanProperty(string(name), string(value)))
             }
         }
     }
 
-    /// The numbers of "a" or "a..b" (each nil where it is not a number), as `Double(String)` reads them;
-    /// plain decimals are read from the bytes directly.
-    private static func numbers(in value: ArraySlice<UInt8>) -> [Double?] {
-        var numbers: [Double?] = []
+    /// The numbers of "a" or "a..b" (the same twice for "a"), as `Double(String)` reads them; plain
+    /// decimals are read from the bytes directly. Nil unless there are one or two and each is a number.
+    private static func numbers(in value: ArraySlice<UInt8>) -> (first: Double, last: Double, isRange: Bool)? {
+        var first: Double?
+        var last: Double?
+        var count = 0
         var start = value.startIndex
         while true {
             var end = start
@@ -384,14 +399,20 @@ public enum MySQLTreePlanParser: PlanParser {
                     && value[end + 1] == UInt8(ascii: "."))
             { end += 1 }
             let piece = value[start..<end]
-            if let (number, readEnd) = PlainDecimal.read(piece, from: start), readEnd == end {
-                numbers.append(number)
+            let number: Double?
+            if let (plain, readEnd) = PlainDecimal.read(piece, from: start), readEnd == end {
+                number = plain
             } else {
-                numbers.append(Double(string(piece)))
+                number = Double(string(piece))
             }
-            guard end < value.endIndex else { return numbers }
+            count += 1
+            if count == 1 { first = number }
+            last = number
+            guard end < value.endIndex else { break }
             start = end + 2
         }
+        guard count <= 2, let first, let last else { return nil }
+        return (first, last, count == 2)
     }
 
     private static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
