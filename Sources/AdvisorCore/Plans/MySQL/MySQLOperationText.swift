@@ -30,7 +30,7 @@ enum MySQLOperationText {
 
     /// "InitPlan" for a subquery evaluated once ("run only once"), "SubPlan" for one evaluated per row.
     static func subqueryRelationship(_ heading: String) -> String {
-        heading.utf8Contains("run only once") ? "InitPlan" : "SubPlan"
+        heading.bytesContain("run only once") ? "InitPlan" : "SubPlan"
     }
 
     // MARK: - Table access
@@ -40,7 +40,7 @@ enum MySQLOperationText {
         if let table = text.removingPrefix("Table scan on ") ?? text.removingPrefix("Sample scan on ") {
             node = PlanNode(nodeType: text.hasPrefix("Table") ? "Table scan" : "Sample scan", operation: .seqScan)
             node.accessType = "ALL"
-            if let range = table.utf8Range(of: " in secondary engine ") {
+            if let range = table.byteRange(of: " in secondary engine ") {
                 node.relation = String(table[..<range.lowerBound])
                 node.properties.append(PlanProperty("Secondary engine", String(table[range.upperBound...])))
             } else {
@@ -72,24 +72,23 @@ enum MySQLOperationText {
     /// on T using K [(lookup)] [over ranges] [(reverse)] [, with index condition: c]", and the dynamic
     /// "Index range scan on T (re-planned for each iteration)".
     private static func indexAccess(_ text: String) -> PlanNode? {
-        guard let on = text.utf8Range(of: " on ") else { return nil }
+        guard let on = text.byteRange(of: " on ") else { return nil }
         let kind = String(text[..<on.lowerBound])
         let lower = kind.lowercased()
         let prefixes = ["index ", "covering index ", "single-row ", "multi-range ", "full-text "]
-        guard prefixes.contains(where: lower.hasPrefix), lower.utf8Contains("index ") else { return nil }
+        guard prefixes.contains(where: lower.hasPrefix), lower.bytesContain("index ") else { return nil }
 
         var node = PlanNode(nodeType: kind, operation: .indexScan)
         var rest = text[on.upperBound...]
-        if let pushed = rest.utf8Range(of: ", with index condition: ") {
+        if let pushed = rest.byteRange(of: ", with index condition: ") {
             node.indexCondition = String(rest[pushed.upperBound...])
             rest = rest[..<pushed.lowerBound]
         }
-        let replanned = " (re-planned for each iteration)"
-        if rest.utf8Contains(replanned) {
-            rest = Substring(rest.replacingOccurrences(of: replanned, with: ""))
+        if rest.bytesContain(" (re-planned for each iteration)") {
+            rest = Substring(rest.replacingOccurrences(of: " (re-planned for each iteration)", with: ""))
             node.notes.append("Range checked for each record")
         }
-        if let using = rest.utf8Range(of: " using ") {
+        if let using = rest.byteRange(of: " using ") {
             node.relation = String(rest[..<using.lowerBound])
             let index = prefixUpToWhitespace(rest[using.upperBound...])
             node.index = String(index)
@@ -111,12 +110,12 @@ enum MySQLOperationText {
             node.properties.append(PlanProperty("Details", rest.trimmingCharacters(in: .whitespaces)))
         }
 
-        let covering = lower.utf8Contains("covering index")
-        if lower.utf8Contains("lookup") {
+        let covering = lower.bytesContain("covering index")
+        if lower.bytesContain("lookup") {
             node.accessType = lower.hasPrefix("single-row") ? "eq_ref" : "ref"
-        } else if lower.utf8Contains("range scan") || lower.utf8Contains("skip scan") {
+        } else if lower.bytesContain("range scan") || lower.bytesContain("skip scan") {
             node.accessType = "range"
-        } else if lower.utf8Contains("search") {
+        } else if lower.bytesContain("search") {
             node.accessType = "fulltext"
         } else {
             node.accessType = "index"
@@ -151,7 +150,7 @@ enum MySQLOperationText {
             guard var rest = text.removingPrefix(prefix) else { continue }
             var node = PlanNode(nodeType: prefix, operation: .hashJoin)
             node.joinType = joinType
-            if let extra = rest.utf8Range(of: ", extra conditions: ") {
+            if let extra = rest.byteRange(of: ", extra conditions: ") {
                 node.joinFilter = String(rest[extra.upperBound...])
                 rest = rest[..<extra.lowerBound]
             }
@@ -183,7 +182,7 @@ enum MySQLOperationText {
             node = PlanNode(nodeType: name, operation: .sort)
             node.usingFilesort = true
             if var keys = operands {
-                if let chunk = keys.utf8Range(of: ", limit input to ") {
+                if let chunk = keys.byteRange(of: ", limit input to ") {
                     node.properties.append(PlanProperty("Limit per chunk", String(keys[chunk.upperBound...])))
                     keys = String(keys[..<chunk.lowerBound])
                 }
@@ -242,7 +241,7 @@ enum MySQLOperationText {
             // Named like PostgreSQL's ModifyTable nodes: "Insert on t1".
             node = PlanNode(nodeType: verb, operation: .modifyTable)
             node.relation = String(tables.prefix { $0 != " " && $0 != "," })
-            if tables.utf8Contains(",") || tables.utf8Contains(" (") {
+            if tables.bytesContain(",") || tables.bytesContain(" (") {
                 node.properties.append(PlanProperty("Tables", String(tables)))
             }
         } else if let input = text.removingPrefix("Remove duplicates from input ") {
@@ -255,7 +254,7 @@ enum MySQLOperationText {
             if tables.hasSuffix(suffix) {
                 node.properties.append(PlanProperty("Tables", String(tables.dropLast(suffix.count))))
             }
-        } else if text.hasPrefix("Materialize") || text.utf8Contains(" materialize") {
+        } else if text.hasPrefix("Materialize") || text.bytesContain(" materialize") {
             node = PlanNode(nodeType: text, operation: .materialize)
             node.usingTemporary = true
             for prefix in ["Materialize recursive CTE ", "Materialize CTE "] {
@@ -307,7 +306,7 @@ enum MySQLOperationText {
 
     /// "Filter: (a > 1)" → ("Filter", "(a > 1)"); text without ": " is all name.
     private static func splitOperands(_ text: String) -> (name: String, operands: String?) {
-        guard let colon = text.utf8Range(of: ": ") else { return (text, nil) }
+        guard let colon = text.byteRange(of: ": ") else { return (text, nil) }
         return (String(text[..<colon.lowerBound]), String(text[colon.upperBound...]))
     }
 

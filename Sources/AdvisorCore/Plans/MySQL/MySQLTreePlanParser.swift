@@ -149,7 +149,7 @@ public enum MySQLTreePlanParser: PlanParser {
         var anchor = 0
 
         var isSelectListSubquery: Bool {
-            if case .subquery(let text) = heading { return text.utf8Contains("subquery in projection") }
+            if case .subquery(let text) = heading { return text.bytesContain("subquery in projection") }
             return false
         }
     }
