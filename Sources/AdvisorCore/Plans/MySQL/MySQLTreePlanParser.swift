@@ -115,8 +115,9 @@ public enum MySQLTreePlanParser: PlanParser {
             if rest.starts(with: "->".utf8) {
                 let operation = rest.dropFirst(2).drop { $0 == UInt8(ascii: " ") }
                 let column = line.column + bytes.distance(from: bytes.startIndex, to: operation.startIndex)
-                entries.append(
-                    Entry(indent: indent, text: Array(operation), segments: [(0, line.number, column)]))
+                // Copied from the string's contiguous storage: element by element this was most of the time here.
+                let text = operation.withContiguousStorageIfAvailable(Array.init) ?? Array(operation)
+                entries.append(Entry(indent: indent, text: text, segments: [(0, line.number, column)]))
             } else if !rest.isEmpty, let last = entries.indices.last, splitMetrics(entries[last].text).1.isEmpty {
                 // A node line is complete once its numbers are printed; text after that is not the plan's.
                 entries[last].segments.append((entries[last].text.count + 1, line.number, line.column))
@@ -335,9 +336,9 @@ public enum MySQLTreePlanParser: PlanParser {
     }
 
     private static func isMetricGroup(_ content: ArraySlice<UInt8>) -> Bool {
-        content.starts(with: "cost=".utf8) || content.starts(with: "rows=".utf8)
-            || content.starts(with: "actual ".utf8) || content.elementsEqual("never executed".utf8)
-            || content.elementsEqual("...".utf8)
+        content.hasPrefix("cost=") || content.hasPrefix("rows=")
+            || content.hasPrefix("actual ") || content.equals("never executed")
+            || content.equals("...")
     }
 
     /// Fills a node from one group: `cost=a..b rows=n`, `actual time=a..b rows=n loops=n`,
@@ -345,14 +346,14 @@ public enum MySQLTreePlanParser: PlanParser {
     private static func read(
         _ content: ArraySlice<UInt8>, into node: inout PlanNode, error: (Int, String) -> InputError
     ) throws {
-        if content.elementsEqual("...".utf8) { return }
-        if content.elementsEqual("never executed".utf8) {
+        if content.equals("...") { return }
+        if content.equals("never executed") {
             node.neverExecuted = true
             node.loops = 0
             node.actualRows = 0
             return
         }
-        let isActual = content.starts(with: "actual ".utf8)
+        let isActual = content.hasPrefix("actual ")
         var tokenStart = content.startIndex + (isActual ? "actual ".utf8.count : 0)
         while tokenStart <= content.endIndex {
             let tokenEnd = content[tokenStart...].firstIndex(of: UInt8(ascii: " ")) ?? content.endIndex
@@ -367,17 +368,17 @@ public enum MySQLTreePlanParser: PlanParser {
             guard let (first, last, isRange) = numbers(in: value) else {
                 throw error(equals + 1, "a number or a range a..b after '\(string(name))=', found '\(string(value))'")
             }
-            if !isActual, name.elementsEqual("cost".utf8) {
+            if !isActual, name.equals("cost") {
                 if isRange { node.startupCost = first }
                 node.totalCost = last
-            } else if !isActual, name.elementsEqual("rows".utf8) {
+            } else if !isActual, name.equals("rows") {
                 node.estimatedRows = last
-            } else if isActual, name.elementsEqual("time".utf8) {
+            } else if isActual, name.equals("time") {
                 node.actualStartupTimeMs = first
                 node.actualTotalTimeMs = last
-            } else if isActual, name.elementsEqual("rows".utf8) {
+            } else if isActual, name.equals("rows") {
                 node.actualRows = last
-            } else if isActual, name.elementsEqual("loops".utf8) {
+            } else if isActual, name.equals("loops") {
                 node.loops = last
             } else {
                 node.properties.append(PlanProperty(string(name), string(value)))
@@ -416,4 +417,19 @@ public enum MySQLTreePlanParser: PlanParser {
     }
 
     private static func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+}
+
+extension ArraySlice<UInt8> {
+    // Compared with a static literal's bytes in place: against `String.UTF8View` the generic comparison
+    // goes byte by byte through the view's indices.
+
+    /// True when these bytes are those of `literal`.
+    fileprivate func equals(_ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { self.elementsEqual($0) }
+    }
+
+    /// True when these bytes start with those of `literal`.
+    fileprivate func hasPrefix(_ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { self.starts(with: $0) }
+    }
 }
