@@ -454,17 +454,20 @@ struct MySQLClientOutput {
     private static func splitLines(_ bytes: [UInt8]) -> [Substring] {
         let text = String(decoding: bytes, as: UTF8.self)
         let utf8 = text.utf8
+        // Searched in the contiguous bytes of the decoded text (the input's own bytes may differ where
+        // they were not valid UTF-8); the offsets become indices in constant time.
+        let lineFeeds =
+            utf8.withContiguousStorageIfAvailable { decoded in decoded.indices.filter { decoded[$0] == 0x0A } }
+            ?? utf8.indices.filter { utf8[$0] == 0x0A }.map { utf8.distance(from: utf8.startIndex, to: $0) }
         var lines: [Substring] = []
+        lines.reserveCapacity(lineFeeds.count + 1)
         var start = utf8.startIndex
-        var index = start
-        while index < utf8.endIndex {
-            if utf8[index] == 0x0A {
-                var end = index
-                if end > start, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
-                lines.append(text[start..<end])
-                start = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
+        for offset in lineFeeds {
+            let index = utf8.index(utf8.startIndex, offsetBy: offset)
+            var end = index
+            if end > start, utf8[utf8.index(before: end)] == 0x0D { end = utf8.index(before: end) }
+            lines.append(text[start..<end])
+            start = utf8.index(after: index)
         }
         lines.append(text[start...])
         if lines.last?.isEmpty == true { lines.removeLast() }
