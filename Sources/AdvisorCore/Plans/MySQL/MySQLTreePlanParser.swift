@@ -227,7 +227,8 @@ public enum MySQLTreePlanParser: PlanParser {
         let line = entry.segments[0].line
         let (operation, groups) = splitMetrics(entry.text)
         if groups.isEmpty, let heading = MySQLOperationText.heading(operation) {
-            return Item(indent: entry.indent, line: line, heading: heading, operation: .other, actuals: Actuals(), node: nil)
+            return Item(
+                indent: entry.indent, line: line, heading: heading, operation: .other, actuals: Actuals(), node: nil)
         }
         var node = MySQLOperationText.node(operation)
         for group in groups {
@@ -237,7 +238,9 @@ public enum MySQLTreePlanParser: PlanParser {
                     file: input.name, format: format, line: line, column: column, reason: "expected \(expected)")
             }
         }
-        return Item(indent: entry.indent, line: line, heading: nil, operation: node.operation, actuals: Actuals(node), node: node)
+        return Item(
+            indent: entry.indent, line: line, heading: nil, operation: node.operation, actuals: Actuals(node),
+            node: node)
     }
 
     /// Appends the nodes an item stands for (itself, or for a heading, the children it introduces) and
