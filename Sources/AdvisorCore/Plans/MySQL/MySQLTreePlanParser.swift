@@ -115,7 +115,7 @@ public enum MySQLTreePlanParser: PlanParser {
             if rest.starts(with: "->".utf8) {
                 let operation = rest.dropFirst(2).drop { $0 == UInt8(ascii: " ") }
                 let column = line.column + bytes.distance(from: bytes.startIndex, to: operation.startIndex)
-                // Copied from the string's contiguous storage: element by element this was most of the time here.
+                // Copied from the string's contiguous storage in one go: element by element it showed in profiles.
                 let text = operation.withContiguousStorageIfAvailable(Array.init) ?? Array(operation)
                 entries.append(Entry(indent: indent, text: text, segments: [(0, line.number, column)]))
             } else if !rest.isEmpty, let last = entries.indices.last, splitMetrics(entries[last].text).1.isEmpty {
