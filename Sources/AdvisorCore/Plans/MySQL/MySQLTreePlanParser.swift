@@ -185,39 +185,40 @@ public enum MySQLTreePlanParser: PlanParser {
         tree.items.reserveCapacity(entries.count)
         var stack: [Int] = []
         for entry in entries {
-            var item = try makeItem(entry, input: input)
+            // Appended first and linked in place: an item is over a kilobyte, and each copy of it shows.
             let index = tree.items.count
+            tree.items.append(try makeItem(entry, input: input))
             while let top = stack.last, tree.items[top].indent > entry.indent { stack.removeLast() }
             if let top = stack.last, tree.items[top].indent == entry.indent {
                 stack.removeLast()
                 let anchor = tree.items[top].anchor
                 let anchorParent = tree.items[anchor].levelParent
-                if item.isSelectListSubquery, anchorParent.map({ tree.items[$0].operation }) != .windowAgg {
+                if tree.items[index].isSelectListSubquery, anchorParent.map({ tree.items[$0].operation }) != .windowAgg
+                {
                     // Select-list subqueries of a query block print at the level of its first node;
                     // a window's projection subqueries are its inputs, one level in.
                     tree.items[anchor].children.append(index)
-                    item.levelParent = anchorParent
-                    item.anchor = anchor
+                    tree.items[index].levelParent = anchorParent
+                    tree.items[index].anchor = anchor
                 } else if let parent = tree.items[top].levelParent {
                     tree.items[parent].children.append(index)
-                    item.levelParent = parent
-                    item.anchor = index
-                } else if item.heading != nil {
+                    tree.items[index].levelParent = parent
+                    tree.items[index].anchor = index
+                } else if tree.items[index].heading != nil {
                     tree.items[anchor].children.append(index)
-                    item.anchor = anchor
+                    tree.items[index].anchor = anchor
                 } else {
                     tree.roots.append(index)
-                    item.anchor = index
+                    tree.items[index].anchor = index
                 }
             } else if let parent = stack.last {
                 tree.items[parent].children.append(index)
-                item.levelParent = parent
-                item.anchor = index
+                tree.items[index].levelParent = parent
+                tree.items[index].anchor = index
             } else {
                 tree.roots.append(index)
-                item.anchor = index
+                tree.items[index].anchor = index
             }
-            tree.items.append(item)
             stack.append(index)
         }
         return tree
