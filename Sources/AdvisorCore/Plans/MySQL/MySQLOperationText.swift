@@ -9,7 +9,11 @@ import Foundation
 enum MySQLOperationText {
     /// A node for an operation text, without numbers and children.
     static func node(_ text: String) -> PlanNode {
-        if let node = tableAccess(text) ?? indexAccess(text) ?? join(text) ?? rowOperation(text) { return node }
+        // One test each rather than a chain of `??`, which copies the node at every step.
+        if let node = tableAccess(text) { return node }
+        if let node = indexAccess(text) { return node }
+        if let node = join(text) { return node }
+        if let node = rowOperation(text) { return node }
         return PlanNode(nodeType: text, operation: .other)
     }
 

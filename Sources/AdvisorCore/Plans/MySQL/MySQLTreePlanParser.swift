@@ -239,9 +239,12 @@ public enum MySQLTreePlanParser: PlanParser {
                     file: input.name, format: format, line: line, column: column, reason: "expected \(expected)")
             }
         }
+        let nodeOperation = node.operation
+        let actuals = Actuals(node)
+        // Consumed, not copied: a node is over a kilobyte and holds dozens of references.
         return Item(
-            indent: entry.indent, line: line, heading: nil, operation: node.operation, actuals: Actuals(node),
-            node: node)
+            indent: entry.indent, line: line, heading: nil, operation: nodeOperation, actuals: actuals,
+            node: consume node)
     }
 
     /// Appends the nodes an item stands for (itself, or for a heading, the children it introduces) and
@@ -282,7 +285,10 @@ public enum MySQLTreePlanParser: PlanParser {
             for child in items[index].children {
                 convert(child, in: &items, into: &children, actuals: &childActuals)
             }
-            guard var node = items[index].node.take() else { return }
+            // Swapped out of the item: `take()` copies the node and destroys the original.
+            var taken: PlanNode?
+            swap(&taken, &items[index].node)
+            guard var node = consume taken else { return }
             if node.operation == .seqScan, children.contains(where: { !$0.isSubPlan }) {
                 node.operation = .subqueryScan
             }
