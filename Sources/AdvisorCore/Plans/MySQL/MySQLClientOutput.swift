@@ -369,7 +369,7 @@ struct MySQLClientOutput {
 
     /// The statement after a client prompt: `mysql> `, `MariaDB [test]> `, `mysql-9.6.0 [(none)]> `.
     private static func promptedStatement(_ line: Substring) -> Substring? {
-        guard let first = line.first, first.isLetter else { return nil }
+        guard !startsWithASCIINonLetter(line), let first = line.first, first.isLetter else { return nil }
         // A prompt is a name ("mysql", "mysql:ytt", "mysql-9.6.0"), an optional "[database]", then ">".
         var rest = line.drop { $0.isLetter || $0.isNumber || "-_.:@".contains($0) }
         if rest.hasPrefix(" [") || rest.hasPrefix("[") {
@@ -386,6 +386,7 @@ struct MySQLClientOutput {
 
     /// A line that starts an EXPLAIN statement without a prompt (as in a script or a ticket).
     private static func isBareStatement(_ line: Substring) -> Bool {
+        guard !startsWithASCIINonLetter(line) else { return false }
         let word = line.prefix { $0.isLetter }.uppercased()
         guard ["EXPLAIN", "DESCRIBE", "DESC", "ANALYZE"].contains(word) else { return false }
         let after = line.dropFirst(word.count)
@@ -410,6 +411,16 @@ struct MySQLClientOutput {
 
     // The line-kind checks run for every line: each first rejects, from the first byte, lines that cannot
     // be of its kind.
+
+    /// True when the line's first Character is a single ASCII scalar other than a letter (an ASCII byte
+    /// followed by another is a Character of its own): such a line starts no prompt and no statement,
+    /// and the bytes tell without asking Unicode whether the first Character is a letter.
+    private static func startsWithASCIINonLetter(_ line: Substring) -> Bool {
+        var bytes = line.utf8.makeIterator()
+        guard let first = bytes.next(), first < 0x80 else { return false }
+        guard bytes.next().map({ $0 < 0x80 }) ?? true else { return false }
+        return !(UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first | 0x20)
+    }
 
     private static func isBorder(_ line: Substring) -> Bool {
         guard line.utf8.first == UInt8(ascii: "+") else { return false }
