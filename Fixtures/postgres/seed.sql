@@ -14,7 +14,9 @@
 --                    hash and merge joins are disabled (nested_loop_seq_inner).
 --   warehouse_stock  autovacuum off, vacuumed once and then updated: index-only scans fetch the heap.
 --   events           partitioned by month into 120 partitions (partitioned_append, planning_heavy).
---   products         small; healthy primary-key lookups everywhere serve as controls.
+--   products         small; healthy primary-key lookups everywhere serve as controls;
+--                    `products_category_idx1` is an exact duplicate of `products_category_idx`.
+--   promotions       `promotions_country_key` is INVALID: its concurrent unique build failed.
 
 SET client_min_messages = warning;
 
@@ -73,6 +75,10 @@ INSERT INTO products (id, sku, name, category, price)
 SELECT i, 'SKU-' || lpad(i::text, 6, '0'), 'Product ' || i, 'Category ' || pick(i, 2, 40),
        (1 + pick(i, 3, 50000)) / 100.0
 FROM generate_series(1, 5000) AS i;
+
+CREATE INDEX products_category_idx ON products (category);
+-- An exact duplicate (duplicate index): same table, same columns, same method.
+CREATE INDEX products_category_idx1 ON products (category);
 
 CREATE TABLE orders (
     id bigint PRIMARY KEY,
@@ -137,6 +143,12 @@ FROM generate_series(1, 500) AS i;
 
 -- Autovacuum off so the state below stays: vacuumed once (all pages all-visible), then a third of
 -- the rows updated, which clears the visibility map on every page the updates touch.
+-- A concurrent unique build that fails on the duplicate countries leaves the index INVALID
+-- (invalid index), as it does in production; the error it prints while loading is expected.
+\set ON_ERROR_STOP off
+CREATE UNIQUE INDEX CONCURRENTLY promotions_country_key ON promotions (country);
+\set ON_ERROR_STOP on
+
 CREATE TABLE warehouse_stock (
     warehouse_id integer NOT NULL,
     product_id integer NOT NULL REFERENCES products,

@@ -23,6 +23,7 @@ public enum Engine: String, Codable, Sendable, CaseIterable, Comparable {
 public enum Facet: String, Codable, Sendable, CaseIterable, Comparable {
     case plans
     case statements
+    case databases
     case tables
     case indexes
     case foreignKeys = "foreign_keys"

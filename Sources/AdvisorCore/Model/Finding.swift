@@ -60,8 +60,9 @@ public struct Evidence: Codable, Equatable, Sendable {
 
 /// What fixing a finding is worth.
 public struct Impact: Codable, Equatable, Sendable {
-    /// The ranking key, larger first. Plan rules: milliseconds of execution time the finding explains
-    /// (estimated cost units, scaled by `share`, when the plan has no timing).
+    /// The ranking key, larger first: milliseconds of database time per day the fix would save. Plan
+    /// rules without a call rate: milliseconds per execution (a share of the estimated cost when the plan
+    /// has no timing). Findings about risk or space rather than time use `Impact.risk`'s equivalents.
     public var score: Double
     /// Fraction of the statement's (or the database's) time the finding explains, 0…1.
     public var share: Double?
@@ -135,5 +136,27 @@ public struct Finding: Codable, Equatable, Sendable {
         }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+extension Impact {
+    /// The daily-time equivalent a risk finding (saturation, an invalid index) ranks with: critical as
+    /// one hour of database time per day, high ten minutes, medium one minute, low and info ten seconds.
+    public static func riskScore(_ severity: Severity) -> Double {
+        switch severity {
+        case .critical: 3_600_000
+        case .high: 600_000
+        case .medium: 60_000
+        case .low, .info: 10_000
+        }
+    }
+
+    /// The impact of a finding about time saved: `msPerDay` is the ranking score.
+    public static func daily(
+        msPerDay: Double, share: Double? = nil, timeMs: Double? = nil, bytes: Double? = nil,
+        confidence: Confidence, summary: String
+    ) -> Impact {
+        Impact(
+            score: msPerDay, share: share, timeMs: timeMs, bytes: bytes, confidence: confidence, summary: summary)
     }
 }

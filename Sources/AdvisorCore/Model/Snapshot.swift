@@ -11,16 +11,55 @@ public struct Snapshot: Codable, Equatable, Sendable {
     public var plans: [CapturedPlan]
     /// Things that could not be collected, and how to enable them.
     public var notices: [Notice]
+    public var statements: [StatementStats]
+    public var statementSource: StatementSource?
+    public var databases: [DatabaseStats]
+    public var tables: [TableStats]
+    public var indexes: [IndexStats]
+    public var foreignKeys: [ForeignKey]
+    public var connections: ConnectionState?
 
     public init(
         server: ServerInfo, facets: Set<Facet> = [], settings: [String: String] = [:], plans: [CapturedPlan] = [],
-        notices: [Notice] = []
+        notices: [Notice] = [], statements: [StatementStats] = [], statementSource: StatementSource? = nil,
+        databases: [DatabaseStats] = [], tables: [TableStats] = [], indexes: [IndexStats] = [],
+        foreignKeys: [ForeignKey] = [], connections: ConnectionState? = nil
     ) {
         self.server = server
         self.facets = facets
         self.settings = settings
         self.plans = plans
         self.notices = notices
+        self.statements = statements
+        self.statementSource = statementSource
+        self.databases = databases
+        self.tables = tables
+        self.indexes = indexes
+        self.foreignKeys = foreignKeys
+        self.connections = connections
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case formatVersion, server, facets, settings, plans, notices, statements, statementSource, databases, tables,
+            indexes, foreignKeys, connections
+    }
+
+    /// Every collection may be absent from the file: a snapshot of plans alone is a valid snapshot.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try container.decodeIfPresent(Int.self, forKey: .formatVersion) ?? 1
+        server = try container.decode(ServerInfo.self, forKey: .server)
+        facets = try container.decodeIfPresent(Set<Facet>.self, forKey: .facets) ?? []
+        settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
+        plans = try container.decodeIfPresent([CapturedPlan].self, forKey: .plans) ?? []
+        notices = try container.decodeIfPresent([Notice].self, forKey: .notices) ?? []
+        statements = try container.decodeIfPresent([StatementStats].self, forKey: .statements) ?? []
+        statementSource = try container.decodeIfPresent(StatementSource.self, forKey: .statementSource)
+        databases = try container.decodeIfPresent([DatabaseStats].self, forKey: .databases) ?? []
+        tables = try container.decodeIfPresent([TableStats].self, forKey: .tables) ?? []
+        indexes = try container.decodeIfPresent([IndexStats].self, forKey: .indexes) ?? []
+        foreignKeys = try container.decodeIfPresent([ForeignKey].self, forKey: .foreignKeys) ?? []
+        connections = try container.decodeIfPresent(ConnectionState.self, forKey: .connections)
     }
 
     /// A snapshot holding only plans read from a file (`dbadvisor explain`).
@@ -36,15 +75,55 @@ public struct Snapshot: Codable, Equatable, Sendable {
 /// The server a snapshot came from.
 public struct ServerInfo: Codable, Equatable, Sendable {
     public var engine: Engine
+    /// As the server reports it: "15.8 (Debian 15.8-0+deb12u1)", "10.11.6-MariaDB".
     public var version: String?
+    /// The version as a number: PostgreSQL's `server_version_num` (150008), MySQL's 80036.
+    public var versionNumber: Int?
+    /// Where the snapshot came from, safe to print: "db.example.com:5432/shop as app".
+    public var target: String?
+    public var database: String?
     public var collectedAt: Date?
+    /// When the server (postmaster, mysqld) started.
+    public var startedAt: Date?
+    /// When the table and index counters of the scanned database were last reset.
     public var statsResetAt: Date?
 
-    public init(engine: Engine, version: String? = nil, collectedAt: Date? = nil, statsResetAt: Date? = nil) {
+    public init(
+        engine: Engine, version: String? = nil, versionNumber: Int? = nil, target: String? = nil,
+        database: String? = nil, collectedAt: Date? = nil, startedAt: Date? = nil, statsResetAt: Date? = nil
+    ) {
         self.engine = engine
         self.version = version
+        self.versionNumber = versionNumber
+        self.target = target
+        self.database = database
         self.collectedAt = collectedAt
+        self.startedAt = startedAt
         self.statsResetAt = statsResetAt
+    }
+}
+
+extension Snapshot {
+    /// Seconds the statement counters cover: from the statement source's reset (or, when it does not
+    /// say, the server's start) to collection. Nil when neither end is known.
+    public var statementWindowSeconds: Double? {
+        window(since: statementSource?.resetAt ?? server.startedAt)
+    }
+
+    /// Seconds the table and index counters cover: from their reset (or the server's start) to collection.
+    public var usageWindowSeconds: Double? {
+        window(since: server.statsResetAt ?? server.startedAt)
+    }
+
+    /// Statement calls (or time) per day from a cumulative counter, when the window is known.
+    public func perDay(_ cumulative: Double) -> Double? {
+        guard let seconds = statementWindowSeconds, seconds >= 60 else { return nil }
+        return cumulative * 86_400 / seconds
+    }
+
+    private func window(since start: Date?) -> Double? {
+        guard let start, let end = server.collectedAt else { return nil }
+        return max(end.timeIntervalSince(start), 0)
     }
 }
 
@@ -66,16 +145,25 @@ public struct CapturedPlan: Codable, Equatable, Sendable {
 }
 
 /// Something the user should know that is not a finding about the database itself.
+///
+/// A notice with a `code` is a known gap in monitoring (an extension missing, I/O timing off): the
+/// `monitoring-gap` rule turns it into a finding so it is ranked and tracked like any other.
 public struct Notice: Codable, Equatable, Sendable {
     public enum Level: String, Codable, Sendable { case info, warning }
     public var level: Level
     public var message: String
     /// How to enable what was missing, when applicable.
     public var remedy: String?
+    /// Stable name of a known gap, e.g. "pg_stat_statements_missing", "track_io_timing_off".
+    public var code: String?
+    /// SQL that closes the gap, when there is some (`CREATE EXTENSION pg_stat_statements;`).
+    public var fixSQL: String?
 
-    public init(level: Level, message: String, remedy: String? = nil) {
+    public init(level: Level, message: String, remedy: String? = nil, code: String? = nil, fixSQL: String? = nil) {
         self.level = level
         self.message = message
         self.remedy = remedy
+        self.code = code
+        self.fixSQL = fixSQL
     }
 }

@@ -1,0 +1,60 @@
+import AdvisorCore
+import Foundation
+
+/// Reads a live PostgreSQL server into a `Snapshot`: the collectors in order, then the optional
+/// EXPLAINs of the top statements and the PgBouncer console.
+public enum PostgresScanner {
+    public struct Options: Sendable {
+        public var limits: LibPQSession.Limits
+        /// EXPLAIN this many statements, the most expensive by total time first (0: none).
+        public var explainTop: Int
+        /// Run the EXPLAINed SELECTs for real (`EXPLAIN (ANALYZE, BUFFERS)`, rolled back).
+        public var analyze: Bool
+        /// PgBouncer's admin console (`postgres://admin@host:6432/pgbouncer`), when given.
+        public var pgbouncer: String?
+
+        public init(
+            limits: LibPQSession.Limits = LibPQSession.Limits(), explainTop: Int = 0, analyze: Bool = false,
+            pgbouncer: String? = nil
+        ) {
+            self.limits = limits
+            self.explainTop = explainTop
+            self.analyze = analyze
+            self.pgbouncer = pgbouncer
+        }
+    }
+
+    /// A snapshot, and the connection error that cut the scan short, if one did.
+    public struct Outcome: Sendable {
+        public var snapshot: Snapshot
+        public var interruption: ConnectionError?
+    }
+
+    /// The collectors, in the order they run; each adds its facet.
+    static let collectors: [any PostgresCollector.Type] = []
+
+    /// Connects and collects. Throws `ConnectionError` when no connection can be made at all; a
+    /// connection lost later returns what was collected with `interruption` set.
+    public static func scan(
+        _ connectionString: String, options: Options, progress: (String) -> Void = { _ in }
+    ) throws -> Outcome {
+        let session = try LibPQSession.open(connectionString, limits: options.limits)
+        let server = PostgresServer(versionNumber: session.serverVersion)
+        var snapshot = Snapshot(
+            server: ServerInfo(
+                engine: .postgres, versionNumber: server.versionNumber, target: session.target,
+                collectedAt: Date()))
+        for collector in collectors {
+            progress("reading \(collector.name)")
+            do {
+                try collector.collect(from: session, server: server, into: &snapshot)
+            } catch let error as ServerError {
+                snapshot.notices.append(
+                    Notice(level: .warning, message: "could not read \(collector.name): \(error)"))
+            } catch let error as ConnectionError {
+                return Outcome(snapshot: snapshot, interruption: error)
+            }
+        }
+        return Outcome(snapshot: snapshot, interruption: nil)
+    }
+}
