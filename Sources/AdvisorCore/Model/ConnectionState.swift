@@ -11,7 +11,8 @@ public struct ConnectionState: Codable, Equatable, Sendable {
     /// PgBouncer (or another pooler) when it was read.
     public var pooler: PoolerState?
 
-    public init(maxConnections: Int, reservedConnections: Int = 0, sessions: [Session] = [], pooler: PoolerState? = nil) {
+    public init(maxConnections: Int, reservedConnections: Int = 0, sessions: [Session] = [], pooler: PoolerState? = nil)
+    {
         self.maxConnections = maxConnections
         self.reservedConnections = reservedConnections
         self.sessions = sessions

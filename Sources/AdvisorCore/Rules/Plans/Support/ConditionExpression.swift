@@ -168,6 +168,9 @@ enum ConditionTokenizer {
                 index += 2
                 while index < characters.count, !(characters[index] == "*" && peek(1) == "/") { index += 1 }
                 index += 2
+            } else if character == "-", peek(1) == "-", engine == .postgres || (peek(2)?.isWhitespace ?? true) {
+                // A line comment (statement texts carry them; MySQL wants a space after the dashes).
+                while index < characters.count, !characters[index].isNewline { index += 1 }
             } else if character == "'" {
                 tokens.append(
                     .string(readQuoted(characters, &index, quote: "'", backslashEscapes: engine.isMySQLFamily)))

@@ -48,8 +48,14 @@ public struct FilterColumns: Equatable, Sendable {
     /// Analyses `conditions` (nil entries skipped) for the table named `relation`, known in the
     /// conditions as `alias` when it has one. Unqualified columns are taken to belong to the table:
     /// PostgreSQL qualifies names only when a plan reads several relations.
-    public init(conditions: [String?], relation: String?, alias: String? = nil, engine: Engine) {
-        let names = Set([relation, alias].compactMap { $0?.lowercased() })
+    /// `unqualifiedColumnsBelong` false: only columns qualified with the table's name or alias count
+    /// (a statement that joins several tables).
+    public init(
+        conditions: [String?], relation: String?, alias: String? = nil, engine: Engine,
+        unqualifiedColumnsBelong: Bool = true
+    ) {
+        let names = ColumnScope(
+            names: Set([relation, alias].compactMap { $0?.lowercased() }), ownsUnqualified: unqualifiedColumnsBelong)
         for condition in conditions.compactMap({ $0 }) {
             for conjunct in ConditionExpression.parse(condition, engine: engine).conjuncts {
                 classify(conjunct, tableNames: names, engine: engine)
@@ -69,7 +75,7 @@ public struct FilterColumns: Equatable, Sendable {
 
     private enum Kind { case equality, range }
 
-    private mutating func classify(_ conjunct: ConditionExpression, tableNames: Set<String>, engine: Engine) {
+    private mutating func classify(_ conjunct: ConditionExpression, tableNames: ColumnScope, engine: Engine) {
         guard let (column, kind) = Self.constrainedColumn(conjunct, tableNames: tableNames) else {
             if Self.mentions(conjunct, tableNames: tableNames) { hasUnusableConditions = true }
             if engine == .postgres, let key = Self.equalityExpression(conjunct, tableNames: tableNames),
@@ -86,7 +92,7 @@ public struct FilterColumns: Equatable, Sendable {
     }
 
     private static func constrainedColumn(
-        _ conjunct: ConditionExpression, tableNames: Set<String>
+        _ conjunct: ConditionExpression, tableNames: ColumnScope
     ) -> (String, Kind)? {
         switch conjunct {
         case .column, .cast:
@@ -125,7 +131,7 @@ public struct FilterColumns: Equatable, Sendable {
     }
 
     /// The key for `conjunct` when it compares an expression of one column of the table for equality.
-    private static func equalityExpression(_ conjunct: ConditionExpression, tableNames: Set<String>) -> IndexKey? {
+    private static func equalityExpression(_ conjunct: ConditionExpression, tableNames: ColumnScope) -> IndexKey? {
         let operand: ConditionExpression
         switch conjunct {
         case .comparison(let op, let lhs, let rhs) where kind(of: op, pattern: nil) == .equality:
@@ -150,7 +156,7 @@ public struct FilterColumns: Equatable, Sendable {
         guard !references.hasUnknown, references.columns.allSatisfy({ belongs($0.qualifiers, tableNames) }),
             Set(references.columns.map { $0.name.lowercased() }).count == 1
         else { return nil }
-        return IndexKey.expression(printed: text, tableNames: tableNames, engine: .postgres)
+        return IndexKey.expression(printed: text, tableNames: tableNames.names, engine: .postgres)
     }
 
     private static func kind(of op: String, pattern: ConditionExpression?) -> Kind? {
@@ -171,15 +177,14 @@ public struct FilterColumns: Equatable, Sendable {
     }
 
     /// The column's name when `expression` is a plain column of the table, under casts at most.
-    private static func tableColumn(_ expression: ConditionExpression, _ tableNames: Set<String>) -> String? {
+    private static func tableColumn(_ expression: ConditionExpression, _ tableNames: ColumnScope) -> String? {
         guard case .column(let qualifiers, let name) = expression.uncast else { return nil }
-        guard let table = qualifiers.last else { return name }
-        return tableNames.contains(table.lowercased()) ? name : nil
+        return tableNames.owns(qualifiers) ? name : nil
     }
 
     /// True when `expression` can be computed before reading the table: it mentions no column of the
     /// table and nothing unreadable (a sub-query might be correlated with it).
-    private static func isValue(_ expression: ConditionExpression, _ tableNames: Set<String>) -> Bool {
+    private static func isValue(_ expression: ConditionExpression, _ tableNames: ColumnScope) -> Bool {
         let references = expression.columnReferences
         return !references.hasUnknown && !references.columns.contains { belongs($0.qualifiers, tableNames) }
     }
@@ -190,13 +195,23 @@ public struct FilterColumns: Equatable, Sendable {
         return !references.hasUnknown && references.columns.isEmpty
     }
 
-    private static func mentions(_ expression: ConditionExpression, tableNames: Set<String>) -> Bool {
+    private static func mentions(_ expression: ConditionExpression, tableNames: ColumnScope) -> Bool {
         let references = expression.columnReferences
         return references.hasUnknown || references.columns.contains { belongs($0.qualifiers, tableNames) }
     }
 
-    private static func belongs(_ qualifiers: [String], _ tableNames: Set<String>) -> Bool {
-        guard let table = qualifiers.last else { return true }
-        return tableNames.contains(table.lowercased())
+    private static func belongs(_ qualifiers: [String], _ tableNames: ColumnScope) -> Bool {
+        tableNames.owns(qualifiers)
+    }
+}
+
+/// The names a table goes by in conditions, and whether unqualified columns are its own.
+private struct ColumnScope {
+    let names: Set<String>
+    let ownsUnqualified: Bool
+
+    func owns(_ qualifiers: [String]) -> Bool {
+        guard let table = qualifiers.last else { return ownsUnqualified }
+        return names.contains(table.lowercased())
     }
 }

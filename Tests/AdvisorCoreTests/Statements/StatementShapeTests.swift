@@ -1,0 +1,68 @@
+import Testing
+
+@testable import AdvisorCore
+
+@Suite struct StatementShapeTests {
+    @Test func keyLookupByParameter() {
+        let shape = StatementShape("SELECT id, name FROM public.products WHERE id = $1", engine: .postgres)
+        #expect(shape.command == .select)
+        #expect(shape.tables.map(\.table) == ["products"])
+        #expect(shape.tables[0].schema == "public")
+        #expect(shape.tables[0].filter.equalityColumns == ["id"])
+        #expect(shape.isKeyLookup)
+    }
+
+    @Test func joinAttributesQualifiedColumnsOnly() {
+        let shape = StatementShape(
+            """
+            SELECT o.id, c.email FROM orders o JOIN customers AS c ON c.id = o.customer_id
+            WHERE o.status = $1 AND c.country = $2 AND created_at > $3 ORDER BY o.id LIMIT $4
+            """, engine: .postgres)
+        #expect(shape.tables.map(\.table) == ["orders", "customers"])
+        #expect(shape.use(of: "orders")?.filter.equalityColumns == ["status"])
+        #expect(shape.use(of: "customers")?.filter.equalityColumns == ["country"])
+        #expect(shape.hasLimit)
+        #expect(!shape.isKeyLookup)
+    }
+
+    @Test func cteCommentsAndSubqueriesAreSkipped() {
+        let shape = StatementShape(
+            """
+            /* controller=orders */ WITH recent AS (SELECT * FROM events WHERE kind = $1)
+            -- the main query
+            SELECT count(*) FROM orders WHERE status = $2 AND customer_id IN (SELECT id FROM customers)
+            """, engine: .postgres)
+        #expect(shape.command == .select)
+        #expect(shape.tables.map(\.table) == ["orders"])
+        #expect(shape.use(of: "orders")?.filter.equalityColumns == ["status"])
+        #expect(shape.hasAggregate)
+    }
+
+    @Test func writesAndMySQLQuoting() {
+        let update = StatementShape("UPDATE orders SET status = $1 WHERE id = $2", engine: .postgres)
+        #expect(update.command == .update)
+        #expect(update.tables.map(\.table) == ["orders"])
+        #expect(update.tables[0].filter.equalityColumns == ["id"])
+        let delete = StatementShape("DELETE FROM `shop`.`order_items` WHERE `order_id` = ?", engine: .mariadb)
+        #expect(delete.command == .delete)
+        #expect(delete.tables.map(\.table) == ["order_items"])
+        #expect(delete.tables[0].schema == "shop")
+        #expect(delete.tables[0].filter.equalityColumns == ["order_id"])
+        let insert = StatementShape("INSERT INTO audit (at, what) VALUES ($1, $2)", engine: .postgres)
+        #expect(insert.command == .insert)
+        #expect(insert.tables.map(\.table) == ["audit"])
+        let list = StatementShape("SELECT * FROM a, b x WHERE x.k = a.k AND a.v = 3", engine: .postgres)
+        #expect(list.tables.map(\.table) == ["a", "b"])
+        #expect(
+            list.use(of: "a")?.filter.equalityColumns == ["v", "k"]
+                || list.use(of: "a")?.filter.equalityColumns == ["k", "v"])
+    }
+
+    @Test func unreadableTextGivesNoTables() {
+        let shape = StatementShape("SELECT pg_sleep($1)", engine: .postgres)
+        #expect(shape.tables.isEmpty)
+        #expect(!shape.isKeyLookup)
+        #expect(StatementShape("<insufficient privilege>", engine: .postgres).command == .other)
+        #expect(StatementShape("SELECT * FROM generate_series($1, $2) g", engine: .postgres).tables.isEmpty)
+    }
+}
