@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The setup command: installs the build dependencies, builds the release binary and shows it
-# explaining one of the plans in Fixtures/ (run it as root on Debian 12 with Swift installed).
+# The setup command: installs what dbadvisor needs, builds the release binary, starts a private
+# PostgreSQL 15 (with PgBouncer) on 127.0.0.1 holding a small seeded shop database with real problems,
+# runs a demo workload on it, and scans it with dbadvisor as a least-privilege pg_monitor role.
+# Run it as root on Debian 12 with Swift installed. `scripts/test-servers.sh stop` stops the servers.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 swift build -c release
-.build/release/dbadvisor explain Fixtures/postgres/plans/seq_scan_filter.txt
+scripts/test-servers.sh start
+scripts/workload.sh
+eval "$(scripts/test-servers.sh env)"
+.build/release/dbadvisor scan "$DBADVISOR_TEST_PG_MONITOR_URL" --explain-top 5 --config Fixtures/postgres/demo.yml

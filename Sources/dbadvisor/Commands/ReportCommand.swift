@@ -21,12 +21,9 @@ extension DBAdvisor {
         func run() throws {
             let engine = try selection.makeEngine()
             let input = try InputFile.read(snapshot)
-            let decoder = JSONDecoder()
-            decoder.keyDecodingStrategy = .convertFromSnakeCase
-            decoder.dateDecodingStrategy = .iso8601
             let loaded: Snapshot
             do {
-                loaded = try decoder.decode(Snapshot.self, from: Data(input.bytes))
+                loaded = try Snapshot(jsonData: Data(input.bytes))
             } catch {
                 Terminal.printError("dbadvisor: \(input.name): not a dbadvisor snapshot: \(Self.describe(error))")
                 throw ExitCode(Terminal.Code.input.rawValue)

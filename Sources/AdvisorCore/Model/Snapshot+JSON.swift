@@ -1,0 +1,21 @@
+import Foundation
+
+extension Snapshot {
+    /// The snapshot as `--save-snapshot` writes it and `dbadvisor report` reads it: snake_case keys,
+    /// ISO 8601 dates, sorted keys so two saves of the same state compare equal.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// Reads what `jsonData()` wrote.
+    public init(jsonData data: Data) throws {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        self = try decoder.decode(Snapshot.self, from: data)
+    }
+}
