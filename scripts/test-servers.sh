@@ -92,6 +92,8 @@ port = $pg_port
 unix_socket_directories = '$pg_dir'
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track = all
+# Room for the scan benchmark's 5,000 statements besides the tests' own.
+pg_stat_statements.max = 10000
 track_io_timing = on
 track_functions = all
 password_encryption = 'scram-sha-256'
