@@ -79,6 +79,28 @@ public final class LibPQSession {
         try rows(sql, parameters, queryName: nil)
     }
 
+    /// Runs `body` between `BEGIN READ ONLY` and `ROLLBACK`: nothing it does is kept, also when it throws.
+    ///
+    /// Session-level state outlives the rollback: prepared statements made inside must be deallocated.
+    public func inReadOnlyTransaction<Value>(_ body: () throws -> Value) throws -> Value {
+        try execute("BEGIN READ ONLY")
+        let value: Value
+        do {
+            value = try body()
+        } catch {
+            // The body's error is the one to report; only a lost connection is worse. A ROLLBACK the
+            // server refuses for another reason cannot keep anything: the transaction never commits.
+            do {
+                try execute("ROLLBACK")
+            } catch let lost as ConnectionError {
+                throw lost
+            } catch {}
+            throw error
+        }
+        try execute("ROLLBACK")
+        return value
+    }
+
     /// The server's version number, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(connection)) }
 
