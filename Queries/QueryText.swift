@@ -4,6 +4,7 @@
 /// and the files differ.
 public enum QueryText: String, CaseIterable, Sendable {
     case pgServerVersion = "pg_server_version"
+    case pgExplainContext = "pg_explain_context"
     case mysqlServerVersion = "mysql_server_version"
 
     /// The statement text, header comment included, exactly as in the file.
@@ -11,6 +12,7 @@ public enum QueryText: String, CaseIterable, Sendable {
         let bytes: [UInt8] =
             switch self {
             case .pgServerVersion: PackageResources.pg_server_version_sql
+            case .pgExplainContext: PackageResources.pg_explain_context_sql
             case .mysqlServerVersion: PackageResources.mysql_server_version_sql
             }
         return String(decoding: bytes, as: UTF8.self)

@@ -55,6 +55,20 @@ public enum PostgresScanner {
                 return Outcome(snapshot: snapshot, interruption: error)
             }
         }
+        if options.explainTop > 0 {
+            progress("explaining the top \(options.explainTop) statements")
+            if snapshot.statements.isEmpty {
+                snapshot.notices.append(
+                    Notice(level: .info, message: "--explain-top: no statements were collected to EXPLAIN"))
+            }
+            do {
+                try PostgresExplainer.explain(
+                    snapshot.statements, top: options.explainTop, analyze: options.analyze, session: session,
+                    server: server, into: &snapshot)
+            } catch let error as ConnectionError {
+                return Outcome(snapshot: snapshot, interruption: error)
+            }
+        }
         return Outcome(snapshot: snapshot, interruption: nil)
     }
 }

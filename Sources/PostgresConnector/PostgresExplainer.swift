@@ -1,0 +1,247 @@
+import AdvisorCore
+import AdvisorQueries
+import Foundation
+
+/// `--explain-top N` and `--analyze`: plans for the statements that cost the most, for the plan rules.
+///
+/// The statements are taken by total time, most expensive first. Those that cannot be EXPLAINed here do
+/// not use up a place: utility commands (VACUUM, COPY, SET…) and dbadvisor's own queries silently; texts
+/// that are hidden (`<insufficient privilege>`), possibly cut (`track_activity_query_size`), hold several
+/// statements, or belong to another database with a notice. Each statement is EXPLAINed in its own
+/// read-only transaction that is rolled back, under the session's `statement_timeout`; how a text with
+/// `$n` placeholders is planned on each version is described on `PostgresExplainRequest` (PostgreSQL 16
+/// and later: `GENERIC_PLAN`; 12–15: `PREPARE` with a forced generic plan). A statement the server
+/// refuses to plan (no privilege on a table, parameter types it cannot infer, a timeout) becomes a
+/// notice naming its id and the SQLSTATE, and the others are still EXPLAINed.
+public enum PostgresExplainer {
+    /// Why a statement among the most expensive is passed over.
+    public enum SkipReason: String, Sendable, CaseIterable {
+        /// Not a query or data-modifying statement: EXPLAIN cannot plan it. No notice.
+        case utility
+        /// One of dbadvisor's own queries. No notice.
+        case ownQuery
+        /// Collected from another database than the one connected to.
+        case otherDatabase
+        /// The role may not read the text (`<insufficient privilege>`) or there is none.
+        case hiddenText
+        /// The text may have been cut at `track_activity_query_size`, or ends inside a literal or comment.
+        case cutText
+        /// The text holds more than one statement.
+        case severalStatements
+    }
+
+    /// The statements to EXPLAIN, and the ids of those passed over before them, by reason.
+    public struct Selection: Sendable, Equatable {
+        /// Most expensive first.
+        public var chosen: [StatementStats]
+        /// Statement ids in rank order, for every reason that applied.
+        public var skipped: [SkipReason: [String]]
+    }
+
+    /// What the server says about the session, from `pg_explain_context.sql`.
+    public struct Context: Sendable, Equatable {
+        /// The database connected to; nil means statements of any database are taken as its own.
+        public var database: String?
+        /// `track_activity_query_size` in bytes; nil when unknown.
+        public var textLimitBytes: Int?
+
+        public init(database: String?, textLimitBytes: Int?) {
+            self.database = database
+            self.textLimitBytes = textLimitBytes
+        }
+    }
+
+    /// EXPLAINs the `count` most expensive statements that can be EXPLAINed and adds their plans (and
+    /// the facet `.plans` once there is one) and notices to the snapshot.
+    ///
+    /// - Parameter analyze: run `EXPLAIN (ANALYZE, BUFFERS)` for read-only queries without placeholders.
+    /// - Throws: `ConnectionError` only, when the connection is lost; the plans made before it are kept.
+    public static func explain(
+        _ statements: [StatementStats], top count: Int, analyze: Bool, session: LibPQSession,
+        server: PostgresServer, into snapshot: inout Snapshot
+    ) throws {
+        guard count > 0 else { return }
+        let context: Context
+        do {
+            context = try readContext(from: session)
+        } catch let error as ServerError {
+            snapshot.notices.append(Notice(level: .warning, message: "could not EXPLAIN statements: \(error)"))
+            return
+        }
+        let selection = select(statements, top: count, context: context)
+        snapshot.notices += skipNotices(for: selection, statements: statements, context: context)
+        var notExecuted: [String] = []
+        for (rank, statement) in selection.chosen.enumerated() {
+            let text = PostgresStatementText(statement.text)
+            let request = PostgresExplainRequest(
+                statement: text, serverMajor: server.major, analyze: analyze,
+                preparedName: "dbadvisor_explain_\(rank + 1)")
+            if analyze, text.isReadOnlyQuery, text.hasPlaceholders { notExecuted.append(statement.id) }
+            do {
+                let output = try run(request, on: session)
+                let label = "statement \(statement.id)"
+                let plans = try PlanReader.read(PlanInput(text: output, name: label), format: .postgresJSON)
+                for var plan in plans {
+                    plan.queryText = plan.queryText ?? statement.text
+                    snapshot.plans.append(
+                        CapturedPlan(
+                            label: label, statementFingerprint: statement.findingKey,
+                            callsPerDay: snapshot.perDay(Double(statement.calls)), plan: plan))
+                }
+            } catch let error as ServerError {
+                snapshot.notices.append(failureNotice(statement, request: request, error: error))
+            } catch let error as InputError {
+                snapshot.notices.append(
+                    Notice(level: .warning, message: "could not read the plan of \(describe(statement)): \(error)"))
+            }
+        }
+        if !notExecuted.isEmpty {
+            snapshot.notices.append(
+                Notice(
+                    level: .info,
+                    message: """
+                        --analyze: \(listed(notExecuted)) have $n placeholders instead of values and cannot be \
+                        executed; their plans were captured without running them (no actual rows or times)
+                        """))
+        }
+        if !snapshot.plans.isEmpty { snapshot.facets.insert(.plans) }
+    }
+
+    /// The `count` most expensive statements (by total time, then id) that can be EXPLAINed in `context`.
+    public static func select(_ statements: [StatementStats], top count: Int, context: Context) -> Selection {
+        let ranked = statements.sorted {
+            $0.totalTimeMs != $1.totalTimeMs ? $0.totalTimeMs > $1.totalTimeMs : $0.id < $1.id
+        }
+        var selection = Selection(chosen: [], skipped: [:])
+        for statement in ranked {
+            guard selection.chosen.count < count else { break }
+            if let reason = skipReason(for: statement, context: context) {
+                selection.skipped[reason, default: []].append(statement.id)
+            } else {
+                selection.chosen.append(statement)
+            }
+        }
+        return selection
+    }
+
+    /// Why the statement cannot be EXPLAINed here, or nil when it can.
+    public static func skipReason(for statement: StatementStats, context: Context) -> SkipReason? {
+        let trimmed = statement.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty || trimmed == "<insufficient privilege>" { return .hiddenText }
+        if let database = context.database, let own = statement.database, own != database { return .otherDatabase }
+        let text = PostgresStatementText(statement.text)
+        if text.isDBAdvisorQuery { return .ownQuery }
+        if !text.isExplainable { return .utility }
+        if text.isUnterminated || isPossiblyCut(statement.text, limit: context.textLimitBytes) { return .cutText }
+        if text.hasSeveralStatements { return .severalStatements }
+        return nil
+    }
+
+    // MARK: - Private helpers
+
+    private static func readContext(from session: LibPQSession) throws -> Context {
+        let row = try session.rows(.pgExplainContext).first
+        let database = row?["database"] ?? nil
+        let limit = (row?["track_activity_query_size"] ?? nil).flatMap { Int($0) }
+        return Context(database: database, textLimitBytes: limit)
+    }
+
+    /// The server cuts texts to at most `limit - 1` bytes, backing off to a character boundary (up to 3
+    /// more bytes for UTF-8), so a text whose length falls in that window may be cut.
+    private static func isPossiblyCut(_ text: String, limit: Int?) -> Bool {
+        guard let limit else { return false }
+        return (limit - 4...limit - 1).contains(text.utf8.count)
+    }
+
+    /// Runs the request in a read-only transaction and returns the `QUERY PLAN` text.
+    private static func run(_ request: PostgresExplainRequest, on session: LibPQSession) throws -> String {
+        var needsCleanup = false
+        let output = Result {
+            try session.inReadOnlyTransaction {
+                for command in request.setup { _ = try session.rows(command) }
+                needsCleanup = true
+                let rows = try session.rows(request.explain)
+                return rows.compactMap { $0["QUERY PLAN"] ?? nil }.joined(separator: "\n")
+            }
+        }
+        if needsCleanup {
+            for command in request.cleanup { _ = try session.rows(command) }
+        }
+        return try output.get()
+    }
+
+    private static func failureNotice(
+        _ statement: StatementStats, request: PostgresExplainRequest, error: ServerError
+    ) -> Notice {
+        let state = error.sqlState ?? "unknown"
+        var message = "could not EXPLAIN \(describe(statement)): \(error.message) (SQLSTATE \(state))"
+        var remedy: String?
+        if error.sqlState == "42501" {
+            remedy = """
+                pg_monitor reads statistics, not tables: to EXPLAIN statements, scan as a role that may \
+                SELECT from the tables they use
+                """
+        } else if ["42P18", "42725"].contains(state), request.method == .preparedGenericPlan {
+            message += "; the server cannot infer the types of its parameters without values"
+            remedy = "PostgreSQL 16 and later plan such statements with EXPLAIN (GENERIC_PLAN)"
+        } else if error.sqlState == "57014" {
+            remedy = "raise the statement timeout of the scan to give planning more time"
+        }
+        return Notice(level: .warning, message: message, remedy: remedy)
+    }
+
+    private static func skipNotices(
+        for selection: Selection, statements: [StatementStats], context: Context
+    ) -> [Notice] {
+        var notices: [Notice] = []
+        if let ids = selection.skipped[.hiddenText] {
+            notices.append(
+                Notice(
+                    level: .warning,
+                    message: "--explain-top: \(listed(ids)) show no text to this role and were not EXPLAINed",
+                    remedy: "GRANT pg_read_all_stats (or pg_monitor) TO the scanning role"))
+        }
+        if let ids = selection.skipped[.cutText] {
+            let limit = context.textLimitBytes.map { " (track_activity_query_size = \($0) bytes)" } ?? ""
+            notices.append(
+                Notice(
+                    level: .warning,
+                    message: "--explain-top: the texts of \(listed(ids)) may be cut\(limit) and were not EXPLAINed",
+                    remedy: "raise track_activity_query_size (takes effect after a server restart)"))
+        }
+        if let ids = selection.skipped[.severalStatements] {
+            notices.append(
+                Notice(
+                    level: .info,
+                    message: "--explain-top: \(listed(ids)) hold several statements and were not EXPLAINed"))
+        }
+        if let ids = selection.skipped[.otherDatabase] {
+            let skipped = Set(ids)
+            let databases = Set(statements.filter { skipped.contains($0.id) }.compactMap(\.database)).sorted()
+            notices.append(
+                Notice(
+                    level: .info,
+                    message: """
+                        --explain-top: \(listed(ids)) belong to other databases (\(databases.joined(separator: ", "))) \
+                        and were not EXPLAINed
+                        """,
+                    remedy: "scan each of those databases to EXPLAIN its statements"))
+        }
+        return notices
+    }
+
+    /// "statement 42 (SELECT … FROM orders …)": the id and the start of the text.
+    private static func describe(_ statement: StatementStats) -> String {
+        let words = statement.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let excerpt = words.count > 80 ? String(words.prefix(79)) + "…" : words
+        return "statement \(statement.id) (\(excerpt))"
+    }
+
+    /// "statement 7", "3 statements (7, 8, 9)", at most five ids named.
+    private static func listed(_ ids: [String]) -> String {
+        guard ids.count > 1 else { return "statement \(ids.first ?? "")" }
+        let named = ids.prefix(5).joined(separator: ", ")
+        let more = ids.count > 5 ? " and \(ids.count - 5) more" : ""
+        return "\(ids.count) statements (\(named)\(more))"
+    }
+}
