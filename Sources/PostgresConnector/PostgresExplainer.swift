@@ -76,11 +76,11 @@ public enum PostgresExplainer {
             let request = PostgresExplainRequest(
                 statement: text, serverMajor: server.major, analyze: analyze,
                 preparedName: "dbadvisor_explain_\(rank + 1)")
-            if analyze, text.isReadOnlyQuery, text.hasPlaceholders { notExecuted.append(statement.id) }
             do {
                 let output = try run(request, on: session)
                 let label = "statement \(statement.id)"
                 let plans = try PlanReader.read(PlanInput(text: output, name: label), format: .postgresJSON)
+                if analyze, text.isReadOnlyQuery, text.hasPlaceholders { notExecuted.append(statement.id) }
                 for var plan in plans {
                     plan.queryText = plan.queryText ?? statement.text
                     snapshot.plans.append(
@@ -100,8 +100,9 @@ public enum PostgresExplainer {
                 Notice(
                     level: .info,
                     message: """
-                        --analyze: \(listed(notExecuted)) have $n placeholders instead of values and cannot be \
-                        executed; their plans were captured without running them (no actual rows or times)
+                        --analyze: \(listed(notExecuted, "has", "have")) $n placeholders instead of values and cannot \
+                        be executed: \(notExecuted.count == 1 ? "its plan was" : "their plans were") captured \
+                        without running (no actual rows or times)
                         """))
         }
         if !snapshot.plans.isEmpty { snapshot.facets.insert(.plans) }
@@ -195,36 +196,36 @@ public enum PostgresExplainer {
     ) -> [Notice] {
         var notices: [Notice] = []
         if let ids = selection.skipped[.hiddenText] {
+            let message = "\(listed(ids, "shows", "show")) no text to this role: \(notExplained(ids))"
             notices.append(
                 Notice(
-                    level: .warning,
-                    message: "--explain-top: \(listed(ids)) show no text to this role and were not EXPLAINed",
+                    level: .warning, message: "--explain-top: \(message)",
                     remedy: "GRANT pg_read_all_stats (or pg_monitor) TO the scanning role"))
         }
         if let ids = selection.skipped[.cutText] {
-            let limit = context.textLimitBytes.map { " (track_activity_query_size = \($0) bytes)" } ?? ""
+            let limit = context.textLimitBytes.map { " at track_activity_query_size (\($0) bytes)" } ?? ""
+            let texts = ids.count == 1 ? "the text of" : "the texts of"
+            let message = "\(texts) \(listed(ids, "", "")) may be cut\(limit): \(notExplained(ids))"
             notices.append(
                 Notice(
-                    level: .warning,
-                    message: "--explain-top: the texts of \(listed(ids)) may be cut\(limit) and were not EXPLAINed",
+                    level: .warning, message: "--explain-top: \(message)",
                     remedy: "raise track_activity_query_size (takes effect after a server restart)"))
         }
         if let ids = selection.skipped[.severalStatements] {
-            notices.append(
-                Notice(
-                    level: .info,
-                    message: "--explain-top: \(listed(ids)) hold several statements and were not EXPLAINed"))
+            let message = "\(listed(ids, "holds", "hold")) several statements: \(notExplained(ids))"
+            notices.append(Notice(level: .info, message: "--explain-top: \(message)"))
         }
         if let ids = selection.skipped[.otherDatabase] {
             let skipped = Set(ids)
-            let databases = Set(statements.filter { skipped.contains($0.id) }.compactMap(\.database)).sorted()
+            let databases = Set(
+                statements.filter { skipped.contains($0.id) && $0.database != context.database }.compactMap(\.database))
+            let message = """
+                \(listed(ids, "belongs", "belong")) to other databases \
+                (\(databases.sorted().joined(separator: ", "))): \(notExplained(ids))
+                """
             notices.append(
                 Notice(
-                    level: .info,
-                    message: """
-                        --explain-top: \(listed(ids)) belong to other databases (\(databases.joined(separator: ", "))) \
-                        and were not EXPLAINed
-                        """,
+                    level: .info, message: "--explain-top: \(message)",
                     remedy: "scan each of those databases to EXPLAIN its statements"))
         }
         return notices
@@ -237,11 +238,20 @@ public enum PostgresExplainer {
         return "statement \(statement.id) (\(excerpt))"
     }
 
-    /// "statement 7", "3 statements (7, 8, 9)", at most five ids named.
-    private static func listed(_ ids: [String]) -> String {
-        guard ids.count > 1 else { return "statement \(ids.first ?? "")" }
-        let named = ids.prefix(5).joined(separator: ", ")
-        let more = ids.count > 5 ? " and \(ids.count - 5) more" : ""
-        return "\(ids.count) statements (\(named)\(more))"
+    /// "statement 7 has", "3 statements (7, 8, 9) have": at most five ids named, and the verb agreeing.
+    private static func listed(_ ids: [String], _ singular: String, _ plural: String) -> String {
+        let subject: String
+        if ids.count > 1 {
+            let more = ids.count > 5 ? " and \(ids.count - 5) more" : ""
+            subject = "\(ids.count) statements (\(ids.prefix(5).joined(separator: ", "))\(more))"
+        } else {
+            subject = "statement \(ids.first ?? "")"
+        }
+        let verb = ids.count > 1 ? plural : singular
+        return verb.isEmpty ? subject : "\(subject) \(verb)"
+    }
+
+    private static func notExplained(_ ids: [String]) -> String {
+        ids.count == 1 ? "it was not EXPLAINed" : "they were not EXPLAINed"
     }
 }
