@@ -18,7 +18,8 @@ public struct PostgresStatementText: Sendable, Equatable {
     public let hasSeveralStatements: Bool
     /// The text ends inside a string, quoted identifier or comment: a sign of a cut text.
     public let isUnterminated: Bool
-    /// The leading comment names one of dbadvisor's own queries (`-- pg_server_version: …`).
+    /// The leading comment names one of dbadvisor's queries (`-- pg_server_version: …`): one of this build's,
+    /// or any name of that form, so queries of other dbadvisor versions are recognised too.
     public let isDBAdvisorQuery: Bool
     /// Every word outside literals and comments, upper-cased.
     private let words: Set<String>
@@ -52,7 +53,7 @@ public struct PostgresStatementText: Sendable, Equatable {
         hasSeveralStatements = lexer.hasSeveralStatements
         isUnterminated = lexer.isUnterminated
         words = lexer.words
-        isDBAdvisorQuery = Self.leadingQueryName(in: text).map { QueryText(rawValue: $0) != nil } ?? false
+        isDBAdvisorQuery = Self.leadingQueryName(in: text).map(Self.isDBAdvisorQueryName) ?? false
     }
 
     /// `EXPLAIN` can plan it: a query or a data-modifying statement, not a utility command.
@@ -70,6 +71,13 @@ public struct PostgresStatementText: Sendable, Equatable {
     public var hasPlaceholders: Bool { highestPlaceholder > 0 }
 
     // MARK: - Private helpers
+
+    /// A `QueryText` name, or one shaped like them: `pg_` and then lower-case letters, digits and `_`.
+    private static func isDBAdvisorQueryName(_ name: String) -> Bool {
+        if QueryText(rawValue: name) != nil { return true }
+        return name.hasPrefix("pg_") && name.count > 3
+            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
 
     /// `pg_name` from a first line `-- pg_name: …`, the header every file under `Queries/` starts with.
     private static func leadingQueryName(in text: String) -> String? {

@@ -112,7 +112,9 @@ struct PostgresStatementTextTests {
     @Test func dbadvisorQueriesAreRecognisedByTheirHeader() {
         #expect(PostgresStatementText("-- pg_server_version: the server's version\nSELECT $1").isDBAdvisorQuery)
         #expect(PostgresStatementText("\n-- pg_explain_context: …\nSELECT 1").isDBAdvisorQuery)
-        #expect(!PostgresStatementText("-- pg_not_ours: a user's comment\nSELECT 1").isDBAdvisorQuery)
+        #expect(PostgresStatementText("-- pg_activity: from another dbadvisor version\nSELECT 1").isDBAdvisorQuery)
+        #expect(!PostgresStatementText("-- Pg_Report: a user's comment\nSELECT 1").isDBAdvisorQuery)
+        #expect(!PostgresStatementText("-- report: a user's comment\nSELECT 1").isDBAdvisorQuery)
         #expect(!PostgresStatementText("SELECT 1 -- pg_server_version: x").isDBAdvisorQuery)
         #expect(!PostgresStatementText("-- pg_server_version\nSELECT 1").isDBAdvisorQuery)
     }
