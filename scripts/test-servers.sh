@@ -22,6 +22,9 @@ owner_password=owner-pw-1
 monitor_user=dbadvisor_monitor
 monitor_password=monitor-pw-1
 database=shop
+# A second PostgreSQL database, without pg_stat_statements: scans of it report the missing extension;
+# its one table has a partial expression index.
+plain_database=shop_plain
 
 pg_bin=/usr/lib/postgresql/15/bin
 pg_dir=$servers_dir/postgres
@@ -127,6 +130,21 @@ pg_start() {
     fi
     wait_until "PostgreSQL" 60 pg_sql -d postgres -c 'SELECT 1' || fail "PostgreSQL does not answer (log: $pg_log)"
     pg_provision
+    pg_provision_plain
+}
+
+pg_provision_plain() {
+    if [ -n "$(pg_sql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$plain_database'")" ]; then
+        return
+    fi
+    log "creating PostgreSQL database $plain_database (no pg_stat_statements)"
+    pg_sql -d postgres -c "CREATE DATABASE $plain_database OWNER $owner_user"
+    PGPASSWORD=$owner_password "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" \
+        -U "$owner_user" -d "$plain_database" \
+        -c "CREATE TABLE notes (id integer PRIMARY KEY, body text NOT NULL)" \
+        -c "INSERT INTO notes SELECT i, 'note ' || i FROM generate_series(1, 100) AS i" \
+        -c "CREATE INDEX notes_lower_body_idx ON notes (lower(body), id) WHERE id > 10" \
+        -c "ANALYZE notes"
 }
 
 pg_provision() {
