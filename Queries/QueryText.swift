@@ -5,6 +5,21 @@
 public enum QueryText: String, CaseIterable, Sendable {
     case pgServerVersion = "pg_server_version"
     case pgExplainContext = "pg_explain_context"
+    case pgServer = "pg_server"
+    case pgSettings = "pg_settings"
+    case pgDatabases = "pg_databases"
+    case pgStatementsExtension = "pg_statements_extension"
+    case pgStatementsV12 = "pg_statements_v12"
+    case pgStatementsV13 = "pg_statements_v13"
+    case pgStatementsV14 = "pg_statements_v14"
+    case pgStatementsV17 = "pg_statements_v17"
+    case pgStatementsInfo = "pg_statements_info"
+    case pgSearchPath = "pg_search_path"
+    case pgTables = "pg_tables"
+    case pgTablesV16 = "pg_tables_v16"
+    case pgIndexes = "pg_indexes"
+    case pgIndexesV16 = "pg_indexes_v16"
+    case pgForeignKeys = "pg_foreign_keys"
     case mysqlServerVersion = "mysql_server_version"
 
     /// The statement text, header comment included, exactly as in the file.
@@ -13,6 +28,21 @@ public enum QueryText: String, CaseIterable, Sendable {
             switch self {
             case .pgServerVersion: PackageResources.pg_server_version_sql
             case .pgExplainContext: PackageResources.pg_explain_context_sql
+            case .pgServer: PackageResources.pg_server_sql
+            case .pgSettings: PackageResources.pg_settings_sql
+            case .pgDatabases: PackageResources.pg_databases_sql
+            case .pgStatementsExtension: PackageResources.pg_statements_extension_sql
+            case .pgStatementsV12: PackageResources.pg_statements_v12_sql
+            case .pgStatementsV13: PackageResources.pg_statements_v13_sql
+            case .pgStatementsV14: PackageResources.pg_statements_v14_sql
+            case .pgStatementsV17: PackageResources.pg_statements_v17_sql
+            case .pgStatementsInfo: PackageResources.pg_statements_info_sql
+            case .pgSearchPath: PackageResources.pg_search_path_sql
+            case .pgTables: PackageResources.pg_tables_sql
+            case .pgTablesV16: PackageResources.pg_tables_v16_sql
+            case .pgIndexes: PackageResources.pg_indexes_sql
+            case .pgIndexesV16: PackageResources.pg_indexes_v16_sql
+            case .pgForeignKeys: PackageResources.pg_foreign_keys_sql
             case .mysqlServerVersion: PackageResources.mysql_server_version_sql
             }
         return String(decoding: bytes, as: UTF8.self)

@@ -31,7 +31,10 @@ public enum PostgresScanner {
     }
 
     /// The collectors, in the order they run; each adds its facet.
-    static let collectors: [any PostgresCollector.Type] = []
+    static let collectors: [any PostgresCollector.Type] = [
+        ServerCollector.self, SettingsCollector.self, DatabasesCollector.self, StatementsCollector.self,
+        TablesCollector.self, IndexesCollector.self, ForeignKeysCollector.self,
+    ]
 
     /// Connects and collects. Throws `ConnectionError` when no connection can be made at all; a
     /// connection lost later returns what was collected with `interruption` set.
@@ -49,6 +52,9 @@ public enum PostgresScanner {
             do {
                 try collector.collect(from: session, server: server, into: &snapshot)
             } catch let error as ServerError {
+                snapshot.notices.append(
+                    Notice(level: .warning, message: "could not read \(collector.name): \(error)"))
+            } catch let error as UnexpectedRowError {
                 snapshot.notices.append(
                     Notice(level: .warning, message: "could not read \(collector.name): \(error)"))
             } catch let error as ConnectionError {
