@@ -159,9 +159,10 @@ enum StatementsCollector: PostgresCollector {
                 Notice(
                     level: .warning,
                     message: """
-                        \(collected.hiddenCount) statements of other users \
-                        (\(formatted(milliseconds: collected.hiddenTimeMs)) in all) are hidden: their text and \
-                        queryid need pg_read_all_stats
+                        pg_stat_statements hides the text and queryid of \(collected.hiddenCount) \
+                        \(collected.hiddenCount == 1 ? "statement" : "statements") of other users \
+                        (\(formatted(milliseconds: collected.hiddenTimeMs)) in all): reading them needs \
+                        pg_read_all_stats
                         """,
                     remedy: "Grant pg_read_all_stats (or pg_monitor) to the login dbadvisor scans with.",
                     code: "pg_stat_statements_texts_hidden",
@@ -178,6 +179,48 @@ enum StatementsCollector: PostgresCollector {
                         """))
         }
         return notices
+    }
+
+    /// The notice for a database without the extension; the remedy depends on whether the library is preloaded.
+    static func missingNotice(settings: [String: String]) -> Notice {
+        let create = "CREATE EXTENSION \(extensionName);"
+        let message = "pg_stat_statements is not installed in this database: no statement statistics"
+        switch isPreloaded(settings) {
+        case false:
+            return Notice(
+                level: .warning, message: message,
+                remedy: """
+                    Add pg_stat_statements to shared_preload_libraries, restart the server, then create the \
+                    extension in this database.
+                    """,
+                code: "pg_stat_statements_missing", fixSQL: "\(preloadSQL(settings: settings))\n\(create)")
+        case true:
+            return Notice(
+                level: .warning, message: message,
+                remedy: "Create the extension in this database (the library is already preloaded: no restart).",
+                code: "pg_stat_statements_missing", fixSQL: create)
+        case nil:
+            return Notice(
+                level: .warning, message: message,
+                remedy: """
+                    Create the extension in this database; its library must be in shared_preload_libraries \
+                    (changing that needs a restart).
+                    """,
+                code: "pg_stat_statements_missing", fixSQL: create)
+        }
+    }
+
+    /// The notice for an extension whose library is not preloaded (its view fails with SQLSTATE 55000).
+    static func notPreloadedNotice(settings: [String: String]) -> Notice {
+        Notice(
+            level: .warning,
+            message: """
+                pg_stat_statements is installed but its library is not in shared_preload_libraries: \
+                no statement statistics
+                """,
+            remedy:
+                "Add pg_stat_statements to shared_preload_libraries and restart the server (a reload is not enough).",
+            code: "pg_stat_statements_not_preloaded", fixSQL: preloadSQL(settings: settings))
     }
 
     // MARK: - Private helpers
@@ -226,46 +269,6 @@ enum StatementsCollector: PostgresCollector {
         let libraries = current.isEmpty ? extensionName : "\(current), \(extensionName)"
         let literal = libraries.replacingOccurrences(of: "'", with: "''")
         return "ALTER SYSTEM SET shared_preload_libraries = '\(literal)';"
-    }
-
-    private static func missingNotice(settings: [String: String]) -> Notice {
-        let create = "CREATE EXTENSION \(extensionName);"
-        let message = "pg_stat_statements is not installed in this database: no statement statistics"
-        switch isPreloaded(settings) {
-        case false:
-            return Notice(
-                level: .warning, message: message,
-                remedy: """
-                    Add pg_stat_statements to shared_preload_libraries, restart the server, then create the \
-                    extension in this database.
-                    """,
-                code: "pg_stat_statements_missing", fixSQL: "\(preloadSQL(settings: settings))\n\(create)")
-        case true:
-            return Notice(
-                level: .warning, message: message,
-                remedy: "Create the extension in this database (the library is already preloaded: no restart).",
-                code: "pg_stat_statements_missing", fixSQL: create)
-        case nil:
-            return Notice(
-                level: .warning, message: message,
-                remedy: """
-                    Create the extension in this database; its library must be in shared_preload_libraries \
-                    (changing that needs a restart).
-                    """,
-                code: "pg_stat_statements_missing", fixSQL: create)
-        }
-    }
-
-    private static func notPreloadedNotice(settings: [String: String]) -> Notice {
-        Notice(
-            level: .warning,
-            message: """
-                pg_stat_statements is installed but its library is not in shared_preload_libraries: \
-                no statement statistics
-                """,
-            remedy:
-                "Add pg_stat_statements to shared_preload_libraries and restart the server (a reload is not enough).",
-            code: "pg_stat_statements_not_preloaded", fixSQL: preloadSQL(settings: settings))
     }
 
     private static func formatted(milliseconds: Double) -> String {
