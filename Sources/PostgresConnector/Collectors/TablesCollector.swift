@@ -44,7 +44,9 @@ enum TablesCollector: PostgresCollector {
             table.rowsHotUpdated = try row.optionalInteger("rows_hot_updated")
             table.dataBytes = try row.optionalInteger("data_bytes")
             table.indexBytes = try row.optionalInteger("index_bytes")
-            table.totalBytes = try row.optionalInteger("total_bytes")
+            if let tableBytes = try row.optionalInteger("table_bytes"), let indexBytes = table.indexBytes {
+                table.totalBytes = tableBytes + indexBytes
+            }
             table.blocksHit = try row.optionalInteger("blocks_hit")
             table.blocksRead = try row.optionalInteger("blocks_read")
             table.lastVacuumAt = try row.optionalDate("last_vacuum_epoch")
