@@ -36,7 +36,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]),
         // Throughput benchmark: `swift run -c release dbadvisor-bench` (prints MB/s, never asserts).
-        .executableTarget(name: "dbadvisor-bench", dependencies: ["AdvisorCore"]),
+        .executableTarget(name: "dbadvisor-bench", dependencies: ["AdvisorCore", "PostgresConnector"]),
         .target(name: "TestSupport", dependencies: ["AdvisorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AdvisorCoreTests", dependencies: ["AdvisorCore", "TestSupport"]),
         .testTarget(
