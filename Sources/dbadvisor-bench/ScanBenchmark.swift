@@ -12,9 +12,10 @@ enum ScanBenchmark {
             print("usage: dbadvisor-bench scan URL [--repetitions N]   (URL from scripts/bench-catalog.sh)")
             exit(2)
         }
-        let repetitions = arguments.firstIndex(of: "--repetitions").flatMap { index in
-            arguments.dropFirst(index + 1).first.flatMap(Int.init)
-        } ?? 5
+        let repetitions =
+            arguments.firstIndex(of: "--repetitions").flatMap { index in
+                arguments.dropFirst(index + 1).first.flatMap(Int.init)
+            } ?? 5
         var steps: [String: [Double]] = [:]
         var totals: [Double] = []
         var rules: [Double] = []
