@@ -69,7 +69,9 @@ public struct IndexInvalidRule: Rule {
         if let writes { evidence.append(Evidence("index entries written per day", writes, "rows")) }
         let sizeText = size.map { " It takes \(SchemaFindingText.bytes($0))" } ?? ""
         let writeText =
-            writes.map { "\(sizeText.isEmpty ? " It" : " and") is written to about \(Formatting.count($0)) times a day" }
+            writes.map {
+                "\(sizeText.isEmpty ? " It" : " and") is written to about \(Formatting.count($0)) times a day"
+            }
             ?? ""
         let message =
             "\(index.name) on \(index.qualifiedTable) is INVALID: the planner never reads it, but every write "
@@ -121,7 +123,8 @@ extension IndexInvalidRule {
             + "check pg_stat_progress_create_index before dropping it. The rebuild reads the whole table and "
             + "cannot run inside a transaction; if it fails again it leaves another invalid index."
         if index.isUnique {
-            text += " A unique build fails again while duplicate values remain: find them with GROUP BY on the "
+            text +=
+                " A unique build fails again while duplicate values remain: find them with GROUP BY on the "
                 + "key columns HAVING count(*) > 1 first."
         }
         return text

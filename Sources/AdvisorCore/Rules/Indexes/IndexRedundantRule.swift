@@ -59,7 +59,8 @@ public struct IndexRedundantRule: Rule {
                     engine: .mysql,
                     tables: [SchemaExamples.table("orders", schema: "shop", rows: 300_000)],
                     indexes: [
-                        SchemaExamples.index("orders", "PRIMARY", ["id"], schema: "shop", engine: .mysql, primary: true),
+                        SchemaExamples.index(
+                            "orders", "PRIMARY", ["id"], schema: "shop", engine: .mysql, primary: true),
                         SchemaExamples.index("orders", "idx_status", ["status"], schema: "shop", engine: .mysql),
                         SchemaExamples.index(
                             "orders", "idx_status_id", ["status", "id"], schema: "shop", engine: .mysql),

@@ -14,7 +14,8 @@ public struct IndexUnusedRule: Rule {
         // vacuum, which also walks every index. 5 µs per entry is a deliberately modest figure.
         public var maintenanceMsPerRow = 0.005
         /// Severity by the index's size in bytes.
-        public var severityBySize = Levels(medium: 100 * 1_048_576, high: 10 * 1_073_741_824, critical: 1_099_511_627_776)
+        public var severityBySize = Levels(
+            medium: 100 * 1_048_576, high: 10 * 1_073_741_824, critical: 1_099_511_627_776)
 
         public init() {}
     }
@@ -72,7 +73,8 @@ public struct IndexUnusedRule: Rule {
                 snapshot: SchemaExamples.snapshot(
                     tables: [SchemaExamples.table("orders", rows: 300_000)],
                     indexes: [SchemaExamples.index("orders", "orders_customer_id_idx", ["customer_id"], scans: 0)],
-                    foreignKeys: [SchemaExamples.foreignKey("orders", ["customer_id"], references: "customers", ["id"])]),
+                    foreignKeys: [SchemaExamples.foreignKey("orders", ["customer_id"], references: "customers", ["id"])]
+                ),
                 expecting: []),
         ])
 
@@ -129,6 +131,7 @@ extension IndexUnusedRule {
                 + "sent to a replica may use the index."
             : "Replicas keep their own counters: check pg_stat_user_indexes on each standby, since read queries "
                 + "sent to a standby may use the index."
-        return counters + " A job rarer than the window (monthly, yearly) may need it; recreating it takes a full build."
+        return counters
+            + " A job rarer than the window (monthly, yearly) may need it; recreating it takes a full build."
     }
 }

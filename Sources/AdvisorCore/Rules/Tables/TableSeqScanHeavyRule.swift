@@ -219,7 +219,9 @@ public struct TableSeqScanHeavyRule: Rule {
             Evidence("index scans", Double(numbers.indexScans), "count"),
         ]
         if numbers.indexScans > 0 { evidence.append(Evidence("sequential per index scan", numbers.ratio, "factor")) }
-        if let read = numbers.seqRowsRead { evidence.append(Evidence("rows read by sequential scans", Double(read), "rows")) }
+        if let read = numbers.seqRowsRead {
+            evidence.append(Evidence("rows read by sequential scans", Double(read), "rows"))
+        }
         if let perDay = numbers.seqRowsPerDay {
             evidence.append(Evidence("rows read by sequential scans per day", perDay, "rows"))
         }
@@ -296,15 +298,15 @@ public struct TableSeqScanHeavyRule: Rule {
 
 extension TableSeqScanHeavyRule {
     fileprivate static func message(_ table: TableStats, _ numbers: Numbers, window: String?) -> String {
+        let scans = Formatting.count(Double(numbers.seqScans))
         let ratio =
             numbers.indexScans > 0
-            ? "\(Formatting.count(Double(numbers.indexScans))) index scans (\(Formatting.factor(numbers.ratio)))"
-            : "no index scan"
-        let reads = numbers.seqRowsRead.map { " reading \(Formatting.count(Double($0))) rows" } ?? ""
+            ? "\(Formatting.factor(numbers.ratio)) its \(Formatting.count(Double(numbers.indexScans))) index scans"
+            : "no index scan at all"
         let perDay = numbers.seqRowsPerDay.map { ", \(Formatting.count($0)) a day" } ?? ""
-        return "\(table.qualifiedName) (\(Formatting.count(numbers.rows)) rows) was read by "
-            + "\(Formatting.count(Double(numbers.seqScans))) sequential scans\(reads)\(perDay) against \(ratio)"
-            + "\(window.map { " in \($0)" } ?? "")."
+        let reads = numbers.seqRowsRead.map { ", reading \(Formatting.count(Double($0))) rows\(perDay)" } ?? ""
+        return "\(table.qualifiedName) (\(Formatting.count(numbers.rows)) rows) was read by \(scans) sequential scans "
+            + "(\(ratio))\(reads)\(window.map { " in \($0)" } ?? "")."
     }
 
     fileprivate static func recommendation(

@@ -115,7 +115,9 @@ struct IndexCatalog: Sendable {
     func partitionCopies(of index: IndexStats) -> [IndexStats] {
         guard let table = table(of: index), table.kind == .partitioned else { return [] }
         return partitions(of: table).flatMap { partition in
-            indexes(on: partition.qualifiedName).filter { sameShape($0, index) }.flatMap { [$0] + partitionCopies(of: $0) }
+            indexes(on: partition.qualifiedName).filter { sameShape($0, index) }.flatMap {
+                [$0] + partitionCopies(of: $0)
+            }
         }
     }
 

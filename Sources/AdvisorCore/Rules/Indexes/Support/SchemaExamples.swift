@@ -85,6 +85,7 @@ enum SchemaExamples {
     static func statement(_ id: String, _ text: String, calls: Int, totalTimeMs: Double, rows: Int = 1)
         -> StatementStats
     {
-        StatementStats(id: id, text: text, database: "shop", user: "app", calls: calls, totalTimeMs: totalTimeMs, rows: rows)
+        StatementStats(
+            id: id, text: text, database: "shop", user: "app", calls: calls, totalTimeMs: totalTimeMs, rows: rows)
     }
 }
