@@ -21,7 +21,8 @@ struct IndexRulesTests {
     @Test func keyPartsKeepOperatorClassesAndSplitOnTopLevelCommas() {
         #expect(
             IndexDefinition.keyParts(
-                of: "CREATE INDEX i ON public.t USING btree (a, lower((b)::text) text_pattern_ops DESC, coalesce(c, d)) "
+                of:
+                    "CREATE INDEX i ON public.t USING btree (a, lower((b)::text) text_pattern_ops DESC, coalesce(c, d)) "
                     + "INCLUDE (e) WHERE (f > 0)")
                 == ["a", "lower((b)::text) text_pattern_ops DESC", "coalesce(c, d)"])
         #expect(IndexDefinition.keyParts(of: "CREATE INDEX \"odd (name\" ON \"T(\" USING btree (x)") == ["x"])
@@ -138,7 +139,8 @@ struct IndexRulesTests {
             findings.map(\.object.name).sorted() == [
                 "index customers_email_idx on public.customers", "index customers_email_uidx on public.customers",
             ])
-        #expect(findings.allSatisfy { $0.recommendation.contains("keep customers_email_key, which backs the constraint") })
+        #expect(
+            findings.allSatisfy { $0.recommendation.contains("keep customers_email_key, which backs the constraint") })
         #expect(findings.first { $0.object.name.contains("uidx") }?.risk.contains("foreign key may depend") == true)
     }
 
@@ -191,7 +193,10 @@ struct IndexRulesTests {
                 S.index("customers", "abc_idx", ["country", "city", "name"]),
             ])
         let findings = run(IndexRedundantRule(), snapshot)
-        #expect(findings.map(\.object.name).sorted() == ["index a_idx on public.customers", "index ab_idx on public.customers"])
+        #expect(
+            findings.map(\.object.name).sorted() == [
+                "index a_idx on public.customers", "index ab_idx on public.customers",
+            ])
         #expect(findings.allSatisfy { $0.recommendation.contains("abc_idx serves every lookup") })
     }
 
