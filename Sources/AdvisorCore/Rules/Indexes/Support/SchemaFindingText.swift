@@ -35,7 +35,4 @@ enum SchemaFindingText {
         let event = catalog.usageWindowStartIsReset ? "statistics were reset" : "the server started"
         return "\(days) days since \(event) on \(day(start))"
     }
-
-    /// "a, b" in backquotes-free SQL list form.
-    static func list(_ columns: [String]) -> String { columns.joined(separator: ", ") }
 }
