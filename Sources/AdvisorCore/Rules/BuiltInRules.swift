@@ -1,5 +1,10 @@
 /// Every rule dbadvisor ships, sorted by id. A test fails when a `*Rule.swift` file is missing here.
 public let builtInRules: [any Rule.Type] = [
+    ForeignKeyMissingIndexRule.self,
+    IndexDuplicateRule.self,
+    IndexInvalidRule.self,
+    IndexRedundantRule.self,
+    IndexUnusedRule.self,
     FilesortTemporaryRule.self,
     NoUsableKeyRule.self,
     RowsExaminedRatioRule.self,
@@ -13,4 +18,5 @@ public let builtInRules: [any Rule.Type] = [
     RowMisestimateRule.self,
     SeqScanFilterRule.self,
     WorkersNotLaunchedRule.self,
+    TableSeqScanHeavyRule.self,
 ]
