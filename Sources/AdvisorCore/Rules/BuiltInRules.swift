@@ -1,5 +1,9 @@
 /// Every rule dbadvisor ships, sorted by id. A test fails when a `*Rule.swift` file is missing here.
 public let builtInRules: [any Rule.Type] = [
+    BlockedQueriesRule.self,
+    ConnectionSaturationRule.self,
+    IdleInTransactionRule.self,
+    LongRunningQueryRule.self,
     FilesortTemporaryRule.self,
     NoUsableKeyRule.self,
     RowsExaminedRatioRule.self,
