@@ -44,7 +44,8 @@ struct RuleEngineTests {
 
     @Test func rulesForAnotherEngineAreNotReportedAsSkipped() throws {
         let outcome = RuleEngine.defaults.run(try snapshot("postgres/plans/healthy_lookup.json"))
-        #expect(outcome.skipped.isEmpty)
+        // Rules for this engine that need data a plan file cannot hold (connections, statements) are skipped.
+        #expect(!outcome.skipped.contains { $0.id.hasPrefix("mysql-") || $0.id.hasPrefix("plan-") })
         #expect(!outcome.ran.map(\.id).contains("mysql-no-usable-key"))
     }
 }

@@ -45,9 +45,9 @@ struct ConnectionSaturationRuleTests {
 
     @Test func idleTransactionsHoldingSlotsAreLeakedTransactionsWithATimeoutAsFix() throws {
         let snapshot = S.snapshot(
-            sessions: S.sessions(40, "idle in transaction", from: 1) + S.sessions(40, "idle", from: 100))
+            sessions: S.sessions(40, "idle in transaction", from: 1, seconds: 30) + S.sessions(40, "idle", from: 100))
         let finding = try #require(S.findings(ConnectionSaturationRule(), snapshot).first)
-        #expect(finding.message.hasPrefix("Connections held by idle transactions: 40 of the 80"))
+        #expect(finding.message.hasPrefix("Connections held by idle transactions: 40 sessions keep their connections"))
         #expect(
             finding.fixSQL == "ALTER SYSTEM SET idle_in_transaction_session_timeout = '5min';\nSELECT pg_reload_conf();"
         )
@@ -61,6 +61,23 @@ struct ConnectionSaturationRuleTests {
         #expect(finding.severity == .critical)
     }
 
+    @Test func idleTransactionsHoldingThePoolsServersAreLeakedTransactions() throws {
+        let pool = S.pool(waiting: 6, maxWaitSeconds: 3)
+        let holding = S.snapshot(
+            sessions: [S.session(1, "idle in transaction", seconds: 40), S.session(2, "active", seconds: 1)],
+            pools: [pool])
+        let finding = try #require(S.findings(ConnectionSaturationRule(), holding).first)
+        #expect(finding.message.hasPrefix("Connections held by idle transactions: 1 session keeps its connection"))
+        // Between two statements of a working transaction, or another user's: the pool is too small.
+        let working = S.snapshot(
+            sessions: [
+                S.session(1, "idle in transaction", seconds: 0.2), S.session(2, "active", seconds: 1),
+                S.session(3, "idle in transaction", seconds: 60, user: "batch"),
+            ],
+            pools: [pool])
+        #expect(S.findings(ConnectionSaturationRule(), working).first?.message.hasPrefix("Pool too small") == true)
+    }
+
     @Test func silentOnAHealthyServerAndOnAMomentaryQueue() {
         let healthy = S.snapshot(sessions: S.sessions(20, "idle", from: 1) + S.sessions(3, "active", from: 50))
         #expect(S.findings(ConnectionSaturationRule(), healthy).isEmpty)
@@ -72,7 +89,7 @@ struct ConnectionSaturationRuleTests {
     @Test func mariaDBIdleTransactionsGetItsOwnTimeoutSetting() throws {
         let snapshot = S.snapshot(
             engine: .mariadb,
-            sessions: S.sessions(50, "idle in transaction", from: 1) + S.sessions(30, "idle", from: 100))
+            sessions: S.sessions(50, "idle in transaction", from: 1, seconds: 30) + S.sessions(30, "idle", from: 100))
         let finding = try #require(S.findings(ConnectionSaturationRule(), snapshot).first)
         #expect(finding.fixSQL == "SET GLOBAL idle_transaction_timeout = 300;")
     }

@@ -29,10 +29,10 @@ enum ConnectionSnapshots {
         return session
     }
 
-    static func sessions(_ count: Int, _ state: String, from firstId: Int, wait: String? = nil)
-        -> [ConnectionState.Session]
-    {
-        (0..<count).map { session(firstId + $0, state, seconds: 1, wait: wait) }
+    static func sessions(
+        _ count: Int, _ state: String, from firstId: Int, seconds: Double = 1, wait: String? = nil
+    ) -> [ConnectionState.Session] {
+        (0..<count).map { session(firstId + $0, state, seconds: seconds, wait: wait) }
     }
 
     static func pool(waiting: Int, maxWaitSeconds: Double, size: Int? = 2, serversActive: Int = 2)

@@ -10,7 +10,11 @@ public struct ConnectionSaturationRule: Rule {
         public var minClientWaitSeconds = 0.5
         /// Severity by the longest client wait in a saturated pool.
         public var clientWaitSeconds = Levels(medium: 1, high: 5, critical: 20)
-        /// Verdict *idle transactions* when this share of the connections in use is idle in a transaction.
+        /// A session idle in its transaction for this long holds its connection for nothing; shorter, it is
+        /// between two statements of a working transaction.
+        public var minIdleTransactionSeconds = 5.0
+        /// Verdict *idle transactions* when this share of the connections in use (near the limit), or of the
+        /// busy server connections of the pools where clients wait, is held by idle transactions.
         public var idleTransactionShare = 0.25
         /// Verdict *server overloaded* when this share of the connections in use runs statements (near the
         /// limit), or this share of the running statements waits on locks or I/O (clients queueing).
@@ -99,11 +103,18 @@ public struct ConnectionSaturationRule: Rule {
 
     private func verdict(_ load: Load, serverSaturated: Bool) -> Verdict {
         let inUse = Double(load.inUse)
-        if load.idleInTransaction > 0, Double(load.idleInTransaction) >= options.idleTransactionShare * inUse {
-            return .idleTransactions
-        }
         if serverSaturated {
+            if load.idleInTransaction > 0, Double(load.idleInTransaction) >= options.idleTransactionShare * inUse {
+                return .idleTransactions
+            }
             return Double(load.active) >= options.busyShare * inUse ? .serverOverloaded : .idleConnections
+        }
+        // Clients queue in the pooler: what matters is what holds the pools' own server connections.
+        let poolServers = Double(max(load.waitingPools.map(\.serversActive).reduce(0, +), 1))
+        if load.idleInTransactionInWaitingPools > 0,
+            Double(load.idleInTransactionInWaitingPools) >= options.idleTransactionShare * poolServers
+        {
+            return .idleTransactions
         }
         if load.active > 0, Double(load.activeWaitingOnLocksOrIO) >= options.busyShare * Double(load.active) {
             return .serverOverloaded
@@ -118,7 +129,7 @@ public struct ConnectionSaturationRule: Rule {
             Evidence("share of usable connections in use", load.usage * 100, "percent"),
             Evidence("sessions running statements", Double(load.active), "count"),
             Evidence("running statements waiting on locks or I/O", Double(load.activeWaitingOnLocksOrIO), "count"),
-            Evidence("sessions idle in transaction", Double(load.idleInTransaction), "count"),
+            Evidence("sessions holding a connection idle in transaction", Double(load.idleInTransaction), "count"),
         ]
         for pool in load.waitingPools {
             let name = "\(pool.database)/\(pool.user)"
@@ -156,7 +167,10 @@ private struct Load {
     let usable: Int
     let active: Int
     let activeWaitingOnLocksOrIO: Int
+    /// Sessions idle in a transaction long enough to count as holding their connection.
     let idleInTransaction: Int
+    /// Those of them that belong to a pool where clients wait (same database and user).
+    let idleInTransactionInWaitingPools: Int
     /// Pools with clients that have waited at least the minimum, longest wait first.
     let waitingPools: [PoolerState.Pool]
     let poolerKind: String?
@@ -167,10 +181,18 @@ private struct Load {
         usable = connections.usableConnections
         active = sessions.filter(\.isActive).count
         activeWaitingOnLocksOrIO = sessions.filter { $0.isActive && $0.isWaitingOnLockOrIO }.count
-        idleInTransaction = sessions.filter(\.isIdleInTransaction).count
-        waitingPools = (connections.pooler?.pools ?? [])
+        let holding = sessions.filter { session in
+            session.isIdleInTransaction && (session.idleInTransactionSeconds ?? 0) >= options.minIdleTransactionSeconds
+        }
+        idleInTransaction = holding.count
+        let pools = (connections.pooler?.pools ?? [])
             .filter { $0.clientsWaiting > 0 && $0.maxWaitSeconds >= options.minClientWaitSeconds }
             .sorted { $0.maxWaitSeconds > $1.maxWaitSeconds }
+        waitingPools = pools
+        idleInTransactionInWaitingPools =
+            holding.filter { session in
+                pools.contains { $0.database == session.database && $0.user == session.user }
+            }.count
         poolerKind = connections.pooler?.kind
     }
 
@@ -210,8 +232,9 @@ extension ConnectionSaturationRule {
             return "Server overloaded: \(server), \(load.activeWaitingOnLocksOrIO) of them waiting on locks or I/O"
                 + poolText + "."
         case .idleTransactions:
-            return "Connections held by idle transactions: \(load.idleInTransaction) of the \(load.inUse) "
-                + "connections in use are idle in a transaction; " + server + poolText + "."
+            return "Connections held by idle transactions: \(load.idleInTransaction) "
+                + "session\(load.idleInTransaction == 1 ? " keeps its connection" : "s keep their connections") "
+                + "idle in a transaction; " + server + poolText + "."
         case .idleConnections:
             return "Connections held idle: \(server); the other \(load.inUse - load.active) sessions are "
                 + "idle" + poolText + "."
