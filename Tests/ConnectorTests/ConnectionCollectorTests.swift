@@ -58,11 +58,17 @@ struct ConnectionCollectorTests {
         #expect(notice.fixSQL == "GRANT pg_monitor TO \"App Reader\";")
     }
 
-    @Test func missingLimitsAreAServerErrorAndStoreNothing() {
+    @Test func missingLimitsOrBadBlockersAreUnexpectedRowsAndStoreNothing() throws {
         var snapshot = Snapshot(server: ServerInfo(engine: .postgres))
-        #expect(throws: ServerError.self) {
+        #expect(throws: UnexpectedRowError.self) {
             try ActivityCollector.add(limits: [], activity: [], to: &snapshot)
         }
+        var activity = try rows("pg_activity")
+        activity[0]["blocked_by"] = "12,x"
+        let error = #expect(throws: UnexpectedRowError.self) {
+            try ActivityCollector.add(limits: rows("pg_connection_limits"), activity: activity, to: &snapshot)
+        }
+        #expect(error?.column == "blocked_by" && error?.row == 1)
         #expect(snapshot.connections == nil)
         #expect(snapshot.facets.isEmpty)
     }

@@ -103,7 +103,9 @@ enum PgBouncerCollector {
     }
 }
 
-/// Typed access to one console row; NULL and unparsable values are nil.
+/// Lenient reads of one console row: NULL, absent and unparsable values are nil. Unlike
+/// `PostgresRowReader`, a missing column is no error: PgBouncer adds and renames columns between releases,
+/// and a pool read without one of them is still worth judging.
 private struct ConsoleFields {
     let row: LibPQSession.Row
 
