@@ -20,6 +20,13 @@ public enum QueryText: String, CaseIterable, Sendable {
     case pgIndexes = "pg_indexes"
     case pgIndexesV16 = "pg_indexes_v16"
     case pgForeignKeys = "pg_foreign_keys"
+    case pgActivity = "pg_activity"
+    case pgConnectionLimits = "pg_connection_limits"
+    case pgbouncerPools = "pgbouncer_pools"
+    case pgbouncerDatabases = "pgbouncer_databases"
+    case pgbouncerStats = "pgbouncer_stats"
+    case pgbouncerConfig = "pgbouncer_config"
+    case pgbouncerVersion = "pgbouncer_version"
     case mysqlServerVersion = "mysql_server_version"
 
     /// The statement text, header comment included, exactly as in the file.
@@ -43,14 +50,22 @@ public enum QueryText: String, CaseIterable, Sendable {
             case .pgIndexes: PackageResources.pg_indexes_sql
             case .pgIndexesV16: PackageResources.pg_indexes_v16_sql
             case .pgForeignKeys: PackageResources.pg_foreign_keys_sql
+            case .pgActivity: PackageResources.pg_activity_sql
+            case .pgConnectionLimits: PackageResources.pg_connection_limits_sql
+            case .pgbouncerPools: PackageResources.pgbouncer_pools_sql
+            case .pgbouncerDatabases: PackageResources.pgbouncer_databases_sql
+            case .pgbouncerStats: PackageResources.pgbouncer_stats_sql
+            case .pgbouncerConfig: PackageResources.pgbouncer_config_sql
+            case .pgbouncerVersion: PackageResources.pgbouncer_version_sql
             case .mysqlServerVersion: PackageResources.mysql_server_version_sql
             }
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The file the text comes from, relative to `Queries/`.
+    /// The file the text comes from, relative to `Queries/`. PgBouncer's console commands live with
+    /// PostgreSQL's queries: the same connector runs them.
     public var path: String {
-        let engineFolder = rawValue.hasPrefix("pg_") ? "postgres" : "mysql"
+        let engineFolder = rawValue.hasPrefix("mysql_") ? "mysql" : "postgres"
         return "\(engineFolder)/\(rawValue).sql"
     }
 }

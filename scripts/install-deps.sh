@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages dbadvisor needs to build and test: the client libraries the
-# connectors link against, and the PostgreSQL 15 and MariaDB servers the live tests start.
+# connectors link against, and the PostgreSQL 15 and MariaDB servers (and the PgBouncer in front of
+# PostgreSQL) the live tests start.
 # Run as root. Idempotent: packages already installed are skipped, and apt is not touched at all
 # when nothing is missing.
 set -euo pipefail
@@ -14,6 +15,7 @@ packages=(
     postgresql-contrib
     mariadb-server
     mariadb-client
+    pgbouncer
 )
 
 missing=()

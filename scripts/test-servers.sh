@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Private PostgreSQL 15 and MariaDB servers on loopback for dbadvisor's live tests.
+# Private PostgreSQL 15 and MariaDB servers on loopback for dbadvisor's live tests, and a PgBouncer
+# in front of the PostgreSQL.
 #
-#   scripts/test-servers.sh start   start both (again: a no-op for what already runs), load the seeds
-#   scripts/test-servers.sh stop    stop both
+#   scripts/test-servers.sh start   start them all (again: a no-op for what already runs), load the seeds
+#   scripts/test-servers.sh stop    stop them all
 #   scripts/test-servers.sh env     print `export` lines with the connection URLs tests read
 #
 # Everything lives under ${DBADVISOR_SERVERS_DIR:-/tmp/dbadvisor-servers}. Ports default to 54329
-# (PostgreSQL) and 33069 (MariaDB); DBADVISOR_PG_PORT / DBADVISOR_MYSQL_PORT choose others. Each
-# database is (re)loaded from Fixtures/<engine>/seed.sql when the seed's checksum changed.
-# Run as root: PostgreSQL runs as `postgres`, MariaDB as `mysql`, as Debian's packages set them up.
+# (PostgreSQL), 33069 (MariaDB) and 64329 (PgBouncer); DBADVISOR_PG_PORT / DBADVISOR_MYSQL_PORT /
+# DBADVISOR_PGBOUNCER_PORT choose others. Each database is (re)loaded from Fixtures/<engine>/seed.sql
+# when the seed's checksum changed. Run as root: PostgreSQL and PgBouncer run as `postgres`, MariaDB as
+# `mysql`, as Debian's packages set them up.
 set -euo pipefail
 
 repository=$(cd "$(dirname "$0")/.." && pwd)
 servers_dir=${DBADVISOR_SERVERS_DIR:-/tmp/dbadvisor-servers}
 pg_port=${DBADVISOR_PG_PORT:-54329}
 mysql_port=${DBADVISOR_MYSQL_PORT:-33069}
+pgbouncer_port=${DBADVISOR_PGBOUNCER_PORT:-64329}
 
 # Test-only logins on servers that listen on 127.0.0.1 alone; the passwords are not secrets.
 owner_user=dbadvisor_owner
@@ -37,6 +40,11 @@ mysql_cnf=$mysql_dir/my.cnf
 mysql_socket=$mysql_dir/mysqld.sock
 mysql_pid=$mysql_dir/mysqld.pid
 mysql_log=$mysql_dir/mysqld.log
+
+pgbouncer_dir=$servers_dir/pgbouncer
+pgbouncer_ini=$pgbouncer_dir/pgbouncer.ini
+pgbouncer_pid=$pgbouncer_dir/pgbouncer.pid
+pgbouncer_log=$pgbouncer_dir/pgbouncer.log
 
 log() { echo "test-servers: $*" >&2; }
 fail() { log "$*"; exit 1; }
@@ -291,15 +299,88 @@ mysql_stop() {
     fi
 }
 
+# MARK: - PgBouncer
+
+# The pid file alone is not proof: after a reboot its number may belong to another process.
+pgbouncer_running() {
+    [ -f "$pgbouncer_pid" ] && [ "$(cat "/proc/$(cat "$pgbouncer_pid")/comm" 2>/dev/null)" = pgbouncer ]
+}
+
+pgbouncer_write_settings() {
+    # Plain-text passwords: PgBouncer then does SCRAM both with its clients and with PostgreSQL.
+    cat >"$pgbouncer_dir/userlist.txt" <<EOF
+"$owner_user" "$owner_password"
+"$monitor_user" "$monitor_password"
+EOF
+    # A pool of 2 server connections in transaction mode makes a burst of clients queue (cl_waiting,
+    # maxwait) within a second; queued clients give up after 20 s rather than hang a test run.
+    cat >"$pgbouncer_ini" <<EOF
+[databases]
+$database = host=127.0.0.1 port=$pg_port dbname=$database
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $pgbouncer_port
+unix_socket_dir = $pgbouncer_dir
+pidfile = $pgbouncer_pid
+logfile = $pgbouncer_log
+auth_type = scram-sha-256
+auth_file = $pgbouncer_dir/userlist.txt
+admin_users = $monitor_user
+stats_users = $monitor_user
+pool_mode = transaction
+default_pool_size = 2
+max_client_conn = 100
+query_wait_timeout = 20
+EOF
+    chown postgres:postgres "$pgbouncer_ini" "$pgbouncer_dir/userlist.txt"
+    chmod 600 "$pgbouncer_dir/userlist.txt"
+}
+
+pgbouncer_start() {
+    command -v pgbouncer >/dev/null || fail "PgBouncer is not installed; run scripts/install-deps.sh"
+    install -d -m 755 -o postgres -g postgres "$pgbouncer_dir"
+    if pgbouncer_running; then
+        log "PgBouncer already running on port $pgbouncer_port"
+    else
+        if port_answers "$pgbouncer_port"; then
+            fail "port $pgbouncer_port is taken by another program; choose another with DBADVISOR_PGBOUNCER_PORT"
+        fi
+        pgbouncer_write_settings
+        log "starting PgBouncer on 127.0.0.1:$pgbouncer_port"
+        # -d: PgBouncer daemonizes itself and writes the pid file.
+        runuser -u postgres -- pgbouncer -d "$pgbouncer_ini" || fail "PgBouncer did not start (log: $pgbouncer_log)"
+    fi
+    wait_until "PgBouncer" 30 port_answers "$pgbouncer_port" || fail "PgBouncer does not answer (log: $pgbouncer_log)"
+}
+
+pgbouncer_stop() {
+    if pgbouncer_running; then
+        log "stopping PgBouncer"
+        local pid
+        pid=$(cat "$pgbouncer_pid")
+        # SIGTERM shuts down at once; SIGINT would wait for every client to disconnect.
+        kill -TERM "$pid" 2>/dev/null || true
+        local waited=0
+        while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 30 ]; do
+            sleep 1
+            waited=$((waited + 1))
+        done
+    fi
+}
+
 # MARK: - Commands
 
 # The MariaDB monitoring URL names no database: the login has no privilege on `shop` to select it with.
+# PgBouncer: `shop` through the pooler as the owner, and the admin console as the monitor login.
 print_env() {
     cat <<EOF
 export DBADVISOR_TEST_PG_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pg_port/$database
 export DBADVISOR_TEST_PG_MONITOR_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pg_port/$database
 export DBADVISOR_TEST_MYSQL_URL=mysql://$owner_user:$owner_password@127.0.0.1:$mysql_port/$database
 export DBADVISOR_TEST_MYSQL_MONITOR_URL=mysql://$monitor_user:$monitor_password@127.0.0.1:$mysql_port/
+export DBADVISOR_TEST_PGBOUNCER_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pgbouncer_port/$database
+export DBADVISOR_TEST_PGBOUNCER_ADMIN_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pgbouncer_port/pgbouncer
 EOF
 }
 
@@ -312,10 +393,12 @@ case "${1:-}" in
         require_root
         install -d -m 755 "$servers_dir"
         pg_start
+        pgbouncer_start
         mysql_start
         ;;
     stop)
         require_root
+        pgbouncer_stop
         pg_stop
         mysql_stop
         ;;

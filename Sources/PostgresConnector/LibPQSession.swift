@@ -47,17 +47,7 @@ public final class LibPQSession {
     /// - Throws: `ConnectionError` when the server cannot be reached or refuses the login,
     ///   `ServerError` when it rejects the session settings.
     public static func open(_ connectionString: String, limits: Limits = Limits()) throws -> LibPQSession {
-        guard let connection = PQconnectdb(connectionString) else {
-            throw ConnectionError(
-                engine: .postgres, target: "PostgreSQL", reason: "libpq could not allocate a connection")
-        }
-        let passwordInString = passwordParsed(from: connectionString)
-        // A failed connection still owns a handle; the session's deinit frees it either way.
-        let session = LibPQSession(connection: connection, password: PQpass(connection).map { String(cString: $0) })
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let reason = scrubbed(session.connectionMessage, secrets: [session.password, passwordInString])
-            throw ConnectionError(engine: .postgres, target: session.target, reason: reason)
-        }
+        let session = try connect(connectionString)
         // Integers only: nothing from the caller is spliced into SQL.
         try session.execute(
             """
@@ -67,6 +57,29 @@ public final class LibPQSession {
             SET application_name = 'dbadvisor';
             """)
         return session
+    }
+
+    /// Connects to PgBouncer's admin console (`postgres://admin@host:6432/pgbouncer`) without session
+    /// settings, which the console rejects like any SET or transaction. Use `consoleRows` on it: the
+    /// console does not speak the extended protocol `rows` uses.
+    ///
+    /// - Throws: `ConnectionError` when PgBouncer cannot be reached or refuses the login.
+    public static func openConsole(_ connectionString: String) throws -> LibPQSession {
+        try connect(connectionString)
+    }
+
+    /// Runs one of PgBouncer's console commands (`SHOW POOLS;`) through the simple query protocol,
+    /// without the file's `--` header lines: the console parses a bare command only.
+    public func consoleRows(_ query: QueryText) throws -> [Row] {
+        let command = query.sql.split(separator: "\n")
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+            .joined(separator: "\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = PQexec(connection, command)
+        defer { PQclear(result) }
+        try check(result, queryName: query.rawValue)
+        guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else { return [] }
+        return Self.copyRows(of: result)
     }
 
     /// Runs one of dbadvisor's queries with positional parameters (`$1`, `$2`, …; nil is NULL).
@@ -114,6 +127,22 @@ public final class LibPQSession {
     }
 
     // MARK: - Private helpers
+
+    /// A connection with no settings applied yet.
+    private static func connect(_ connectionString: String) throws -> LibPQSession {
+        guard let connection = PQconnectdb(connectionString) else {
+            throw ConnectionError(
+                engine: .postgres, target: "PostgreSQL", reason: "libpq could not allocate a connection")
+        }
+        let passwordInString = passwordParsed(from: connectionString)
+        // A failed connection still owns a handle; the session's deinit frees it either way.
+        let session = LibPQSession(connection: connection, password: PQpass(connection).map { String(cString: $0) })
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let reason = scrubbed(session.connectionMessage, secrets: [session.password, passwordInString])
+            throw ConnectionError(engine: .postgres, target: session.target, reason: reason)
+        }
+        return session
+    }
 
     private func rows(_ sql: String, _ parameters: [String?], queryName: String?) throws -> [Row] {
         // strdup'd copies stay valid for the whole call, unlike pointers from nested withCString.

@@ -33,7 +33,7 @@ public enum PostgresScanner {
     /// The collectors, in the order they run; each adds its facet.
     static let collectors: [any PostgresCollector.Type] = [
         ServerCollector.self, SettingsCollector.self, DatabasesCollector.self, StatementsCollector.self,
-        TablesCollector.self, IndexesCollector.self, ForeignKeysCollector.self,
+        TablesCollector.self, IndexesCollector.self, ForeignKeysCollector.self, ActivityCollector.self,
     ]
 
     /// Connects and collects. Throws `ConnectionError` when no connection can be made at all; a
@@ -75,6 +75,31 @@ public enum PostgresScanner {
                 return Outcome(snapshot: snapshot, interruption: error)
             }
         }
+        if let pgbouncer = options.pgbouncer {
+            progress("reading PgBouncer")
+            readPgBouncer(pgbouncer, into: &snapshot)
+        }
         return Outcome(snapshot: snapshot, interruption: nil)
+    }
+
+    // MARK: - Private helpers
+
+    /// PgBouncer is optional to the scan: one that cannot be reached or read is a notice.
+    private static func readPgBouncer(_ connectionString: String, into snapshot: inout Snapshot) {
+        do {
+            let console = try LibPQSession.openConsole(connectionString)
+            try PgBouncerCollector.collect(from: console, into: &snapshot)
+        } catch let error as ConnectionError {
+            snapshot.notices.append(
+                Notice(
+                    level: .warning, message: "could not reach PgBouncer: \(error)",
+                    remedy: "Pass the admin console's URI (database pgbouncer) as a login listed in PgBouncer's "
+                        + "admin_users or stats_users."))
+        } catch {
+            snapshot.notices.append(
+                Notice(
+                    level: .warning, message: "could not read PgBouncer: \(error)",
+                    remedy: "List the login in PgBouncer's admin_users or stats_users."))
+        }
     }
 }

@@ -23,7 +23,7 @@ struct PostgresCollectorLiveTests {
         #expect(
             progress == [
                 "reading server", "reading settings", "reading databases", "reading statements", "reading tables",
-                "reading indexes", "reading foreign keys",
+                "reading indexes", "reading foreign keys", "reading connections",
             ])
         let snapshot = outcome.snapshot
         try expectSeededShop(snapshot)
@@ -91,7 +91,8 @@ struct PostgresCollectorLiveTests {
 
     /// What the seed plants, as any login with pg_monitor or ownership sees it.
     private func expectSeededShop(_ snapshot: Snapshot) throws {
-        #expect(snapshot.facets == [.settings, .databases, .statements, .tables, .indexes, .foreignKeys])
+        #expect(
+            snapshot.facets == [.settings, .databases, .statements, .tables, .indexes, .foreignKeys, .connections])
         #expect(!snapshot.notices.contains { $0.level == .warning })
 
         let server = snapshot.server

@@ -1,10 +1,14 @@
 /// Every rule dbadvisor ships, sorted by id. A test fails when a `*Rule.swift` file is missing here.
 public let builtInRules: [any Rule.Type] = [
+    BlockedQueriesRule.self,
+    ConnectionSaturationRule.self,
     ForeignKeyMissingIndexRule.self,
+    IdleInTransactionRule.self,
     IndexDuplicateRule.self,
     IndexInvalidRule.self,
     IndexRedundantRule.self,
     IndexUnusedRule.self,
+    LongRunningQueryRule.self,
     FilesortTemporaryRule.self,
     NoUsableKeyRule.self,
     RowsExaminedRatioRule.self,
