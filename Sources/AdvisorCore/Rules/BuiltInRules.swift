@@ -1,5 +1,7 @@
 /// Every rule dbadvisor ships, sorted by id. A test fails when a `*Rule.swift` file is missing here.
 public let builtInRules: [any Rule.Type] = [
+    DatabaseCacheHitRatioRule.self,
+    MonitoringGapRule.self,
     FilesortTemporaryRule.self,
     NoUsableKeyRule.self,
     RowsExaminedRatioRule.self,
@@ -13,4 +15,8 @@ public let builtInRules: [any Rule.Type] = [
     RowMisestimateRule.self,
     SeqScanFilterRule.self,
     WorkersNotLaunchedRule.self,
+    StatementNPlusOneRule.self,
+    StatementTempSpillRule.self,
+    StatementTopTimeRule.self,
+    StatementTrackingEvictionsRule.self,
 ]
