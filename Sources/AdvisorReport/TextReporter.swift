@@ -60,21 +60,25 @@ public enum TextReporter: Reporter {
 
     private static func renderProfile(_ profile: StatementProfileLayout, into out: inout TextBuffer) {
         out.line(out.bold(profile.title))
+        // As wide as the longest id shown (a queryid takes up to 20 characters, 27 with ":nested").
+        let idWidth = min(max(profile.rows.map(\.id.count).max() ?? 0, 2), 27)
         let header = profileColumns(
-            rank: "rank", id: "id", calls: "calls", total: "total", share: "share", mean: "mean", rows: "rows/call")
+            rank: "rank", id: "id", idWidth: idWidth, calls: "calls", total: "total", share: "share", mean: "mean",
+            rows: "rows/call")
         out.line(out.dim(header + "statement"))
         for row in profile.rows {
             let columns = profileColumns(
-                rank: row.rank, id: row.id.truncated(to: 20), calls: row.calls, total: row.total, share: row.share,
-                mean: row.mean, rows: row.rowsPerCall)
+                rank: row.rank, id: row.id.truncated(to: idWidth), idWidth: idWidth, calls: row.calls,
+                total: row.total, share: row.share, mean: row.mean, rows: row.rowsPerCall)
             out.line(columns + row.text(maxLength: max(lineWidth - columns.count, 20)))
         }
     }
 
     private static func profileColumns(
-        rank: String, id: String, calls: String, total: String, share: String, mean: String, rows: String
+        rank: String, id: String, idWidth: Int, calls: String, total: String, share: String, mean: String,
+        rows: String
     ) -> String {
-        " " + rank.leftPadded(to: 4) + "  " + id.padding(toLength: 20, withPad: " ", startingAt: 0)
+        " " + rank.leftPadded(to: 4) + "  " + id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
             + calls.leftPadded(to: 12) + total.leftPadded(to: 10) + share.leftPadded(to: 7) + mean.leftPadded(to: 11)
             + rows.leftPadded(to: 10) + "  "
     }
