@@ -15,6 +15,7 @@ public enum MarkdownReporter: Reporter {
         for notice in report.snapshot.notices {
             out += "\n> **Note:** \(escape(notice.message))" + (notice.remedy.map { " \(escape($0))" } ?? "") + "\n"
         }
+        if let profile = StatementProfileLayout(report.snapshot) { out += "\n" + profileSection(profile) }
         for (offset, captured) in report.snapshot.plans.enumerated() {
             let number = offset + 1
             let findings = report.findings(forPlan: number)
@@ -74,6 +75,18 @@ public enum MarkdownReporter: Reporter {
                 let text = tree + escape(PlanTreeLayout.foldedText(count, kinds, time, share))
                 out += timed ? "|  | \(text) |  |  |  |  |  |\n" : "|  | \(text) |  |  |  |  |\n"
             }
+        }
+        return out
+    }
+
+    private static func profileSection(_ profile: StatementProfileLayout) -> String {
+        var out = "## \(escape(profile.title))\n\n"
+        out += "| # | id | calls | total | share | mean | rows/call | statement |\n"
+        out += "|---:|---|---:|---:|---:|---:|---:|---|\n"
+        for row in profile.rows {
+            let id = row.id.isEmpty ? "" : "`\(row.id)`"
+            out += "| \(row.rank) | \(id) | \(row.calls) | \(row.total) | \(row.share) | \(row.mean) | "
+            out += "\(row.rowsPerCall) | \(escape(row.text(maxLength: 100))) |\n"
         }
         return out
     }

@@ -12,6 +12,10 @@ public enum TextReporter: Reporter {
         for notice in report.snapshot.notices {
             out.line("note: \(notice.message)" + (notice.remedy.map { " \($0)" } ?? ""))
         }
+        if let profile = StatementProfileLayout(report.snapshot) {
+            out.line("")
+            renderProfile(profile, into: &out)
+        }
         for (offset, captured) in report.snapshot.plans.enumerated() {
             let number = offset + 1
             let findings = report.findings(forPlan: number)
@@ -20,10 +24,7 @@ public enum TextReporter: Reporter {
             renderFindings(findings, into: &out)
         }
         let unplaced = report.findings.filter { $0.object.plan == nil }
-        if !unplaced.isEmpty {
-            out.line("")
-            renderFindings(unplaced, into: &out)
-        }
+        renderFindings(unplaced, into: &out)
         if report.findings.isEmpty {
             out.line("")
             out.line("No findings: nothing crosses a rule's threshold (\(report.rules.count) rules ran).")
@@ -50,6 +51,36 @@ public enum TextReporter: Reporter {
         }
         let noun = findings.count == 1 ? "finding" : "findings"
         return "\(findings.count) \(noun) (\(bySeverity.joined(separator: ", ")))"
+    }
+
+    // MARK: - Statement profile
+
+    /// The report's width: the statement text is cut so that profile lines stay within it.
+    private static let lineWidth = 120
+
+    private static func renderProfile(_ profile: StatementProfileLayout, into out: inout TextBuffer) {
+        out.line(out.bold(profile.title))
+        // As wide as the longest id shown (a queryid takes up to 20 characters, 27 with ":nested").
+        let idWidth = min(max(profile.rows.map(\.id.count).max() ?? 0, 2), 27)
+        let header = profileColumns(
+            rank: "rank", id: "id", idWidth: idWidth, calls: "calls", total: "total", share: "share", mean: "mean",
+            rows: "rows/call")
+        out.line(out.dim(header + "statement"))
+        for row in profile.rows {
+            let columns = profileColumns(
+                rank: row.rank, id: row.id.truncated(to: idWidth), idWidth: idWidth, calls: row.calls,
+                total: row.total, share: row.share, mean: row.mean, rows: row.rowsPerCall)
+            out.line(columns + row.text(maxLength: max(lineWidth - columns.count, 20)))
+        }
+    }
+
+    private static func profileColumns(
+        rank: String, id: String, idWidth: Int, calls: String, total: String, share: String, mean: String,
+        rows: String
+    ) -> String {
+        " " + rank.leftPadded(to: 4) + "  " + id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+            + calls.leftPadded(to: 12) + total.leftPadded(to: 10) + share.leftPadded(to: 7) + mean.leftPadded(to: 11)
+            + rows.leftPadded(to: 10) + "  "
     }
 
     // MARK: - Plan tree

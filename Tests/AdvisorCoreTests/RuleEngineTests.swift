@@ -42,6 +42,15 @@ struct RuleEngineTests {
         #expect(ranked.map(\.ruleId) == ["c", "b", "a"])
     }
 
+    @Test func aScanLackingStatementsReportsTheStatementRulesAsSkipped() {
+        let scan = Snapshot(server: ServerInfo(engine: .postgres), facets: [.settings, .tables])
+        let skipped = RuleEngine.defaults.run(scan).skipped.map(\.id)
+        #expect(skipped.contains("statement-top-time"))
+        #expect(!skipped.contains { $0.hasPrefix("mysql-") })
+        let plansOnly = Snapshot(plans: [], source: "file")
+        #expect(RuleEngine.defaults.run(plansOnly).ran.allSatisfy { $0.category == .plans })
+    }
+
     @Test func rulesForAnotherEngineAreNotReportedAsSkipped() throws {
         let outcome = RuleEngine.defaults.run(try snapshot("postgres/plans/healthy_lookup.json"))
         // Rules needing statistics a plan file lacks are skipped; MySQL-only rules are not even that.

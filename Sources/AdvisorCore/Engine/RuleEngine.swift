@@ -24,6 +24,7 @@ public struct RuleEngine: Sendable {
     public func run(_ snapshot: Snapshot) -> Outcome {
         let engines = Set(snapshot.plans.map(\.plan.engine) + [snapshot.server.engine])
         let context = RuleContext(snapshot: snapshot)
+        let plansOnly = snapshot.facets == [.plans]
         var findings: [Finding] = []
         var pointers: [Finding] = []
         var ran: [RuleSummary] = []
@@ -32,6 +33,8 @@ public struct RuleEngine: Sendable {
             let description = type(of: rule).description
             // A rule for another engine is irrelevant here, not skipped.
             guard !description.engines.isDisjoint(with: engines) else { continue }
+            // So is a rule about live data on plans read from a file: only a scan can lack what it needs.
+            guard !plansOnly || description.requires.contains(.plans) else { continue }
             let missing = description.requires.subtracting(snapshot.facets)
             guard missing.isEmpty else {
                 let names = missing.sorted().map(\.rawValue).joined(separator: ", ")

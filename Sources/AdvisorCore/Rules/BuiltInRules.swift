@@ -2,6 +2,7 @@
 public let builtInRules: [any Rule.Type] = [
     BlockedQueriesRule.self,
     ConnectionSaturationRule.self,
+    DatabaseCacheHitRatioRule.self,
     ForeignKeyMissingIndexRule.self,
     IdleInTransactionRule.self,
     IndexDuplicateRule.self,
@@ -9,6 +10,7 @@ public let builtInRules: [any Rule.Type] = [
     IndexRedundantRule.self,
     IndexUnusedRule.self,
     LongRunningQueryRule.self,
+    MonitoringGapRule.self,
     FilesortTemporaryRule.self,
     NoUsableKeyRule.self,
     RowsExaminedRatioRule.self,
@@ -22,5 +24,9 @@ public let builtInRules: [any Rule.Type] = [
     RowMisestimateRule.self,
     SeqScanFilterRule.self,
     WorkersNotLaunchedRule.self,
+    StatementNPlusOneRule.self,
+    StatementTempSpillRule.self,
+    StatementTopTimeRule.self,
+    StatementTrackingEvictionsRule.self,
     TableSeqScanHeavyRule.self,
 ]

@@ -69,8 +69,9 @@ public struct StatementShape: Equatable, Sendable {
             }
             let keyword = word.lowercased()
             if Self.clauseKeywords.contains(keyword) {
-                if clause == "where", whereRange?.upperBound == nil, let start = whereRange?.lowerBound {
-                    whereRange = start..<index
+                // The WHERE clause runs to the end until the next clause keyword closes it.
+                if clause == "where", let open = whereRange, open.upperBound == tokens.count {
+                    whereRange = open.lowerBound..<index
                 }
                 clause = keyword
                 switch keyword {

@@ -58,6 +58,15 @@ import Testing
                 || list.use(of: "a")?.filter.equalityColumns == ["k", "v"])
     }
 
+    @Test func whereClauseEndsAtTheNextClause() {
+        let shape = StatementShape(
+            "SELECT o.id FROM orders o WHERE o.status = $1 AND o.created_at > $2 ORDER BY o.created_at DESC LIMIT $3",
+            engine: .postgres)
+        #expect(shape.use(of: "orders")?.filter.equalityColumns == ["status"])
+        #expect(shape.use(of: "orders")?.filter.rangeColumns == ["created_at"])
+        #expect(shape.hasLimit)
+    }
+
     @Test func unreadableTextGivesNoTables() {
         let shape = StatementShape("SELECT pg_sleep($1)", engine: .postgres)
         #expect(shape.tables.isEmpty)

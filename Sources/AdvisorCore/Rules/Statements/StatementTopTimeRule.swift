@@ -1,0 +1,204 @@
+/// Reports the statements that cost the most database time in total, pt-query-digest's profile as
+/// findings: where tuning pays first.
+public struct StatementTopTimeRule: Rule {
+    public struct Options: RuleOptions {
+        /// A statement is reported when it takes at least this share of all statement time.
+        public var minShare = 0.05
+        /// At most this many statements, the most expensive first.
+        public var maxStatements = 10
+        /// A statement costing less than this (milliseconds per day, or in total when the window is
+        /// unknown) is not worth tuning, whatever its share: an idle database yields nothing.
+        public var minTimeMsPerDay = 60_000.0
+        /// How much of the statement's time tuning is assumed to save, for ranking only: the real saving
+        /// is known once its plan is read, and the specific findings that estimate it rank on their own.
+        public var assumedSavedShare = 0.5
+        /// Severity by the share of all statement time.
+        public var severityByShare = Levels(medium: 0.1, high: 0.25, critical: 0.5)
+
+        public init() {}
+    }
+
+    public static let description = RuleDescription(
+        id: "statement-top-time",
+        title: "Statement among the most expensive in total time",
+        category: .statements,
+        engines: [.postgres, .mysql, .mariadb],
+        requires: [.statements],
+        summary: "A statement takes a large share of all the time the database spends running statements.",
+        rationale: """
+            The statement statistics (`pg_stat_statements`, `performance_schema` digests) add up the time \
+            of every call. Sorted by total time they are the profile pt-query-digest prints: a few \
+            statements usually take most of the time, and only those are worth tuning first — a 2 s report \
+            run twice a day matters less than a 3 ms lookup run a million times. Each statement taking at \
+            least `min_share` of all statement time (top `max_statements`, and at least `min_time_ms_per_day`) \
+            is reported with its calls, total and mean time, rows per call, and when known its maximum, the \
+            share of its time spent on block I/O and the temporary blocks it wrote.
+
+            The ranking score is the statement's daily time × `assumed_saved_share`: what tuning saves is \
+            unknown until its plan is read. Without a statistics window (no reset time, no server start) the \
+            cumulative numbers are used, with low confidence.
+
+            **Fix:** read its plan. `dbadvisor scan --explain-top N` captures the plans of the top statements \
+            and runs the plan rules on them; by hand, `EXPLAIN (ANALYZE, BUFFERS)` with typical values \
+            (PostgreSQL 16+: `EXPLAIN (GENERIC_PLAN)` on the normalized text as is), MySQL `EXPLAIN ANALYZE`, \
+            MariaDB `ANALYZE FORMAT=JSON`. Look at the columns its WHERE clause filters on and the indexes \
+            that serve them. A cheap statement called very often is better batched (see \
+            `statement-n-plus-one`) or cached. **Validate:** after the change, the statement's mean time and \
+            share drop in the next scan over a similar window.
+            """,
+        examples: [
+            RuleExample(
+                "one statement takes most of the time",
+                snapshot: StatementRuleExamples.snapshot(statements: [
+                    StatementRuleExamples.statement(
+                        "101", "SELECT * FROM orders WHERE status = $1 ORDER BY created_at DESC LIMIT $2",
+                        calls: 12_000, totalTimeMs: 5_400_000, rows: 240_000),
+                    StatementRuleExamples.statement(
+                        "102", "SELECT id, name FROM customers WHERE id = $1", calls: 90_000, totalTimeMs: 45_000,
+                        rows: 90_000),
+                    StatementRuleExamples.statement(
+                        "103", "UPDATE carts SET updated_at = $1 WHERE id = $2", calls: 30_000,
+                        totalTimeMs: 30_000, rows: 30_000),
+                ]),
+                expecting: ["SELECT * FROM orders WHERE status = $1 ORDER BY created_at DESC LIMIT $2"]),
+            RuleExample(
+                "an idle database",
+                snapshot: StatementRuleExamples.snapshot(statements: [
+                    StatementRuleExamples.statement(
+                        "201", "SELECT * FROM settings WHERE key = $1", calls: 40, totalTimeMs: 12, rows: 40),
+                    StatementRuleExamples.statement("202", "SELECT $1", calls: 1_440, totalTimeMs: 30, rows: 1_440),
+                ]),
+                expecting: []),
+        ])
+
+    public let options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    public func evaluate(_ context: RuleContext) -> [Finding] {
+        let snapshot = context.snapshot
+        let ranked = snapshot.statements.filter { $0.totalTimeMs > 0 }.sorted { a, b in
+            a.totalTimeMs != b.totalTimeMs ? a.totalTimeMs > b.totalTimeMs : a.findingKey < b.findingKey
+        }
+        let grandTotal = ranked.reduce(0) { $0 + $1.totalTimeMs }
+        guard grandTotal > 0 else { return [] }
+        let window = StatementWindow(snapshot)
+        var findings: [Finding] = []
+        for (offset, statement) in ranked.prefix(max(options.maxStatements, 0)).enumerated() {
+            let share = statement.totalTimeMs / grandTotal
+            let timePerDay = window.perDayOrCumulative(statement.totalTimeMs)
+            guard share >= options.minShare, timePerDay >= options.minTimeMsPerDay else { continue }
+            findings.append(
+                finding(
+                    statement, rank: offset + 1, share: share, timePerDay: timePerDay, window: window,
+                    snapshot: snapshot))
+        }
+        return findings
+    }
+
+    private func finding(
+        _ statement: StatementStats, rank: Int, share: Double, timePerDay: Double, window: StatementWindow,
+        snapshot: Snapshot
+    ) -> Finding {
+        let calls = Double(statement.calls)
+        var evidence = [
+            Evidence("rank by total time", Double(rank), "count"),
+            Evidence("calls", calls, "count"),
+            Evidence("total time", statement.totalTimeMs, "ms"),
+            Evidence("share of statement time", share * 100, "percent"),
+            Evidence("mean time", statement.meanTimeMs, "ms"),
+            Evidence("rows per call", statement.rowsPerCall, "rows"),
+        ]
+        if let max = statement.maxTimeMs { evidence.append(Evidence("max time", max, "ms")) }
+        let ioTime = (statement.blockReadTimeMs ?? 0) + (statement.blockWriteTimeMs ?? 0)
+        if statement.blockReadTimeMs != nil || statement.blockWriteTimeMs != nil {
+            evidence.append(Evidence("I/O time share", ioTime / statement.totalTimeMs * 100, "percent"))
+        }
+        if let written = statement.tempBlocksWritten, written > 0 {
+            evidence.append(Evidence("temp blocks written", Double(written), "blocks"))
+        }
+        if let examined = statement.rowsExamined, statement.calls > 0 {
+            evidence.append(Evidence("rows examined per call", Double(examined) / calls, "rows"))
+        }
+        if window.isKnown {
+            evidence.append(Evidence("calls per day", window.perDayOrCumulative(calls), "count"))
+            evidence.append(Evidence("time per day", timePerDay, "ms"))
+        }
+        return Finding(
+            ruleId: Self.description.id,
+            severity: options.severityByShare.severity(for: share),
+            category: Self.description.category,
+            object: .statement(statement),
+            message: Self.message(statement, rank: rank, share: share, window: window),
+            evidence: evidence,
+            impact: .daily(
+                msPerDay: timePerDay * options.assumedSavedShare, share: share, timeMs: statement.meanTimeMs,
+                confidence: window.confidence(.medium),
+                summary: "\(Formatting.percent(fraction: share)) of statement time, "
+                    + "\(Formatting.milliseconds(timePerDay)) \(window.periodText); ranked as if tuning saved "
+                    + "\(Formatting.percent(fraction: options.assumedSavedShare)) of it"),
+            recommendation: Self.recommendation(
+                statement, rank: rank, shape: snapshot.shape(of: statement),
+                planNumber: snapshot.planNumber(of: statement),
+                engine: snapshot.server.engine),
+            risk: "None: this finding points at where the time goes; the change it leads to carries its own risk.",
+            validation: "After the change, compare the statement's mean time and share of statement time in the "
+                + "next scan over a similar window: both should drop.")
+    }
+}
+
+// MARK: - Messages
+
+extension StatementTopTimeRule {
+    fileprivate static func message(
+        _ statement: StatementStats, rank: Int, share: Double, window: StatementWindow
+    ) -> String {
+        "Statement #\(rank) by total time takes \(Formatting.percent(fraction: share)) of all statement time: "
+            + "\(Formatting.milliseconds(statement.totalTimeMs)) in \(Formatting.count(Double(statement.calls))) "
+            + "calls\(window.spanText) (mean \(Formatting.milliseconds(statement.meanTimeMs)), "
+            + "\(Formatting.decimal(statement.rowsPerCall, digits: 1)) rows per call)."
+    }
+
+    fileprivate static func recommendation(
+        _ statement: StatementStats, rank: Int, shape: StatementShape, planNumber: Int?, engine: Engine
+    ) -> String {
+        var text: String
+        if let planNumber {
+            text = "Its plan was captured (plan \(planNumber)): the plan findings on it say where the time goes"
+        } else {
+            let explain: String
+            switch engine {
+            case .postgres:
+                explain = "EXPLAIN (ANALYZE, BUFFERS) with typical values (16+: EXPLAIN (GENERIC_PLAN) as is)"
+            case .mysql: explain = "EXPLAIN ANALYZE with typical values"
+            case .mariadb: explain = "ANALYZE FORMAT=JSON with typical values"
+            }
+            text = "Read its plan: dbadvisor scan --explain-top \(rank), or \(explain)"
+        }
+        text += tableAdvice(shape)
+        if statement.calls >= 10_000, statement.meanTimeMs < 1 {
+            text += "; at this call rate, fewer calls (batching, caching) may save more than a faster plan"
+        }
+        return text + "."
+    }
+
+    /// What the statement's shape says to look at: the columns an index should serve, or rows read unfiltered.
+    private static func tableAdvice(_ shape: StatementShape) -> String {
+        func name(_ use: StatementShape.TableUse) -> String { use.schema.map { "\($0).\(use.table)" } ?? use.table }
+        let filtered = shape.tables.filter { !$0.filter.isEmpty }
+        if !filtered.isEmpty {
+            let parts = filtered.map { "\(name($0)) on \($0.filter.allColumns.joined(separator: ", "))" }
+            return "; it filters \(parts.joined(separator: " and ")): check that an index serves these columns"
+        }
+        guard let first = shape.tables.first else { return "" }
+        switch shape.command {
+        case .select:
+            return "; it reads \(shape.tables.map(name).joined(separator: " and ")) without a condition on the "
+                + "values it looks for: check that it needs every row it reads"
+        case .insert: return "; it writes into \(name(first)): look at the indexes and triggers each row maintains"
+        default: return ""
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// The period statement counters cover, and how the statement rules turn cumulative counters into the
+/// daily figures findings rank by.
+///
+/// When the window is unknown (no reset time and no server start), rates cannot be computed: the
+/// rules then rank by the cumulative numbers, say so, and lower their confidence.
+struct StatementWindow {
+    /// Seconds the counters cover; nil when unknown or too short (under a minute) to extrapolate from.
+    let seconds: Double?
+    private let snapshot: Snapshot
+
+    init(_ snapshot: Snapshot) {
+        self.snapshot = snapshot
+        seconds = snapshot.perDay(1) == nil ? nil : snapshot.statementWindowSeconds
+    }
+
+    var isKnown: Bool { seconds != nil }
+
+    /// The daily rate of a cumulative counter, or the counter itself when the window is unknown.
+    func perDayOrCumulative(_ cumulative: Double) -> Double {
+        snapshot.perDay(cumulative) ?? cumulative
+    }
+
+    /// Calls per minute over the window, when known.
+    func perMinute(_ cumulative: Double) -> Double? {
+        seconds.map { cumulative * 60 / $0 }
+    }
+
+    /// "per day", or what the cumulative figure covers when the window is unknown.
+    var periodText: String {
+        isKnown ? "per day" : "since the counters started (window unknown: cumulative, not per day)"
+    }
+
+    /// "over 2.5 days" or "" when unknown, for messages.
+    var spanText: String {
+        guard let seconds else { return "" }
+        let days = seconds / 86_400
+        if days >= 1 { return " over \(Formatting.decimal(days, digits: 1)) days" }
+        return " over \(Formatting.decimal(seconds / 3_600, digits: 1)) hours"
+    }
+
+    /// The confidence a rule states: `known` when the window is known, low otherwise.
+    func confidence(_ known: Confidence) -> Confidence { isKnown ? known : .low }
+
+    /// A severity from daily figures; without a window the cumulative figure may cover years, so the
+    /// severity is capped at medium.
+    func severity(_ levels: Levels, for value: Double) -> Severity {
+        let severity = levels.severity(for: value)
+        return isKnown ? severity : min(severity, .medium)
+    }
+}
+
+extension Levels {
+    /// Severity by database time saved per day, matching `Impact.riskScore`'s equivalents: one minute a
+    /// day is medium, ten minutes high, an hour critical.
+    static let savedTimePerDay = Levels(medium: 60_000, high: 600_000, critical: 3_600_000)
+}
+
+extension FindingObject {
+    /// A statement as a finding's object: keyed by `StatementStats.findingKey`, named by its text on one line.
+    static func statement(_ statement: StatementStats) -> FindingObject {
+        FindingObject(kind: .statement, name: statement.oneLineText(), key: statement.findingKey)
+    }
+}
+
+extension Snapshot {
+    /// The 1-based number of the captured plan of `statement`, when the scan explained it.
+    func planNumber(of statement: StatementStats) -> Int? {
+        plans.firstIndex { $0.statementFingerprint == statement.findingKey }.map { $0 + 1 }
+    }
+
+    /// What the statement's text reads, in the dialect of the scanned server.
+    func shape(of statement: StatementStats) -> StatementShape {
+        StatementShape(statement.text, engine: server.engine)
+    }
+}

@@ -1,0 +1,87 @@
+import AdvisorCore
+
+/// The statement profile, as pt-query-digest prints it: the statements that cost the most total time,
+/// with their calls, total and mean time, share of all statement time and rows per call, plus one line
+/// for the rest. The values are formatted here once; the text and markdown reporters lay them out.
+struct StatementProfileLayout {
+    /// One line of the profile, every cell formatted.
+    struct Row {
+        /// "1", or "" for the line summing the statements not shown.
+        var rank: String
+        var id: String
+        var calls: String
+        var total: String
+        var share: String
+        var mean: String
+        var rowsPerCall: String
+        /// The statement, nil for the remainder line (which says how many it sums instead).
+        var statement: StatementStats?
+        var remainderCount: Int
+
+        /// The statement's text on one line, or "… 47 other statements", cut to `maxLength`.
+        func text(maxLength: Int) -> String {
+            guard let statement else {
+                return "… \(remainderCount) other statement\(remainderCount == 1 ? "" : "s")"
+            }
+            return statement.oneLineText(maxLength: maxLength)
+        }
+    }
+
+    /// How many statements the profile lists.
+    static let maxRows = 10
+
+    /// "Statement profile · top 10 of 57 statements by total time · 3,412.0 s in all over 2.0 days".
+    let title: String
+    let rows: [Row]
+
+    /// The profile of the snapshot's statements; nil when it has none.
+    init?(_ snapshot: Snapshot) {
+        let statements = snapshot.statements.sorted { a, b in
+            a.totalTimeMs != b.totalTimeMs ? a.totalTimeMs > b.totalTimeMs : a.findingKey < b.findingKey
+        }
+        guard !statements.isEmpty else { return nil }
+        let grandTotal = statements.reduce(0) { $0 + $1.totalTimeMs }
+        let shown = statements.prefix(Self.maxRows)
+        var rows = shown.enumerated().map { offset, statement in
+            Self.row(
+                rank: String(offset + 1), id: statement.id, calls: statement.calls, totalMs: statement.totalTimeMs,
+                rows: statement.rows, grandTotal: grandTotal, statement: statement, remainderCount: 0)
+        }
+        let rest = statements.dropFirst(Self.maxRows)
+        if !rest.isEmpty {
+            rows.append(
+                Self.row(
+                    rank: "", id: "", calls: rest.reduce(0) { $0 + $1.calls },
+                    totalMs: rest.reduce(0) { $0 + $1.totalTimeMs }, rows: rest.reduce(0) { $0 + $1.rows },
+                    grandTotal: grandTotal, statement: nil, remainderCount: rest.count))
+        }
+        self.rows = rows
+        var title = "Statement profile · "
+        title +=
+            statements.count > Self.maxRows
+            ? "top \(Self.maxRows) of \(statements.count) statements by total time"
+            : "\(statements.count) statement\(statements.count == 1 ? "" : "s") by total time"
+        title += " · \(Formatting.milliseconds(grandTotal)) in all"
+        if let seconds = snapshot.statementWindowSeconds, seconds >= 60 {
+            let days = seconds / 86_400
+            title +=
+                days >= 1
+                ? " over \(Formatting.decimal(days, digits: 1)) days"
+                : " over \(Formatting.decimal(seconds / 3_600, digits: 1)) hours"
+        }
+        self.title = title
+    }
+
+    private static func row(
+        rank: String, id: String, calls: Int, totalMs: Double, rows: Int, grandTotal: Double,
+        statement: StatementStats?, remainderCount: Int
+    ) -> Row {
+        let callCount = Double(calls)
+        return Row(
+            rank: rank, id: id, calls: Formatting.count(callCount), total: Formatting.milliseconds(totalMs),
+            share: grandTotal > 0 ? Formatting.percent(fraction: totalMs / grandTotal) : "",
+            mean: calls > 0 ? Formatting.milliseconds(totalMs / callCount) : "",
+            rowsPerCall: calls > 0 ? Formatting.decimal(Double(rows) / callCount, digits: 1) : "",
+            statement: statement, remainderCount: remainderCount)
+    }
+}

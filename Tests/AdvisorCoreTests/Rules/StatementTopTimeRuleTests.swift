@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+@testable import AdvisorCore
+
+struct StatementTopTimeRuleTests {
+    typealias E = StatementRuleExamples
+
+    private func findings(_ snapshot: Snapshot, _ rule: StatementTopTimeRule = StatementTopTimeRule()) -> [Finding] {
+        RuleEngine(rules: [rule]).run(snapshot).findings
+    }
+
+    /// Twelve statements of decreasing cost: the first takes 40 %, the twelfth about 0.5 %.
+    private func workload(days: Double? = 1) -> Snapshot {
+        let statements = (1...12).map { number in
+            E.statement(
+                "\(number)", "SELECT * FROM table_\(number) WHERE key = $1", calls: 1_000 * number,
+                totalTimeMs: number == 1 ? 4_000_000 : 6_000_000 / Double(number * 2), rows: 1_000 * number)
+        }
+        return E.snapshot(days: days, statements: statements)
+    }
+
+    @Test func materialStatementsInRankOrderWithTheirProfile() throws {
+        let snapshot = workload()
+        let total = snapshot.statements.reduce(0) { $0 + $1.totalTimeMs }
+        let found = findings(snapshot)
+        let shares = snapshot.statements.map { $0.totalTimeMs / total }
+        let expected = snapshot.statements.enumerated().filter { shares[$0.offset] >= 0.05 }.map {
+            $0.element.oneLineText()
+        }
+        #expect(found.map(\.object.name) == expected)
+        let first = try #require(found.first)
+        #expect(first.object.kind == .statement)
+        #expect(first.object.key == "shop|app|1")
+        #expect(first.evidence("rank by total time") == 1)
+        #expect(abs((first.evidence("share of statement time") ?? 0) - shares[0] * 100) < 1e-9)
+        #expect(first.evidence("calls per day") == 1_000)
+        #expect(first.severity == .high)
+        #expect(first.impact.score == 4_000_000 * 0.5)
+        #expect(first.impact.confidence == .medium)
+        #expect(first.message.hasPrefix("Statement #1 by total time takes"))
+        #expect(first.recommendation.contains("--explain-top 1"))
+        #expect(first.recommendation.contains("it filters table_1 on key"))
+    }
+
+    @Test func atMostMaxStatements() {
+        var rule = StatementTopTimeRule.Options()
+        rule.maxStatements = 2
+        rule.minShare = 0
+        #expect(findings(workload(), StatementTopTimeRule(options: rule)).count == 2)
+    }
+
+    @Test func unknownWindowUsesCumulativeTimeWithLowConfidence() throws {
+        let found = findings(workload(days: nil))
+        let first = try #require(found.first)
+        #expect(first.impact.confidence == .low)
+        #expect(first.impact.summary.contains("window unknown"))
+        #expect(first.impact.score == 4_000_000 * 0.5)
+        #expect(first.evidence("calls per day") == nil)
+    }
+
+    @Test func aLongWindowMakesTheSameTotalsIdle() {
+        // The same cumulative time over 30 days is under a minute a day for every statement but the first.
+        #expect(findings(workload(days: 30)).map(\.object.key) == ["shop|app|1"])
+    }
+
+    @Test func capturedPlanIsPointedAt() throws {
+        var snapshot = workload()
+        let root = PlanNode(nodeType: "Seq Scan")
+        snapshot.plans = [
+            CapturedPlan(
+                label: "top 1", statementFingerprint: "shop|app|1",
+                plan: Plan(engine: .postgres, format: .postgresJSON, root: root))
+        ]
+        let first = try #require(findings(snapshot).first)
+        #expect(first.recommendation.hasPrefix("Its plan was captured (plan 1)"))
+    }
+
+    @Test func ioTimeTempBlocksAndEngineSpecificAdvice() throws {
+        let statement = E.statement(
+            "1", "SELECT `status` , COUNT ( * ) FROM `orders` GROUP BY `status`", calls: 100, totalTimeMs: 600_000,
+            rows: 500
+        ) {
+            $0.blockReadTimeMs = 150_000
+            $0.rowsExamined = 30_000_000
+            $0.maxTimeMs = 20_000
+        }
+        let found = findings(E.snapshot(engine: .mariadb, statements: [statement]))
+        let finding = try #require(found.first)
+        #expect(finding.evidence("I/O time share") == 25)
+        #expect(finding.evidence("rows examined per call") == 300_000)
+        #expect(finding.evidence("max time") == 20_000)
+        #expect(finding.recommendation.contains("ANALYZE FORMAT=JSON"))
+        #expect(finding.recommendation.contains("it reads orders without a condition"))
+        #expect(finding.severity == .critical)
+    }
+}

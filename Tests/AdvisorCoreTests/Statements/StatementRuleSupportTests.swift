@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+@testable import AdvisorCore
+
+struct StatementRuleSupportTests {
+    private func table(_ text: String, engine: Engine = .postgres) -> StatementShape.TableUse {
+        StatementShape(text, engine: engine).tables[0]
+    }
+
+    @Test func batchedLookupRewritesOnlyTheMainWhereClause() {
+        let text = "SELECT * FROM orders o WHERE o.id = $1 AND EXISTS (SELECT 1 FROM x WHERE id = $2)"
+        let lookup = BatchedLookup(text, table: table(text), key: "id", engine: .postgres)
+        #expect(lookup?.sql == "SELECT * FROM orders o WHERE o.id = ANY($1) AND EXISTS (SELECT 1 FROM x WHERE id = $2)")
+        let other = "SELECT * FROM orders o WHERE x.id = $1"
+        #expect(BatchedLookup(other, table: table(other), key: "id", engine: .postgres) == nil)
+        let literal = "SELECT * FROM orders WHERE id = 5"
+        #expect(BatchedLookup(literal, table: table(literal), key: "id", engine: .postgres) == nil)
+        let quoted = "SELECT * FROM `orders` WHERE `orders`.`id` = ? LIMIT ?"
+        #expect(
+            BatchedLookup(quoted, table: table(quoted, engine: .mysql), key: "id", engine: .mysql)?.sql
+                == "SELECT * FROM `orders` WHERE `orders`.`id` IN (...) LIMIT ?")
+    }
+
+    @Test func keyColumnPreference() {
+        let text = "SELECT * FROM items WHERE shop_id = $1 AND sku = $2 AND order_id = $3"
+        #expect(BatchedLookup.keyColumns(of: table(text), indexes: []) == ["order_id", "shop_id", "sku"])
+        let unique = IndexStats(
+            schema: "public", table: "items", name: "items_sku_key", definition: "", columns: ["sku"], isUnique: true)
+        #expect(BatchedLookup.keyColumns(of: table(text), indexes: [unique]).first == "sku")
+    }
+
+    @Test func memorySettings() {
+        #expect(MemorySetting.kilobytes("4MB") == 4_096)
+        #expect(MemorySetting.kilobytes("'1GB'") == 1_048_576)
+        #expect(MemorySetting.kilobytes("64kB") == 64)
+        #expect(MemorySetting.kilobytes("4096") == 4_096)
+        #expect(MemorySetting.kilobytes("16777216", bareUnitKilobytes: 1.0 / 1024) == 16_384)
+        #expect(MemorySetting.kilobytes("lots") == nil)
+        #expect(MemorySetting.kilobytes(nil) == nil)
+    }
+
+    @Test func oneLineText() {
+        let statement = StatementStats(
+            id: "1", text: "SELECT id,\n       name\n  FROM   customers\nWHERE id = $1\n", calls: 1, totalTimeMs: 1,
+            rows: 1)
+        #expect(statement.oneLineText() == "SELECT id, name FROM customers WHERE id = $1")
+        #expect(statement.oneLineText(maxLength: 12) == "SELECT id, …")
+    }
+
+    @Test func windowFromTheStatementSourceReset() {
+        let known = StatementWindow(
+            StatementRuleExamples.snapshot(days: 2, source: StatementSource(name: "pg_stat_statements")))
+        #expect(known.perDayOrCumulative(100) == 50)
+        #expect(known.perMinute(2_880) == 1)
+        #expect(known.spanText == " over 2.0 days")
+        let unknown = StatementWindow(StatementRuleExamples.snapshot(days: nil))
+        #expect(unknown.perDayOrCumulative(100) == 100)
+        #expect(unknown.perMinute(100) == nil)
+        #expect(unknown.severity(.savedTimePerDay, for: 1e12) == .medium)
+    }
+}
