@@ -115,9 +115,10 @@ extension Snapshot {
         window(since: server.statsResetAt ?? server.startedAt)
     }
 
-    /// Statement calls (or time) per day from a cumulative counter, when the window is known.
+    /// Statement calls (or time) per day from a cumulative counter, when the window is known. A window
+    /// of minutes extrapolates the load it saw to a whole day: right for the rate, loud for a burst.
     public func perDay(_ cumulative: Double) -> Double? {
-        guard let seconds = statementWindowSeconds, seconds >= 60 else { return nil }
+        guard let seconds = statementWindowSeconds, seconds >= 1 else { return nil }
         return cumulative * 86_400 / seconds
     }
 

@@ -15,6 +15,15 @@ public enum Formatting {
         return decimal(value, digits: value < 1 && value > 0 ? 1 : 0) + " %"
     }
 
+    /// A span of time as people say it: "45 seconds", "12 minutes", "5.5 hours", "3.2 days", "23 days".
+    public static func duration(seconds: Double) -> String {
+        if seconds < 90 { return decimal(seconds, digits: 0) + " seconds" }
+        if seconds < 90 * 60 { return decimal(seconds / 60, digits: 0) + " minutes" }
+        if seconds < 36 * 3600 { return decimal(seconds / 3600, digits: 1) + " hours" }
+        let days = seconds / 86_400
+        return decimal(days, digits: days < 10 ? 1 : 0) + " days"
+    }
+
     /// "1,234,567" (rounded).
     public static func count(_ value: Double) -> String { decimal(value, digits: 0) }
 

@@ -107,3 +107,23 @@ struct TableSeqScanHeavyRuleTests {
                 == "ALTER TABLE shop.orders ADD INDEX idx_orders_status (status), ALGORITHM=INPLACE, LOCK=NONE;")
     }
 }
+
+@Suite struct TableSeqScanHeavyReadRatioTests {
+    /// A few full scans of a big table outweigh many key lookups: the scan counts alone (0.3:1) miss it.
+    @Test func rowsReadDecideWhenScanCountsDoNot() throws {
+        var orders = TableStats(schema: "public", name: "orders")
+        orders.estimatedRows = 300_000
+        orders.seqScans = 240
+        orders.seqRowsRead = 72_000_000
+        orders.indexScans = 852
+        orders.indexRowsFetched = 8_052
+        var snapshot = Snapshot(server: ServerInfo(engine: .postgres), facets: [.tables], tables: [orders])
+        let findings = RuleEngine(rules: [TableSeqScanHeavyRule()]).run(snapshot).findings
+        #expect(findings.map(\.object.name) == ["table public.orders"])
+        #expect(findings.first?.severity == .high)
+        #expect(findings.first?.message.contains("against 8,052 fetched through indexes") == true)
+        // The same table mostly served by its indexes stays quiet.
+        snapshot.tables[0].indexRowsFetched = 50_000_000
+        #expect(RuleEngine(rules: [TableSeqScanHeavyRule()]).run(snapshot).findings.isEmpty)
+    }
+}

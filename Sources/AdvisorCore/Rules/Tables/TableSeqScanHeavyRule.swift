@@ -9,6 +9,11 @@ public struct TableSeqScanHeavyRule: Rule {
         /// A table this large with this many sequential scans per index scan: high.
         public var highMinRows = 50_000.0
         public var highMinScanRatio = 50.0
+        /// Rows read by sequential scans per row fetched through an index, at which the table also counts
+        /// as read mostly by sequential scans (medium, and high from `highMinReadRatio`) whatever the scan
+        /// counts: a few full scans of a big table outweigh many key lookups, which the scan ratio misses.
+        public var minReadRatio = 100.0
+        public var highMinReadRatio = 1_000.0
         /// Sequential scans must read at least this many rows a day in all: below that, not material.
         public var minRowsReadPerDay = 1_000_000.0
         /// Sequential scans reading fewer rows than this each, on average, are small lookups (LIMIT,
@@ -128,7 +133,15 @@ public struct TableSeqScanHeavyRule: Rule {
         var seqRowsPerDay: Double?
         var severity: Severity
 
+        var indexRowsFetched: Int?
+
         var ratio: Double { indexScans > 0 ? Double(seqScans) / Double(indexScans) : .infinity }
+
+        /// Rows read sequentially per row fetched through an index (nil when the counters are missing).
+        var readRatio: Double? {
+            guard let seqRowsRead, let fetched = indexRowsFetched else { return nil }
+            return fetched > 0 ? Double(seqRowsRead) / Double(fetched) : .infinity
+        }
     }
 
     private func measure(_ table: TableStats, _ catalog: IndexCatalog) -> Numbers? {
@@ -138,10 +151,16 @@ public struct TableSeqScanHeavyRule: Rule {
         else { return nil }
         var numbers = Numbers(
             rows: rows, seqScans: seqScans, indexScans: table.indexScans ?? 0, seqRowsRead: table.seqRowsRead,
-            seqRowsPerDay: table.seqRowsRead.flatMap { catalog.perDay(Double($0)) }, severity: .medium)
-        if rows >= options.highMinRows && numbers.ratio >= options.highMinScanRatio {
+            seqRowsPerDay: table.seqRowsRead.flatMap { catalog.perDay(Double($0)) }, severity: .medium,
+            indexRowsFetched: table.indexRowsFetched)
+        let readRatio = numbers.readRatio ?? 0
+        if rows >= options.highMinRows
+            && (numbers.ratio >= options.highMinScanRatio || readRatio >= options.highMinReadRatio)
+        {
             numbers.severity = .high
-        } else if !(rows >= options.minRows && numbers.ratio >= options.minScanRatio) {
+        } else if !(rows >= options.minRows
+            && (numbers.ratio >= options.minScanRatio || readRatio >= options.minReadRatio))
+        {
             return nil
         }
         if let read = numbers.seqRowsRead, Double(read) / Double(seqScans) < options.minRowsPerScan { return nil }
@@ -219,6 +238,9 @@ public struct TableSeqScanHeavyRule: Rule {
             Evidence("index scans", Double(numbers.indexScans), "count"),
         ]
         if numbers.indexScans > 0 { evidence.append(Evidence("sequential per index scan", numbers.ratio, "factor")) }
+        if let readRatio = numbers.readRatio, readRatio.isFinite {
+            evidence.append(Evidence("rows read sequentially per row fetched by index", readRatio, "factor"))
+        }
         if let read = numbers.seqRowsRead {
             evidence.append(Evidence("rows read by sequential scans", Double(read), "rows"))
         }
@@ -304,7 +326,12 @@ extension TableSeqScanHeavyRule {
             ? "\(Formatting.factor(numbers.ratio)) its \(Formatting.count(Double(numbers.indexScans))) index scans"
             : "no index scan at all"
         let perDay = numbers.seqRowsPerDay.map { ", \(Formatting.count($0)) a day" } ?? ""
-        let reads = numbers.seqRowsRead.map { ", reading \(Formatting.count(Double($0))) rows\(perDay)" } ?? ""
+        let fetched =
+            numbers.indexRowsFetched.map {
+                " against \(Formatting.count(Double($0))) fetched through indexes"
+            } ?? ""
+        let reads =
+            numbers.seqRowsRead.map { ", reading \(Formatting.count(Double($0))) rows\(perDay)\(fetched)" } ?? ""
         return "\(table.qualifiedName) (\(Formatting.count(numbers.rows)) rows) was read by \(scans) sequential scans "
             + "(\(ratio))\(reads)\(window.map { " in \($0)" } ?? "")."
     }

@@ -30,9 +30,9 @@ enum SchemaFindingText {
     /// "23 days since statistics were reset on 2024-05-01" / "… since the server started on …".
     static func window(_ catalog: IndexCatalog) -> String? {
         guard let seconds = catalog.usageWindowSeconds else { return nil }
-        let days = Formatting.decimal(seconds / 86_400, digits: seconds < 10 * 86_400 ? 1 : 0)
-        guard let start = catalog.usageWindowStart else { return "\(days) days" }
+        let span = Formatting.duration(seconds: seconds)
+        guard let start = catalog.usageWindowStart else { return span }
         let event = catalog.usageWindowStartIsReset ? "statistics were reset" : "the server started"
-        return "\(days) days since \(event) on \(day(start))"
+        return "\(span) since \(event) on \(day(start))"
     }
 }
