@@ -29,6 +29,8 @@ public enum Facet: String, Codable, Sendable, CaseIterable, Comparable {
     case foreignKeys = "foreign_keys"
     case connections
     case settings
+    /// Statements in the order sessions ran them (history, logs): `Snapshot.queryBursts` is meaningful.
+    case queryHistory = "query_history"
 
     public static func < (lhs: Facet, rhs: Facet) -> Bool { lhs.rawValue < rhs.rawValue }
 }

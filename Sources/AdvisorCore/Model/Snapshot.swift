@@ -18,12 +18,14 @@ public struct Snapshot: Codable, Equatable, Sendable {
     public var indexes: [IndexStats]
     public var foreignKeys: [ForeignKey]
     public var connections: ConnectionState?
+    /// N+1 bursts found in the statements sessions ran in order (MySQL's statement history, a log).
+    public var queryBursts: [QueryBurst]
 
     public init(
         server: ServerInfo, facets: Set<Facet> = [], settings: [String: String] = [:], plans: [CapturedPlan] = [],
         notices: [Notice] = [], statements: [StatementStats] = [], statementSource: StatementSource? = nil,
         databases: [DatabaseStats] = [], tables: [TableStats] = [], indexes: [IndexStats] = [],
-        foreignKeys: [ForeignKey] = [], connections: ConnectionState? = nil
+        foreignKeys: [ForeignKey] = [], connections: ConnectionState? = nil, queryBursts: [QueryBurst] = []
     ) {
         self.server = server
         self.facets = facets
@@ -37,11 +39,12 @@ public struct Snapshot: Codable, Equatable, Sendable {
         self.indexes = indexes
         self.foreignKeys = foreignKeys
         self.connections = connections
+        self.queryBursts = queryBursts
     }
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, server, facets, settings, plans, notices, statements, statementSource, databases, tables,
-            indexes, foreignKeys, connections
+            indexes, foreignKeys, connections, queryBursts
     }
 
     /// Every collection may be absent from the file: a snapshot of plans alone is a valid snapshot.
@@ -60,6 +63,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
         indexes = try container.decodeIfPresent([IndexStats].self, forKey: .indexes) ?? []
         foreignKeys = try container.decodeIfPresent([ForeignKey].self, forKey: .foreignKeys) ?? []
         connections = try container.decodeIfPresent(ConnectionState.self, forKey: .connections)
+        queryBursts = try container.decodeIfPresent([QueryBurst].self, forKey: .queryBursts) ?? []
     }
 
     /// A snapshot holding only plans read from a file (`dbadvisor explain`).

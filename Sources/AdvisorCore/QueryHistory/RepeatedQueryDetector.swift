@@ -1,0 +1,159 @@
+/// Finds N+1 bursts in statement executions read in session order (a log, MySQL's statement
+/// history): the same statement `minimumRun` or more times in a row in one session, each call within
+/// `maximumGapSeconds` of the previous, and the statement run just before the burst as its parent.
+///
+/// Streaming: feed events with `add` in the order each session ran them (sessions may interleave),
+/// then call `finish`. Memory grows with the sessions active within the gap and the distinct
+/// (parent, child) pairs found, not with the number of events: sessions idle longer than the gap are
+/// closed as time passes.
+public struct RepeatedQueryDetector: Sendable {
+    public struct Options: Sendable {
+        /// Calls in a row that make a burst.
+        public var minimumRun = 5
+        /// The longest pause between two calls of one burst, seconds (ignored for untimed events).
+        public var maximumGapSeconds = 1.0
+        /// Statements that never form or break a burst (transaction control, `SET`, health checks):
+        /// case-insensitive prefixes of the normalized text.
+        public var ignoredPrefixes = [
+            "begin", "start transaction", "commit", "rollback", "savepoint", "release", "set ", "show ",
+            "select 1", "select ?", "select $1", "deallocate", "discard", "reset ", "use ",
+        ]
+
+        public init() {}
+    }
+
+    public let options: Options
+    private var sessions: [String: SessionState] = [:]
+    private var pairs: [String: PairTotals] = [:]
+    private var eventsSinceSweep = 0
+    private var latestTime: Double?
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// One execution, in its session's order.
+    public mutating func add(_ event: QueryEvent) {
+        guard !isIgnored(event.text) else { return }
+        if let time = event.time { latestTime = max(latestTime ?? time, time) }
+        var state = sessions[event.session] ?? SessionState()
+        if var run = state.run, run.child.fingerprint == event.fingerprint, continues(run, at: event.time) {
+            run.count += 1
+            run.lastTime = event.time ?? run.lastTime
+            run.timeMs = add(run.timeMs, event.durationMs)
+            state.run = run
+        } else {
+            if let run = state.run { close(run, session: event.session) }
+            // The run's parent is the statement before it; a repeat of that parent has none new.
+            let parent = state.previous.flatMap { $0.fingerprint == event.fingerprint ? nil : $0 }
+            state.run = Run(
+                parent: parent, child: event, count: 1, firstTime: event.time, lastTime: event.time,
+                timeMs: event.durationMs)
+        }
+        state.previous = event
+        sessions[event.session] = state
+        eventsSinceSweep += 1
+        if eventsSinceSweep >= 50_000 { sweepIdleSessions() }
+    }
+
+    /// Closes every open burst and returns the bursts found, most child calls first.
+    public mutating func finish() -> [QueryBurst] {
+        for (session, state) in sessions {
+            if let run = state.run { close(run, session: session) }
+        }
+        sessions = [:]
+        return pairs.values.map(\.burst).sorted {
+            ($0.calls, $0.bursts, $1.key) > ($1.calls, $1.bursts, $0.key)
+        }
+    }
+
+    // MARK: - Private
+
+    private struct Run: Sendable {
+        var parent: QueryEvent?
+        var child: QueryEvent
+        var count: Int
+        var firstTime: Double?
+        var lastTime: Double?
+        var timeMs: Double?
+    }
+
+    private struct SessionState: Sendable {
+        var previous: QueryEvent?
+        var run: Run?
+    }
+
+    private struct PairTotals: Sendable {
+        var burst: QueryBurst
+        var sessionNames: Set<String>
+    }
+
+    private func isIgnored(_ text: String) -> Bool {
+        let head = text.prefix(24).drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }.lowercased()
+        return options.ignoredPrefixes.contains { head.hasPrefix($0) }
+    }
+
+    private func continues(_ run: Run, at time: Double?) -> Bool {
+        guard let time, let last = run.lastTime else { return true }
+        return time - last <= options.maximumGapSeconds
+    }
+
+    private func add(_ total: Double?, _ value: Double?) -> Double? {
+        guard let value else { return total }
+        return (total ?? 0) + value
+    }
+
+    private mutating func close(_ run: Run, session: String) {
+        guard run.count >= options.minimumRun else { return }
+        let key = "\(run.parent?.fingerprint ?? "-")>\(run.child.fingerprint)"
+        let matchesParent = run.parent?.rows == run.count ? 1 : 0
+        guard var totals = pairs[key] else {
+            pairs[key] = PairTotals(
+                burst: QueryBurst(
+                    parentFingerprint: run.parent?.fingerprint, parentText: run.parent?.text,
+                    childFingerprint: run.child.fingerprint, childText: run.child.text, bursts: 1, calls: run.count,
+                    longestBurst: run.count, totalTimeMs: run.timeMs, burstsMatchingParentRows: matchesParent,
+                    sessions: 1, applications: run.child.application.map { [$0] } ?? [],
+                    users: run.child.user.map { [$0] } ?? [], databases: run.child.database.map { [$0] } ?? [],
+                    firstSeen: run.firstTime, lastSeen: run.firstTime),
+                sessionNames: [session])
+            return
+        }
+        totals.burst.bursts += 1
+        totals.burst.calls += run.count
+        totals.burst.longestBurst = max(totals.burst.longestBurst, run.count)
+        totals.burst.totalTimeMs = add(totals.burst.totalTimeMs, run.timeMs)
+        totals.burst.burstsMatchingParentRows += matchesParent
+        // Distinct sessions are counted exactly up to 10,000, then the count only grows.
+        if totals.sessionNames.count < 10_000 {
+            totals.sessionNames.insert(session)
+            totals.burst.sessions = totals.sessionNames.count
+        } else {
+            totals.burst.sessions += 1
+        }
+        Self.remember(run.child.application, in: &totals.burst.applications)
+        Self.remember(run.child.user, in: &totals.burst.users)
+        Self.remember(run.child.database, in: &totals.burst.databases)
+        if let start = run.firstTime {
+            totals.burst.firstSeen = min(totals.burst.firstSeen ?? start, start)
+            totals.burst.lastSeen = max(totals.burst.lastSeen ?? start, start)
+        }
+        pairs[key] = totals
+    }
+
+    private static func remember(_ value: String?, in list: inout [String]) {
+        guard let value, !value.isEmpty, list.count < 10, !list.contains(value) else { return }
+        list.append(value)
+    }
+
+    /// Closes the runs of sessions that have been quiet for longer than the gap.
+    private mutating func sweepIdleSessions() {
+        eventsSinceSweep = 0
+        guard let latestTime else { return }
+        for (session, state) in sessions {
+            guard let last = state.previous?.time, latestTime - last > options.maximumGapSeconds else { continue }
+            if let run = state.run { close(run, session: session) }
+            sessions[session] = nil
+        }
+    }
+}
