@@ -24,12 +24,6 @@ public enum PostgresScanner {
         }
     }
 
-    /// A snapshot, and the connection error that cut the scan short, if one did.
-    public struct Outcome: Sendable {
-        public var snapshot: Snapshot
-        public var interruption: ConnectionError?
-    }
-
     /// The collectors, in the order they run; each adds its facet.
     static let collectors: [any PostgresCollector.Type] = [
         ServerCollector.self, SettingsCollector.self, DatabasesCollector.self, StatementsCollector.self,
@@ -40,7 +34,7 @@ public enum PostgresScanner {
     /// connection lost later returns what was collected with `interruption` set.
     public static func scan(
         _ connectionString: String, options: Options, progress: (String) -> Void = { _ in }
-    ) throws -> Outcome {
+    ) throws -> ScanOutcome {
         let session = try LibPQSession.open(connectionString, limits: options.limits)
         let server = PostgresServer(versionNumber: session.serverVersion)
         var snapshot = Snapshot(
@@ -58,7 +52,7 @@ public enum PostgresScanner {
                 snapshot.notices.append(
                     Notice(level: .warning, message: "could not read \(collector.name): \(error)"))
             } catch let error as ConnectionError {
-                return Outcome(snapshot: snapshot, interruption: error)
+                return ScanOutcome(snapshot: snapshot, interruption: error)
             }
         }
         if options.explainTop > 0 {
@@ -72,14 +66,14 @@ public enum PostgresScanner {
                     snapshot.statements, top: options.explainTop, analyze: options.analyze, session: session,
                     server: server, into: &snapshot)
             } catch let error as ConnectionError {
-                return Outcome(snapshot: snapshot, interruption: error)
+                return ScanOutcome(snapshot: snapshot, interruption: error)
             }
         }
         if let pgbouncer = options.pgbouncer {
             progress("reading PgBouncer")
             readPgBouncer(pgbouncer, into: &snapshot)
         }
-        return Outcome(snapshot: snapshot, interruption: nil)
+        return ScanOutcome(snapshot: snapshot, interruption: nil)
     }
 
     // MARK: - Private helpers

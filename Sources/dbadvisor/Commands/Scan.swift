@@ -76,7 +76,7 @@ extension DBAdvisor {
             let options = PostgresScanner.Options(
                 limits: LibPQSession.Limits(statementTimeoutMs: statementTimeoutMs, lockTimeoutMs: lockTimeoutMs),
                 explainTop: explainTop, analyze: analyze, pgbouncer: pgbouncer)
-            let outcome: PostgresScanner.Outcome
+            let outcome: ScanOutcome
             do {
                 outcome = try PostgresScanner.scan(connection, options: options) { step in
                     if !quiet { Terminal.printError("dbadvisor: \(step)") }

@@ -1,0 +1,11 @@
+/// What a live scan returns: the snapshot, and the connection error that cut it short, if one did
+/// (the snapshot then holds what was collected before).
+public struct ScanOutcome: Sendable {
+    public var snapshot: Snapshot
+    public var interruption: ConnectionError?
+
+    public init(snapshot: Snapshot, interruption: ConnectionError? = nil) {
+        self.snapshot = snapshot
+        self.interruption = interruption
+    }
+}

@@ -1,0 +1,31 @@
+import AdvisorCore
+
+/// What every collector knows about the server before it runs: which flavour and SQL variant to use.
+public struct MySQLServer: Sendable {
+    /// `.mysql` or `.mariadb`.
+    public var engine: Engine
+    /// As `@@version` says it: "8.0.36", "10.11.6-MariaDB-0+deb12u1".
+    public var version: String
+
+    public init(engine: Engine, version: String) {
+        self.engine = engine
+        self.version = version
+    }
+
+    /// Major and minor version numbers: (8, 0), (10, 11), (11, 4).
+    public var release: (major: Int, minor: Int) {
+        let numbers = version.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        return (numbers.first ?? 0, numbers.dropFirst().first ?? 0)
+    }
+}
+
+/// One part of a MySQL/MariaDB scan: runs its queries from `Queries/mysql` and adds what they return to
+/// the snapshot (data, the facet it provides, notices for what it could not read).
+///
+/// A `ServerError` thrown from `collect` becomes a notice and the scan goes on; a `ConnectionError`
+/// ends the scan with what was collected so far.
+protocol MySQLCollector: Sendable {
+    /// For progress lines and notices: "statement digests", "indexes".
+    static var name: String { get }
+    static func collect(from session: MySQLSession, server: MySQLServer, into snapshot: inout Snapshot) throws
+}
