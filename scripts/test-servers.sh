@@ -24,6 +24,8 @@ owner_user=dbadvisor_owner
 owner_password=owner-pw-1
 monitor_user=dbadvisor_monitor
 monitor_password=monitor-pw-1
+reader_user=dbadvisor_reader
+reader_password=reader-pw-1
 database=shop
 # A second PostgreSQL database, without pg_stat_statements: scans of it report the missing extension;
 # its one table has a partial expression index.
@@ -166,6 +168,11 @@ ALTER ROLE $owner_user LOGIN SUPERUSER PASSWORD '$owner_password';
 -- Least privilege for scans: pg_monitor reads pg_stat_statements, pg_stat_activity and settings.
 ALTER ROLE $monitor_user LOGIN NOSUPERUSER PASSWORD '$monitor_password';
 GRANT pg_monitor TO $monitor_user;
+-- Scans with --explain-top: statistics, plus reading the tables the statements use (PostgreSQL 14+).
+SELECT format('CREATE ROLE %I', '$reader_user')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$reader_user') \gexec
+ALTER ROLE $reader_user LOGIN NOSUPERUSER PASSWORD '$reader_password';
+GRANT pg_monitor, pg_read_all_data TO $reader_user;
 EOF
     local checksum marker=$pg_dir/seed.sha256
     checksum=$(seed_checksum postgres)
@@ -377,6 +384,7 @@ print_env() {
     cat <<EOF
 export DBADVISOR_TEST_PG_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pg_port/$database
 export DBADVISOR_TEST_PG_MONITOR_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pg_port/$database
+export DBADVISOR_TEST_PG_READER_URL=postgres://$reader_user:$reader_password@127.0.0.1:$pg_port/$database
 export DBADVISOR_TEST_MYSQL_URL=mysql://$owner_user:$owner_password@127.0.0.1:$mysql_port/$database
 export DBADVISOR_TEST_MYSQL_MONITOR_URL=mysql://$monitor_user:$monitor_password@127.0.0.1:$mysql_port/
 export DBADVISOR_TEST_PGBOUNCER_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pgbouncer_port/$database

@@ -9,7 +9,7 @@
 --          shared_blocks_dirtied, shared_blocks_written, local_blocks_hit, local_blocks_read,
 --          temp_blocks_read, temp_blocks_written (bigint), block_read_time_ms, block_write_time_ms
 --          (NULL unless track_io_timing is on), wal_bytes (numeric or NULL), statement_count (bigint:
---          entries of this database in all, before the limit).
+--          entries of this database in all, before the limit, dbadvisor's own left out).
 -- Parameter $1: the most statements to return, the most expensive by total time first.
 -- Runs with the extension's schema on search_path (set by dbadvisor for the transaction; by hand:
 -- SET search_path = <schema>). Other users' statements show "<insufficient privilege>" and a NULL
@@ -42,5 +42,7 @@ SELECT s.queryid::text AS query_id,
 FROM pg_stat_statements AS s
 LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = s.userid
 WHERE s.dbid = (SELECT d.oid FROM pg_catalog.pg_database AS d WHERE d.datname = pg_catalog.current_database())
+  -- dbadvisor's own queries (each starts with its Queries/ header) are not the database's load.
+  AND s.query NOT LIKE '-- pg\_%'
 ORDER BY s.total_time DESC
 LIMIT $1;

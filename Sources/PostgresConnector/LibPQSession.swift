@@ -48,14 +48,8 @@ public final class LibPQSession {
     ///   `ServerError` when it rejects the session settings.
     public static func open(_ connectionString: String, limits: Limits = Limits()) throws -> LibPQSession {
         let session = try connect(connectionString)
-        // Integers only: nothing from the caller is spliced into SQL.
-        try session.execute(
-            """
-            SET default_transaction_read_only = on;
-            SET statement_timeout = \(limits.statementTimeoutMs);
-            SET lock_timeout = \(limits.lockTimeoutMs);
-            SET application_name = 'dbadvisor';
-            """)
+        _ = try session.rows(
+            .pgSessionSettings, [String(limits.statementTimeoutMs), String(limits.lockTimeoutMs)])
         return session
     }
 

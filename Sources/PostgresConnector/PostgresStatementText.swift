@@ -53,7 +53,12 @@ public struct PostgresStatementText: Sendable, Equatable {
         hasSeveralStatements = lexer.hasSeveralStatements
         isUnterminated = lexer.isUnterminated
         words = lexer.words
-        isDBAdvisorQuery = Self.leadingQueryName(in: text).map(Self.isDBAdvisorQueryName) ?? false
+        isDBAdvisorQuery = Self.isDBAdvisorQuery(text)
+    }
+
+    /// True for one of dbadvisor's own queries: its first line is a `Queries/` header (`-- pg_name: …`).
+    public static func isDBAdvisorQuery(_ text: String) -> Bool {
+        leadingQueryName(in: text).map(isDBAdvisorQueryName) ?? false
     }
 
     /// `EXPLAIN` can plan it: a query or a data-modifying statement, not a utility command.

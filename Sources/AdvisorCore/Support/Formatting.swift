@@ -19,7 +19,7 @@ public enum Formatting {
     public static func duration(seconds: Double) -> String {
         if seconds < 90 { return decimal(seconds, digits: 0) + " seconds" }
         if seconds < 90 * 60 { return decimal(seconds / 60, digits: 0) + " minutes" }
-        if seconds < 36 * 3600 { return decimal(seconds / 3600, digits: 1) + " hours" }
+        if seconds < 86_400 { return decimal(seconds / 3600, digits: 1) + " hours" }
         let days = seconds / 86_400
         return decimal(days, digits: days < 10 ? 1 : 0) + " days"
     }

@@ -5,22 +5,13 @@ import AdvisorQueries
 /// (`Queries/postgres/pg_indexes.sql`; `pg_indexes_v16.sql` from PostgreSQL 16, which has `last_idx_scan`).
 ///
 /// An index that is not ready (`indisready` false: a concurrent build still running, or one that failed
-/// before the index took writes) counts as not valid, and gets an info notice saying so.
+/// before the index took writes) counts as not valid: `index-invalid` reports it.
 enum IndexesCollector: PostgresCollector {
     static let name = "indexes"
 
     static func collect(from session: LibPQSession, server: PostgresServer, into snapshot: inout Snapshot) throws {
         let query = query(for: server)
-        let collected = try parse(rows: session.rows(query), query: query)
-        snapshot.indexes = collected.indexes
-        snapshot.notices += collected.notReady.map { index in
-            Notice(
-                level: .info,
-                message: """
-                    index \(index.qualifiedName) on \(index.qualifiedTable) is not ready: a CREATE INDEX \
-                    CONCURRENTLY is still building it or failed before it took writes; counted as invalid
-                    """)
-        }
+        snapshot.indexes = try parse(rows: session.rows(query), query: query)
         snapshot.facets.insert(.indexes)
     }
 
@@ -29,12 +20,11 @@ enum IndexesCollector: PostgresCollector {
         server.major >= 16 ? .pgIndexesV16 : .pgIndexes
     }
 
-    /// The indexes, and those among them that are not ready.
+    /// The indexes of the rows.
     static func parse(
         rows: [LibPQSession.Row], query: QueryText = .pgIndexes
-    ) throws(UnexpectedRowError) -> (indexes: [IndexStats], notReady: [IndexStats]) {
+    ) throws(UnexpectedRowError) -> [IndexStats] {
         var indexes: [IndexStats] = []
-        var notReady: [IndexStats] = []
         for row in PostgresRowReader.readers(of: rows, query: query) {
             let isReady = try row.flag("is_ready")
             let columns = try row.names("key_columns")
@@ -52,8 +42,7 @@ enum IndexesCollector: PostgresCollector {
             index.tuplesFetched = try row.optionalInteger("tuples_fetched")
             index.lastScanAt = try row.optionalDate("last_scan_epoch")
             indexes.append(index)
-            if !isReady { notReady.append(index) }
         }
-        return (indexes, notReady)
+        return indexes
     }
 }

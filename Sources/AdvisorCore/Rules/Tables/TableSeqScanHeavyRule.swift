@@ -220,10 +220,20 @@ public struct TableSeqScanHeavyRule: Rule {
         snapshot: Snapshot, catalog: IndexCatalog
     ) -> Finding {
         let engine = catalog.engine
-        let open = causes.filtered.filter { !$0.hasPlanScan }
-        let deferred = causes.filtered.filter(\.hasPlanScan)
+        let candidates = causes.filtered
+        // A statement whose filter an existing index already leads with is served by that index: the
+        // scans more likely come from the others, unless no other is left.
+        let unserved = candidates.filter {
+            Self.existingIndex(leadingWith: $0.use.filter.indexKeys, on: table, catalog) == nil
+        }
+        let open = unserved.isEmpty ? candidates : unserved
         let keys = open.first?.use.filter.indexKeys ?? []
         let served = keys.first.map { leading in open.filter { Self.filters($0.use.filter, on: leading) } } ?? []
+        // Statements the suggestion does not serve whose captured plans scan the table: the plan rules speak
+        // for them.
+        let deferred = causes.filtered.filter { cause in
+            cause.hasPlanScan && !served.contains { $0.statement.findingKey == cause.statement.findingKey }
+        }
         let existing = Self.existingIndex(leadingWith: keys, on: table, catalog)
         var fix: String?
         if !keys.isEmpty, existing == nil {

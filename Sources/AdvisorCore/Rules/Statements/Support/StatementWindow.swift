@@ -30,12 +30,9 @@ struct StatementWindow {
         isKnown ? "per day" : "since the counters started (window unknown: cumulative, not per day)"
     }
 
-    /// "over 2.5 days" or "" when unknown, for messages.
+    /// " over 2.5 days" or "" when unknown, for messages.
     var spanText: String {
-        guard let seconds else { return "" }
-        let days = seconds / 86_400
-        if days >= 1 { return " over \(Formatting.decimal(days, digits: 1)) days" }
-        return " over \(Formatting.decimal(seconds / 3_600, digits: 1)) hours"
+        seconds.map { " over \(Formatting.duration(seconds: $0))" } ?? ""
     }
 
     /// The confidence a rule states: `known` when the window is known, low otherwise.
