@@ -1,0 +1,178 @@
+import AdvisorCore
+import Foundation
+import PostgresConnector
+import TestSupport
+import Testing
+
+/// `dbadvisor scan` end to end, as a user runs it: the built binary against the seeded test database
+/// after a real workload (a frequent query scanning `orders`, an ORM-style N+1 loop, healthy key
+/// lookups, a session left idle in a transaction), as the least-privilege reader role. Each planted
+/// problem must be found by name, and the healthy objects must stay silent.
+@Suite(.serialized, .enabled(if: LiveServers.postgresIsUsable, LiveServers.postgresSkipMessage))
+struct ScanCommandLiveTests {
+    private static let readerURL = ProcessInfo.processInfo.environment["DBADVISOR_TEST_PG_READER_URL"]
+
+    @Test func findsEveryPlantedProblemAndStaysSilentOnHealthyObjects() throws {
+        let owner = try LibPQSession.open(try #require(LiveServers.postgresURL))
+        let reader = try #require(Self.readerURL, "DBADVISOR_TEST_PG_READER_URL is not set")
+        _ = try owner.rows("SELECT pg_stat_statements_reset(), pg_stat_reset()")
+        try Self.runWorkload(owner)
+        let idle = try PsqlClient(url: try #require(LiveServers.postgresURL), applicationName: "dbadvisor-e2e-idle")
+        defer { idle.stop() }
+        idle.send("BEGIN;\nSELECT count(*) FROM countries;")
+        Thread.sleep(forTimeInterval: 1.5)
+
+        let config = try Self.writeConfig(
+            """
+            rules:
+              index-unused:
+                min_window_days: 0
+              idle-in-transaction:
+                min_idle_seconds: 1
+            """)
+        let result = try CommandRunner.run(
+            ["scan", reader, "--format", "json", "--explain-top", "3", "--config", config.path])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("dbadvisor: reading statements"))
+        #expect(!result.stdout.contains("reader-pw-1") && !result.stderr.contains("reader-pw-1"))
+        let findings = try Self.findings(in: result.stdout)
+
+        func objects(_ rule: String) -> [String] { findings.filter { $0.rule == rule }.map(\.object) }
+        #expect(objects("table-seq-scan-heavy") == ["table public.orders"])
+        let seqScan = try #require(findings.first { $0.rule == "table-seq-scan-heavy" })
+        #expect(seqScan.fixSQL?.contains("ON public.orders (status)") == true)
+        let nPlusOne = try #require(findings.first { $0.rule == "statement-n-plus-one" })
+        #expect(nPlusOne.object.contains("FROM customers WHERE id = $1"))
+        #expect(nPlusOne.fixSQL?.contains("id = ANY($1)") == true)
+        #expect(objects("statement-top-time").contains { $0.contains("FROM orders WHERE status = $1") })
+        #expect(objects("index-invalid") == ["index promotions_country_key on public.promotions"])
+        #expect(objects("index-redundant") == ["index order_items_order_id_idx on public.order_items"])
+        #expect(objects("index-duplicate").count == 1)
+        #expect(objects("index-duplicate").allSatisfy { $0.contains("products_category_idx") })
+        #expect(objects("index-unused").contains("index customers_created_at_idx on public.customers"))
+        #expect(
+            objects("foreign-key-missing-index").contains("foreign key customers_country_fkey on public.customers"))
+        #expect(objects("idle-in-transaction").count == 1)
+
+        // Healthy objects and statements: no finding names them.
+        for healthy in [
+            "orders_pkey", "orders_customer_id_idx", "customers_email_key", "products_pkey", "FROM products",
+        ] {
+            #expect(!findings.contains { $0.object.contains(healthy) }, "\(healthy) was reported")
+        }
+        #expect(objects("connection-saturation").isEmpty)
+        #expect(objects("blocked-queries").isEmpty)
+    }
+
+    @Test func aWrongPasswordExitsWith3AndNeverPrintsThePassword() throws {
+        let password = "Wrong-Secret-8813"
+        let url = try LiveServers.withPassword(password, in: try #require(LiveServers.postgresMonitorURL))
+        let result = try CommandRunner.run(["scan", url])
+        #expect(result.exitCode == 3)
+        #expect(result.stderr.contains("password authentication failed"))
+        #expect(!result.stderr.contains(password) && !result.stdout.contains(password))
+    }
+
+    /// A connection that dies mid-scan (here: terminated while it waits for a lock) ends the scan with
+    /// exit code 3, and the report still holds what was collected before.
+    @Test func aConnectionLostMidScanReportsWhatWasCollected() throws {
+        let ownerURL = try #require(LiveServers.postgresURL)
+        let owner = try LibPQSession.open(ownerURL)
+        let locker = try PsqlClient(url: ownerURL, applicationName: "dbadvisor-e2e-locker")
+        defer { locker.stop() }
+        locker.send("BEGIN;\nLOCK TABLE warehouse_stock IN ACCESS EXCLUSIVE MODE;")
+        try Self.waitUntil("the lock is held") {
+            try !owner.rows(
+                """
+                SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+                WHERE a.application_name = 'dbadvisor-e2e-locker' AND l.mode = 'AccessExclusiveLock' AND l.granted
+                """
+            ).isEmpty
+        }
+        let scan = Process()
+        scan.executableURL = CommandRunner.binary
+        scan.arguments = [
+            "scan", try #require(LiveServers.postgresMonitorURL), "--format", "json", "--lock-timeout", "30000",
+            "--statement-timeout", "30000",
+        ]
+        let output = Pipe()
+        scan.standardOutput = output
+        scan.standardError = FileHandle.nullDevice
+        try scan.run()
+        // The table collector waits for the lock the locker holds; end that connection from the server.
+        try Self.waitUntil("the scan waits for the lock") {
+            try !owner.rows(
+                """
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE application_name = 'dbadvisor' AND wait_event_type = 'Lock'
+                """
+            ).isEmpty
+        }
+        let report = output.fileHandleForReading.readDataToEndOfFile()
+        scan.waitUntilExit()
+        #expect(scan.terminationStatus == 3)
+        let json = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
+        #expect(json["findings"] != nil)
+    }
+
+    // MARK: - Workload
+
+    /// What an application would run: a status list scanning `orders`, a page of orders followed by one
+    /// customer lookup per order (the N+1), and product pages by primary key.
+    private static func runWorkload(_ session: LibPQSession) throws {
+        for status in Array(repeating: ["pending", "refunded", "cancelled"], count: 15).joined() {
+            _ = try session.rows(
+                "SELECT id, customer_id, total, created_at FROM orders WHERE status = $1 ORDER BY created_at DESC LIMIT 20",
+                [status])
+        }
+        for page in 0..<150 {
+            let first = 1 + page * 997
+            let orders = try session.rows(
+                "SELECT id, customer_id, status, total FROM orders WHERE id BETWEEN $1 AND $2",
+                [String(first), String(first + 9)])
+            for order in orders {
+                _ = try session.rows(
+                    "SELECT id, email, city FROM customers WHERE id = $1", [order["customer_id"] ?? nil])
+            }
+        }
+        for id in 1...100 {
+            _ = try session.rows("SELECT id, sku, name, price FROM products WHERE id = $1", [String(id * 7)])
+        }
+    }
+
+    // MARK: - Helpers
+
+    private struct ReportedFinding {
+        let rule: String
+        let object: String
+        let fixSQL: String?
+    }
+
+    private static func findings(in report: String) throws -> [ReportedFinding] {
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any])
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        return try findings.map { finding in
+            let object = try #require(finding["object"] as? [String: Any])
+            return ReportedFinding(
+                rule: try #require(finding["rule_id"] as? String), object: try #require(object["name"] as? String),
+                fixSQL: finding["fix_sql"] as? String)
+        }
+    }
+
+    private static func writeConfig(_ text: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-e2e-\(UUID()).yml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    private static func waitUntil(_ what: String, timeoutSeconds: Double = 20, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while try !condition() {
+            guard Date() < deadline else {
+                Issue.record("timed out waiting until \(what)")
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+}
