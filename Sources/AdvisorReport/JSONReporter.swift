@@ -15,6 +15,8 @@ public enum JSONReporter: Reporter {
         var source: String
         var generatedAt: Date
         var summary: Summary
+        var server: ServerInfo
+        var statements: [StatementEntry]
         var findings: [RankedFinding]
         var plans: [PlanEntry]
         var notices: [Notice]
@@ -46,6 +48,27 @@ public enum JSONReporter: Reporter {
         enum RankKey: String, CodingKey { case rank }
     }
 
+    /// One statement of the profile: the most expensive by total time, with its share of all of them.
+    struct StatementEntry: Encodable {
+        var rank: Int
+        var share: Double
+        var meanTimeMs: Double
+        var statement: StatementStats
+
+        func encode(to encoder: Encoder) throws {
+            try statement.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(rank, forKey: .rank)
+            try container.encode(share, forKey: .share)
+            try container.encode(meanTimeMs, forKey: .meanTimeMs)
+        }
+
+        enum Keys: String, CodingKey { case rank, share, meanTimeMs }
+    }
+
+    /// The statement profile holds this many statements at most.
+    static let profileSize = 50
+
     struct PlanEntry: Encodable {
         var number: Int
         var label: String
@@ -69,6 +92,8 @@ public enum JSONReporter: Reporter {
             summary: Summary(
                 findings: report.findings.count, bySeverity: bySeverity,
                 highestSeverity: report.findings.map(\.severity).max()),
+            server: report.snapshot.server,
+            statements: profile(report.snapshot.statements),
             findings: report.findings.enumerated().map { RankedFinding(rank: $0.offset + 1, finding: $0.element) },
             plans: report.snapshot.plans.enumerated().map { offset, captured in
                 PlanEntry(
@@ -87,5 +112,15 @@ public enum JSONReporter: Reporter {
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         let data = try encoder.encode(document)
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    private static func profile(_ statements: [StatementStats]) -> [StatementEntry] {
+        let total = statements.reduce(0) { $0 + $1.totalTimeMs }
+        let top = statements.sorted { ($0.totalTimeMs, $1.id) > ($1.totalTimeMs, $0.id) }.prefix(profileSize)
+        return top.enumerated().map { offset, statement in
+            StatementEntry(
+                rank: offset + 1, share: total > 0 ? statement.totalTimeMs / total : 0,
+                meanTimeMs: statement.meanTimeMs, statement: statement)
+        }
     }
 }
