@@ -33,5 +33,6 @@ LEFT JOIN pg_catalog.pg_constraint AS parent_constraint ON parent_constraint.oid
 WHERE con.contype = 'f'
   AND parent_constraint.conrelid IS DISTINCT FROM con.conrelid
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+  -- LIKE, not a regular expression: the first regex a backend compiles costs ~0.5 s.
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp\_%'
 ORDER BY n.nspname, t.relname, con.conname;

@@ -99,5 +99,6 @@ LEFT JOIN pg_catalog.pg_constraint AS con
 LEFT JOIN pg_catalog.pg_stat_user_indexes AS s ON s.indexrelid = i.indexrelid
 WHERE t.relkind IN ('r', 'p')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+  -- LIKE, not a regular expression: the first regex a backend compiles costs ~0.5 s.
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp\_%'
 ORDER BY n.nspname, t.relname, ic.relname;

@@ -60,5 +60,6 @@ LEFT JOIN pg_catalog.pg_stat_user_tables AS t ON t.relid = c.oid
 LEFT JOIN pg_catalog.pg_statio_user_tables AS io ON io.relid = c.oid
 WHERE c.relkind IN ('r', 'p')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+  -- LIKE, not a regular expression: the first regex a backend compiles costs ~0.5 s.
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp\_%'
 ORDER BY n.nspname, c.relname;

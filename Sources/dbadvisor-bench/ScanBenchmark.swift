@@ -20,6 +20,7 @@ enum ScanBenchmark {
         var totals: [Double] = []
         var rules: [Double] = []
         var snapshot: Snapshot?
+        let before = try serverCounters(url)
         for _ in 0..<max(repetitions, 1) {
             var current: (name: String, start: Double)?
             let start = now()
@@ -48,27 +49,57 @@ enum ScanBenchmark {
         }
         print("| **whole scan** | \(fixed(median(totals), 3)) | \(fixed(totals.max() ?? 0, 3)) |")
         print("| rules on the snapshot | \(fixed(median(rules), 3)) | \(fixed(rules.max() ?? 0, 3)) |")
-        try printServerTimes(url)
+        printRuleTimes(snapshot)
+        try printServerTimes(before: before, url: url)
     }
 
-    /// The server's execution time of each dbadvisor query (named by its `-- pg_name:` header).
-    private static func printServerTimes(_ url: String) throws {
+    /// The five slowest rules on the snapshot, one pass each.
+    private static func printRuleTimes(_ snapshot: Snapshot) {
+        let times = RuleEngine.defaults.rules.map { rule -> (String, Double) in
+            let start = now()
+            _ = RuleEngine(rules: [rule]).run(snapshot)
+            return (type(of: rule).description.id, now() - start)
+        }
+        let slowest = times.sorted { $0.1 > $1.1 }.prefix(5)
+        print("\nslowest rules: " + slowest.map { "\($0.0) \(fixed($0.1, 3)) s" }.joined(separator: ", "))
+    }
+
+    /// dbadvisor's queries in `pg_stat_statements` of this database, by query id: name, calls, total ms.
+    private static func serverCounters(_ url: String) throws -> [String: (name: String, calls: Double, totalMs: Double)]
+    {
         let session = try LibPQSession.open(url)
         let rows = try session.rows(
             """
-            SELECT substring(query FROM '^-- (pg_[a-z0-9_]+):') AS name, calls,
-                   mean_exec_time, max_exec_time
+            SELECT queryid::text AS id, substring(query FROM '^-- (pg_[a-z0-9_]+):') AS name, calls,
+                   total_exec_time
             FROM pg_stat_statements
             WHERE query LIKE '-- pg\\_%' AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-            ORDER BY max_exec_time DESC
             """)
-        print("\nserver time per query (pg_stat_statements of this database):\n")
-        print("| query | calls | mean ms | max ms |")
-        print("| --- | --: | --: | --: |")
+        var counters: [String: (name: String, calls: Double, totalMs: Double)] = [:]
         for row in rows {
-            let cells = ["name", "calls", "mean_exec_time", "max_exec_time"].map { (row[$0] ?? nil) ?? "" }
-            let numbers = cells.dropFirst(2).map { Double($0).map { fixed($0, 1) } ?? $0 }
-            print("| \(cells[0]) | \(cells[1]) | \(numbers.joined(separator: " | ")) |")
+            guard let id = row["id"] ?? nil, let name = row["name"] ?? nil else { continue }
+            counters[id] = (
+                name, Double((row["calls"] ?? nil) ?? "") ?? 0, Double((row["total_exec_time"] ?? nil) ?? "") ?? 0
+            )
+        }
+        return counters
+    }
+
+    /// The server's mean execution time of each of dbadvisor's queries during the scans measured.
+    private static func printServerTimes(before: [String: (name: String, calls: Double, totalMs: Double)], url: String)
+        throws
+    {
+        let after = try serverCounters(url)
+        print("\nserver time per query during these scans (pg_stat_statements of this database):\n")
+        print("| query | calls | mean ms |")
+        print("| --- | --: | --: |")
+        let deltas = after.compactMap { id, now -> (String, Double, Double)? in
+            let calls = now.calls - (before[id]?.calls ?? 0)
+            guard calls > 0 else { return nil }
+            return (now.name, calls, (now.totalMs - (before[id]?.totalMs ?? 0)) / calls)
+        }
+        for (name, calls, mean) in deltas.sorted(by: { $0.2 > $1.2 }) {
+            print("| \(name) | \(Int(calls)) | \(fixed(mean, 1)) |")
         }
     }
 

@@ -135,7 +135,7 @@ public struct ForeignKeyMissingIndexRule: Rule {
         let fix = table.map { table in
             IndexFixSQL.createIndex(
                 table: table, keys: keys, engine: catalog.engine,
-                existingNames: Set(catalog.indexes.filter { $0.schema == key.schema }.map(\.name)))
+                existingNames: catalog.indexNames(inSchema: key.schema))
         }
         return Finding(
             ruleId: Self.description.id,

@@ -239,7 +239,7 @@ public struct TableSeqScanHeavyRule: Rule {
         if !keys.isEmpty, existing == nil {
             fix = IndexFixSQL.createIndex(
                 table: table, keys: keys, engine: engine,
-                existingNames: Set(catalog.indexes.filter { $0.schema == table.schema }.map(\.name)))
+                existingNames: catalog.indexNames(inSchema: table.schema))
         }
         let impact = impact(numbers, served: served, snapshot: snapshot)
         var evidence = [

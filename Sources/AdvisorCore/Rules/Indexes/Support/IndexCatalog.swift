@@ -17,6 +17,7 @@ struct IndexCatalog: Sendable {
     private let tablesByName: [String: TableStats]
     private let indexesByTable: [String: [IndexStats]]
     private let partitionsByParent: [String: [TableStats]]
+    private let indexNamesBySchema: [String: Set<String>]
 
     init(_ snapshot: Snapshot) {
         engine = snapshot.server.engine
@@ -31,7 +32,11 @@ struct IndexCatalog: Sendable {
         partitionsByParent = Dictionary(grouping: snapshot.tables.filter { $0.partitionOf != nil }) {
             $0.partitionOf ?? ""
         }
+        indexNamesBySchema = Dictionary(grouping: snapshot.indexes, by: \.schema).mapValues { Set($0.map(\.name)) }
     }
+
+    /// The names indexes already use in `schema`: a new index's name must differ from all of them.
+    func indexNames(inSchema schema: String) -> Set<String> { indexNamesBySchema[schema] ?? [] }
 
     // MARK: - Tables
 
