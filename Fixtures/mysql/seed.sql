@@ -18,6 +18,8 @@
 --                pt-duplicate-key-checker's --clustered); `reviews_created_on_idx` duplicates
 --                `reviews_created_at_idx`; `reviews_rating_idx` is never read (unused); the primary key
 --                and `reviews_product_id_rating_idx` are healthy controls.
+--   shipments    large, read by nothing but the live scan test's frequent lookup by `tracking_code`,
+--                which has no index: every lookup scans the table (table-seq-scan-heavy).
 
 -- 1..1,000,000 from a cross join of digits: portable INSERT … SELECT, no recursion limits.
 CREATE TABLE digits (d INT NOT NULL PRIMARY KEY);
@@ -151,6 +153,19 @@ INSERT INTO reviews (id, product_id, customer_id, rating, created_at)
 SELECT n, 1 + CRC32(CONCAT(n, ':14')) MOD 5000, 1 + CRC32(CONCAT(n, ':15')) MOD 50000,
        1 + CRC32(CONCAT(n, ':16')) MOD 5, TIMESTAMP '2023-01-01 00:00:00' + INTERVAL (17 * n) MINUTE
 FROM numbers WHERE n <= 20000;
+
+CREATE TABLE shipments (
+    id INT NOT NULL PRIMARY KEY,
+    order_id BIGINT NOT NULL,
+    carrier VARCHAR(12) NOT NULL,
+    tracking_code CHAR(12) NOT NULL,
+    shipped_at DATETIME NOT NULL
+) ENGINE = InnoDB;
+
+INSERT INTO shipments (id, order_id, carrier, tracking_code, shipped_at)
+SELECT n, n, ELT(1 + CRC32(CONCAT(n, ':17')) MOD 3, 'post', 'courier', 'freight'),
+       CONCAT('TRK', LPAD(n, 9, '0')), TIMESTAMP '2022-01-02 00:00:00' + INTERVAL (5 * n) MINUTE
+FROM numbers WHERE n <= 200000;
 
 DROP TABLE numbers;
 DROP TABLE digits;

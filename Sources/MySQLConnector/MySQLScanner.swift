@@ -65,7 +65,9 @@ public enum MySQLScanner {
 
     /// A refused statement becomes a notice; a missing privilege the one coded notice that lists the
     /// grants (once, however many collectors it stopped).
-    private static func record(_ error: ServerError, of collector: String, server: MySQLServer, into snapshot: inout Snapshot) {
+    private static func record(
+        _ error: ServerError, of collector: String, server: MySQLServer, into snapshot: inout Snapshot
+    ) {
         guard error.message.localizedCaseInsensitiveContains("denied") else {
             snapshot.notices.append(Notice(level: .warning, message: "could not read \(collector): \(error)"))
             return

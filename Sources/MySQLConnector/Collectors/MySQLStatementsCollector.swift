@@ -76,8 +76,7 @@ enum MySQLStatementsCollector: MySQLCollector {
     /// The source as the settings and status describe it.
     static func source(settings: [String: String], oldestFirstSeen: Date?) -> StatementSource {
         var sourceSettings: [String: String] = [:]
-        for name in ["performance_schema_max_digest_length", "performance_schema_events_statements_history_long_size"]
-        {
+        for name in ["performance_schema_max_digest_length", "performance_schema_events_statements_history_long_size"] {
             if let value = settings[name] { sourceSettings[name] = value }
         }
         return StatementSource(

@@ -74,7 +74,8 @@ extension DBAdvisor {
             }
             if isMySQL {
                 if pgbouncer != nil {
-                    throw ValidationError("--pgbouncer reads PgBouncer in front of PostgreSQL; it does not apply to MySQL.")
+                    throw ValidationError(
+                        "--pgbouncer reads PgBouncer in front of PostgreSQL; it does not apply to MySQL.")
                 }
                 if explainTop > 0 {
                     throw ValidationError("--explain-top is not available for MySQL and MariaDB yet.")
@@ -103,7 +104,8 @@ extension DBAdvisor {
             if let saveSnapshot { try write(snapshot, to: saveSnapshot) }
             let run = engine.run(snapshot)
             let report = Report(
-                command: "scan", source: snapshot.server.target ?? snapshot.server.engine.displayName, toolVersion: DBAdvisor.version,
+                command: "scan", source: snapshot.server.target ?? snapshot.server.engine.displayName,
+                toolVersion: DBAdvisor.version,
                 generatedAt: Date(), snapshot: snapshot, findings: run.findings, rules: run.ran,
                 skippedRules: run.skipped)
             try output.write(try output.format.reporter.render(report, options: RenderOptions(color: output.color)))
@@ -123,7 +125,8 @@ extension DBAdvisor {
                 // MySQL waits for locks in whole seconds.
                 let limits = MySQLSession.Limits(
                     statementTimeoutMs: statementTimeoutMs, lockTimeoutSeconds: max((lockTimeoutMs + 999) / 1000, 1))
-                return try MySQLScanner.scan(connection, options: MySQLScanner.Options(limits: limits), progress: progress)
+                return try MySQLScanner.scan(
+                    connection, options: MySQLScanner.Options(limits: limits), progress: progress)
             }
             let options = PostgresScanner.Options(
                 limits: LibPQSession.Limits(statementTimeoutMs: statementTimeoutMs, lockTimeoutMs: lockTimeoutMs),
