@@ -13,7 +13,10 @@
 --          oldest_first_seen_epoch (the oldest FIRST_SEEN of the whole table, system schemas included:
 --          the best estimate of when the summary was last truncated).
 -- Statements of the system schemas, and monitoring statements that read performance_schema or
--- information_schema or are SHOW commands (dbadvisor's own, other monitors'), are left out.
+-- information_schema or are SHOW commands (dbadvisor's own, other monitors'), are left out. The table
+-- is named first (in a WITH) so that this query's own digest text, cut at
+-- performance_schema_max_digest_length (1024 by default), still names it and is left out too.
+WITH summary AS (SELECT * FROM performance_schema.events_statements_summary_by_digest)
 SELECT * FROM (
     SELECT d.SCHEMA_NAME AS schema_name,
            d.DIGEST AS digest,
@@ -38,7 +41,7 @@ SELECT * FROM (
            UNIX_TIMESTAMP(d.LAST_SEEN) AS last_seen_epoch,
            CAST(NULL AS CHAR) AS sample_text,
            UNIX_TIMESTAMP(MIN(d.FIRST_SEEN) OVER ()) AS oldest_first_seen_epoch
-    FROM performance_schema.events_statements_summary_by_digest AS d
+    FROM summary AS d
 ) AS digests
 WHERE (schema_name IS NULL
        OR schema_name NOT IN ('mysql', 'sys', 'performance_schema', 'information_schema'))
