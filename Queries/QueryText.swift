@@ -29,6 +29,19 @@ public enum QueryText: String, CaseIterable, Sendable {
     case pgbouncerConfig = "pgbouncer_config"
     case pgbouncerVersion = "pgbouncer_version"
     case mysqlServerVersion = "mysql_server_version"
+    case mysqlServer = "mysql_server"
+    case mysqlVariables = "mysql_variables"
+    case mysqlStatus = "mysql_status"
+    case mysqlConsumers = "mysql_consumers"
+    case mysqlDigests = "mysql_digests"
+    case mysqlDigestsV8 = "mysql_digests_v8"
+    case mysqlTables = "mysql_tables"
+    case mysqlIndexes = "mysql_indexes"
+    case mysqlIndexesV8 = "mysql_indexes_v8"
+    case mysqlForeignKeys = "mysql_foreign_keys"
+    case mysqlProcesslist = "mysql_processlist"
+    case mysqlLockWaits = "mysql_lock_waits"
+    case mysqlLockWaitsV8 = "mysql_lock_waits_v8"
 
     /// The statement text, header comment included, exactly as in the file.
     public var sql: String {
@@ -60,6 +73,19 @@ public enum QueryText: String, CaseIterable, Sendable {
             case .pgbouncerConfig: PackageResources.pgbouncer_config_sql
             case .pgbouncerVersion: PackageResources.pgbouncer_version_sql
             case .mysqlServerVersion: PackageResources.mysql_server_version_sql
+            case .mysqlServer: PackageResources.mysql_server_sql
+            case .mysqlVariables: PackageResources.mysql_variables_sql
+            case .mysqlStatus: PackageResources.mysql_status_sql
+            case .mysqlConsumers: PackageResources.mysql_consumers_sql
+            case .mysqlDigests: PackageResources.mysql_digests_sql
+            case .mysqlDigestsV8: PackageResources.mysql_digests_v8_sql
+            case .mysqlTables: PackageResources.mysql_tables_sql
+            case .mysqlIndexes: PackageResources.mysql_indexes_sql
+            case .mysqlIndexesV8: PackageResources.mysql_indexes_v8_sql
+            case .mysqlForeignKeys: PackageResources.mysql_foreign_keys_sql
+            case .mysqlProcesslist: PackageResources.mysql_processlist_sql
+            case .mysqlLockWaits: PackageResources.mysql_lock_waits_sql
+            case .mysqlLockWaitsV8: PackageResources.mysql_lock_waits_v8_sql
             }
         return String(decoding: bytes, as: UTF8.self)
     }

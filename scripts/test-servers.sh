@@ -226,6 +226,8 @@ port = $mysql_port
 bind-address = 127.0.0.1
 skip-name-resolve
 performance_schema = ON
+# The history consumers record nothing unless events_statements_current is on too.
+performance-schema-consumer-events-statements-current = ON
 performance-schema-consumer-events-statements-history = ON
 performance-schema-consumer-events-statements-history-long = ON
 innodb_buffer_pool_size = 256M
@@ -270,10 +272,11 @@ ALTER USER '$owner_user'@'127.0.0.1' IDENTIFIED BY '$owner_password';
 ALTER USER '$owner_user'@'localhost' IDENTIFIED BY '$owner_password';
 GRANT ALL PRIVILEGES ON *.* TO '$owner_user'@'127.0.0.1' WITH GRANT OPTION;
 GRANT ALL PRIVILEGES ON *.* TO '$owner_user'@'localhost' WITH GRANT OPTION;
--- Least privilege for scans: the processlist and performance_schema, nothing else.
+-- Least privilege for scans: the processlist and InnoDB transactions (PROCESS), table and index
+-- definitions in information_schema without reading any row (SHOW VIEW), and performance_schema.
 CREATE USER IF NOT EXISTS '$monitor_user'@'127.0.0.1' IDENTIFIED BY '$monitor_password';
 ALTER USER '$monitor_user'@'127.0.0.1' IDENTIFIED BY '$monitor_password';
-GRANT PROCESS ON *.* TO '$monitor_user'@'127.0.0.1';
+GRANT PROCESS, SHOW VIEW ON *.* TO '$monitor_user'@'127.0.0.1';
 GRANT SELECT ON performance_schema.* TO '$monitor_user'@'127.0.0.1';
 EOF
     local checksum marker=$mysql_dir/seed.sha256

@@ -12,6 +12,14 @@
 --                it reads the whole table for every outer row (no_usable_key).
 --   order_items  `order_items_order_id_idx` duplicates the primary key's leading column.
 --   products     small; healthy primary-key lookups serve as controls.
+--   reviews      index rules (scans as the live scan tests run them): `reviews_product_id_idx` is a
+--                prefix of `reviews_product_id_rating_idx` (redundant); `reviews_customer_id_id_idx`
+--                spells out the primary key InnoDB appends to `reviews_customer_id_idx` anyway (redundant,
+--                pt-duplicate-key-checker's --clustered); `reviews_created_on_idx` duplicates
+--                `reviews_created_at_idx`; `reviews_rating_idx` is never read (unused); the primary key
+--                and `reviews_product_id_rating_idx` are healthy controls.
+--   shipments    large, read by nothing but the live scan test's frequent lookup by `tracking_code`,
+--                which has no index: every lookup scans the table (table-seq-scan-heavy).
 
 -- 1..1,000,000 from a cross join of digits: portable INSERT … SELECT, no recursion limits.
 CREATE TABLE digits (d INT NOT NULL PRIMARY KEY);
@@ -125,6 +133,39 @@ SELECT n, CONCAT(CHAR(65 + country DIV 26), CHAR(65 + country MOD 26)), CONCAT('
        DATE '2024-01-01' + INTERVAL (start_day + 30) DAY
 FROM (SELECT n, CRC32(CONCAT(n, ':11')) MOD 50 AS country, CRC32(CONCAT(n, ':13')) MOD 300 AS start_day
       FROM numbers WHERE n <= 500) AS picked;
+
+CREATE TABLE reviews (
+    id INT NOT NULL PRIMARY KEY,
+    product_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    rating TINYINT NOT NULL,
+    created_at DATETIME NOT NULL,
+    KEY reviews_product_id_idx (product_id),
+    KEY reviews_product_id_rating_idx (product_id, rating),
+    KEY reviews_customer_id_idx (customer_id),
+    KEY reviews_customer_id_id_idx (customer_id, id),
+    KEY reviews_created_at_idx (created_at),
+    KEY reviews_created_on_idx (created_at),
+    KEY reviews_rating_idx (rating)
+) ENGINE = InnoDB;
+
+INSERT INTO reviews (id, product_id, customer_id, rating, created_at)
+SELECT n, 1 + CRC32(CONCAT(n, ':14')) MOD 5000, 1 + CRC32(CONCAT(n, ':15')) MOD 50000,
+       1 + CRC32(CONCAT(n, ':16')) MOD 5, TIMESTAMP '2023-01-01 00:00:00' + INTERVAL (17 * n) MINUTE
+FROM numbers WHERE n <= 20000;
+
+CREATE TABLE shipments (
+    id INT NOT NULL PRIMARY KEY,
+    order_id BIGINT NOT NULL,
+    carrier VARCHAR(12) NOT NULL,
+    tracking_code CHAR(12) NOT NULL,
+    shipped_at DATETIME NOT NULL
+) ENGINE = InnoDB;
+
+INSERT INTO shipments (id, order_id, carrier, tracking_code, shipped_at)
+SELECT n, n, ELT(1 + CRC32(CONCAT(n, ':17')) MOD 3, 'post', 'courier', 'freight'),
+       CONCAT('TRK', LPAD(n, 9, '0')), TIMESTAMP '2022-01-02 00:00:00' + INTERVAL (5 * n) MINUTE
+FROM numbers WHERE n <= 200000;
 
 DROP TABLE numbers;
 DROP TABLE digits;

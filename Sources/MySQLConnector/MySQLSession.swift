@@ -61,7 +61,8 @@ public final class MySQLSession {
         let session = MySQLSession(handle: handle, url: parsed)
         session.setClientOptions(limits: limits)
         let connected = mysql_real_connect(
-            handle, parsed.host, parsed.user, parsed.password, parsed.database, UInt32(parsed.port ?? 0), nil, 0)
+            handle, parsed.host, parsed.user, parsed.password, parsed.database, UInt32(parsed.port ?? 0),
+            parsed.socket, 0)
         guard connected != nil else {
             throw ConnectionError(engine: .mysql, target: parsed.target, reason: session.scrubbed(session.lastError))
         }
@@ -83,13 +84,20 @@ public final class MySQLSession {
     /// The server's version string, e.g. "10.11.19-MariaDB-0+deb12u1".
     public var serverVersion: String { mysql_get_server_info(handle).map { String(cString: $0) } ?? "" }
 
+    /// Host, port, database and user as the URL names them: a description safe to print.
+    public var target: String { url.target }
+
     /// MariaDB or MySQL, told apart by the server's version string.
     public var engine: Engine { serverVersion.contains("MariaDB") ? .mariadb : .mysql }
 
     // MARK: - Private helpers
 
     private func setClientOptions(limits: Limits) {
-        // Read the [client] group of the option files (~/.my.cnf …) like the mysql client does.
+        // Read the [client] group of the option files (~/.my.cnf …) like the mysql client does; with a
+        // defaults file, that file alone (mysql --defaults-file).
+        if let defaultsFile = url.defaultsFile {
+            mysql_options(handle, MYSQL_READ_DEFAULT_FILE, defaultsFile)
+        }
         mysql_options(handle, MYSQL_READ_DEFAULT_GROUP, "client")
         var connectTimeout = UInt32(max(limits.connectTimeoutSeconds, 1))
         mysql_options(handle, MYSQL_OPT_CONNECT_TIMEOUT, &connectTimeout)

@@ -2,10 +2,13 @@ import AdvisorCore
 import Foundation
 
 /// A MySQL/MariaDB connection URL taken apart into what `mysql_real_connect` needs:
-/// `mysql://[user[:password]@]host[:port][/database][?ssl-mode=…&ssl-ca=…]` (`mariadb://` too).
+/// `mysql://[user[:password]@][host][:port][/database][?ssl-mode=…&ssl-ca=…&socket=…&defaults-file=…]`
+/// (`mariadb://` too).
 ///
-/// User, password and database may be left out; the client library then takes them from the
-/// `[client]` group of the option files (`~/.my.cnf`), as the `mysql` client does.
+/// Host, port, user, password and database may be left out; the client library then takes them from the
+/// `[client]` group of the option files (`/etc/mysql/my.cnf`, `~/.my.cnf`, or only the file
+/// `defaults-file=` names), as the `mysql` client does, and connects to `localhost` through the Unix
+/// socket when no host is named anywhere. `socket=/path` connects through that socket.
 public struct MySQLURL: Sendable, Equatable {
     /// How hard the connection insists on TLS, with the `mysql` client's `--ssl-mode` names.
     public enum TLSMode: String, Sendable, CaseIterable {
@@ -18,12 +21,17 @@ public struct MySQLURL: Sendable, Equatable {
 
     public var user: String?
     public var password: String?
-    public var host: String
+    /// Nil: the option files' host, else `localhost` (the Unix socket).
+    public var host: String?
     public var port: Int?
     public var database: String?
     public var tlsMode: TLSMode
     /// A CA certificate file for verifying the server (`ssl-ca`).
     public var tlsCAFile: String?
+    /// The Unix socket to connect through (`socket`), instead of the option files' or the default one.
+    public var socket: String?
+    /// The only option file to read (`defaults-file`, like `mysql --defaults-file`).
+    public var defaultsFile: String?
 
     /// Reads a URL; percent-escapes in the user, password and database are decoded.
     /// - Throws: `ConnectionError` naming the part that is wrong (never the password).
@@ -35,7 +43,7 @@ public struct MySQLURL: Sendable, Equatable {
         }
         user = components.user.flatMap { $0.isEmpty ? nil : $0 }
         password = components.password
-        host = components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
+        host = components.host.flatMap { $0.isEmpty ? nil : $0 }
         port = components.port
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.isEmpty ? nil : path
@@ -51,15 +59,21 @@ public struct MySQLURL: Sendable, Equatable {
                 tlsMode = mode
             case "ssl-ca", "sslrootcert":
                 tlsCAFile = value
+            case "socket":
+                socket = value
+            case "defaults-file":
+                defaultsFile = value
             default:
-                throw Self.error("unknown URL parameter '\(item.name)'; known: ssl-mode, ssl-ca")
+                throw Self.error(
+                    "unknown URL parameter '\(item.name)'; known: ssl-mode, ssl-ca, socket, defaults-file")
             }
         }
     }
 
     /// Host, port, database and user: a description safe to print.
     public var target: String {
-        let place = port.map { "\(host):\($0)" } ?? host
+        let name = socket ?? host ?? "localhost"
+        let place = port.map { "\(name):\($0)" } ?? name
         return "\(place)/\(database ?? "") as \(user ?? "(option file user)")"
     }
 

@@ -35,3 +35,12 @@ import Testing
         #expect(error?.description.contains("secret-pw") == false)
     }
 }
+
+@Test func readsSocketAndDefaultsFileAndLeavesTheHostToThem() throws {
+    let url = try MySQLURL("mysql:///shop?socket=/run/mysqld/mysqld.sock&defaults-file=/etc/dbadvisor/my.cnf")
+    #expect(url.host == nil)
+    #expect(url.socket == "/run/mysqld/mysqld.sock")
+    #expect(url.defaultsFile == "/etc/dbadvisor/my.cnf")
+    #expect(url.database == "shop")
+    #expect(url.target == "/run/mysqld/mysqld.sock/shop as (option file user)")
+}

@@ -2,23 +2,30 @@ import AdvisorCore
 import AdvisorReport
 import ArgumentParser
 import Foundation
+import MySQLConnector
 import PostgresConnector
 
 extension DBAdvisor {
-    /// `dbadvisor scan postgres://…`: reads a live server's statistics and reports what to fix first.
+    /// `dbadvisor scan postgres://…` or `mysql://…`: reads a live server's statistics and reports what to fix first.
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Scan a live database: statements, tables, indexes, foreign keys and connections, ranked.",
             discussion: """
                 The connection is taken exactly as psql takes it: a URI (postgres://user@host:5432/db?sslmode=…), \
                 a keyword string ("host=… dbname=…"), or nothing at all, with PGHOST, PGUSER, PGDATABASE, \
-                PGSERVICE, PGSSLMODE … and ~/.pgpass supplying the rest. Every statement runs read-only with \
-                statement and lock timeouts and application_name=dbadvisor. Progress goes to standard error, \
-                the report alone to standard output.
+                PGSERVICE, PGSSLMODE … and ~/.pgpass supplying the rest. MySQL and MariaDB take a \
+                mysql:// or mariadb:// URI (mysql://user@host:3306/db?ssl-mode=VERIFY_IDENTITY&ssl-ca=…, \
+                socket=/path, defaults-file=/path/my.cnf), with the [client] group of the option files \
+                (~/.my.cnf) supplying what it leaves out, as the mysql client does. Every statement runs \
+                read-only with statement and lock timeouts, named dbadvisor (application_name, program_name). \
+                Progress goes to standard error, the report alone to standard output.
                 """)
 
         @Argument(
-            help: "The database: a postgres:// URI or libpq keyword string; empty: libpq's PG* variables decide.")
+            help: """
+                The database: a postgres:// URI or libpq keyword string (empty: libpq's PG* variables decide), \
+                or a mysql:// / mariadb:// URI.
+                """)
         var connection: String = ""
 
         @Option(
@@ -65,22 +72,27 @@ extension DBAdvisor {
             if analyze, explainTop == 0 {
                 throw ValidationError("--analyze applies to the statements --explain-top N chooses: give N.")
             }
-            let scheme = connection.prefix { $0 != ":" }.lowercased()
-            if ["mysql", "mariadb"].contains(scheme) {
-                throw ValidationError("MySQL and MariaDB scans are not available yet; scan a PostgreSQL database.")
+            if isMySQL {
+                if pgbouncer != nil {
+                    throw ValidationError(
+                        "--pgbouncer reads PgBouncer in front of PostgreSQL; it does not apply to MySQL.")
+                }
+                if explainTop > 0 {
+                    throw ValidationError("--explain-top is not available for MySQL and MariaDB yet.")
+                }
             }
+        }
+
+        /// True for a mysql:// or mariadb:// URI.
+        private var isMySQL: Bool {
+            ["mysql", "mariadb"].contains(connection.prefix { $0 != ":" }.lowercased())
         }
 
         func run() throws {
             let engine = try selection.makeEngine()
-            let options = PostgresScanner.Options(
-                limits: LibPQSession.Limits(statementTimeoutMs: statementTimeoutMs, lockTimeoutMs: lockTimeoutMs),
-                explainTop: explainTop, analyze: analyze, pgbouncer: pgbouncer)
             let outcome: ScanOutcome
             do {
-                outcome = try PostgresScanner.scan(connection, options: options) { step in
-                    if !quiet { Terminal.printError("dbadvisor: \(step)") }
-                }
+                outcome = try scan()
             } catch let error as ConnectionError {
                 Terminal.printError("dbadvisor: \(error)")
                 throw ExitCode(Terminal.Code.connection.rawValue)
@@ -92,7 +104,8 @@ extension DBAdvisor {
             if let saveSnapshot { try write(snapshot, to: saveSnapshot) }
             let run = engine.run(snapshot)
             let report = Report(
-                command: "scan", source: snapshot.server.target ?? "PostgreSQL", toolVersion: DBAdvisor.version,
+                command: "scan", source: snapshot.server.target ?? snapshot.server.engine.displayName,
+                toolVersion: DBAdvisor.version,
                 generatedAt: Date(), snapshot: snapshot, findings: run.findings, rules: run.ran,
                 skippedRules: run.skipped)
             try output.write(try output.format.reporter.render(report, options: RenderOptions(color: output.color)))
@@ -102,6 +115,23 @@ extension DBAdvisor {
                 throw ExitCode(Terminal.Code.connection.rawValue)
             }
             try selection.enforceFailOn(report.findings)
+        }
+
+        private func scan() throws -> ScanOutcome {
+            let progress = { (step: String) in
+                if !quiet { Terminal.printError("dbadvisor: \(step)") }
+            }
+            if isMySQL {
+                // MySQL waits for locks in whole seconds.
+                let limits = MySQLSession.Limits(
+                    statementTimeoutMs: statementTimeoutMs, lockTimeoutSeconds: max((lockTimeoutMs + 999) / 1000, 1))
+                return try MySQLScanner.scan(
+                    connection, options: MySQLScanner.Options(limits: limits), progress: progress)
+            }
+            let options = PostgresScanner.Options(
+                limits: LibPQSession.Limits(statementTimeoutMs: statementTimeoutMs, lockTimeoutMs: lockTimeoutMs),
+                explainTop: explainTop, analyze: analyze, pgbouncer: pgbouncer)
+            return try PostgresScanner.scan(connection, options: options, progress: progress)
         }
 
         private func write(_ snapshot: Snapshot, to path: String) throws {

@@ -1,0 +1,90 @@
+import AdvisorCore
+import Foundation
+
+/// Reads a live MySQL or MariaDB server into a `Snapshot`: the server first (its flavour picks the SQL),
+/// then the collectors in order.
+public enum MySQLScanner {
+    public struct Options: Sendable {
+        public var limits: MySQLSession.Limits
+
+        public init(limits: MySQLSession.Limits = MySQLSession.Limits()) {
+            self.limits = limits
+        }
+    }
+
+    /// The collectors, in the order they run after the server is read; each adds its facet. Settings come
+    /// first: the others read `performance_schema` and `max_connections` from them.
+    static let collectors: [any MySQLCollector.Type] = [
+        MySQLSettingsCollector.self, MySQLStatementsCollector.self, MySQLTablesCollector.self,
+        MySQLIndexesCollector.self, MySQLForeignKeysCollector.self, MySQLConnectionsCollector.self,
+    ]
+
+    /// The least privileges a scan needs, as GRANT statements for `login`.
+    public static func grants(to login: String) -> String {
+        "GRANT PROCESS, SHOW VIEW ON *.* TO \(login);\nGRANT SELECT ON performance_schema.* TO \(login);"
+    }
+
+    /// Connects and collects. Throws `ConnectionError` when no connection can be made at all; a
+    /// connection lost later returns what was collected with `interruption` set.
+    public static func scan(
+        _ url: String, options: Options = Options(), progress: (String) -> Void = { _ in }
+    ) throws -> ScanOutcome {
+        let session = try MySQLSession.open(url, limits: options.limits)
+        var snapshot = Snapshot(
+            server: ServerInfo(
+                engine: session.engine, version: session.serverVersion, target: session.target, collectedAt: Date()))
+        var server = MySQLServer(engine: session.engine, version: session.serverVersion)
+        progress("reading \(MySQLServerCollector.name)")
+        do {
+            let read = try MySQLServerCollector.read(from: session)
+            snapshot.server = read.info
+            snapshot.server.target = session.target
+            server = read.server
+        } catch let error as ConnectionError {
+            return ScanOutcome(snapshot: snapshot, interruption: error)
+        } catch {
+            snapshot.notices.append(Notice(level: .warning, message: "could not read the server's clock: \(error)"))
+        }
+        for collector in collectors {
+            progress("reading \(collector.name)")
+            do {
+                try collector.collect(from: session, server: server, into: &snapshot)
+            } catch let error as ServerError {
+                record(error, of: collector.name, server: server, into: &snapshot)
+            } catch let error as UnexpectedRowError {
+                snapshot.notices.append(
+                    Notice(level: .warning, message: "could not read \(collector.name): \(error)"))
+            } catch let error as ConnectionError {
+                return ScanOutcome(snapshot: snapshot, interruption: error)
+            }
+        }
+        return ScanOutcome(snapshot: snapshot, interruption: nil)
+    }
+
+    // MARK: - Private helpers
+
+    /// A refused statement becomes a notice; a missing privilege the one coded notice that lists the
+    /// grants (once, however many collectors it stopped).
+    private static func record(
+        _ error: ServerError, of collector: String, server: MySQLServer, into snapshot: inout Snapshot
+    ) {
+        guard error.message.localizedCaseInsensitiveContains("denied") else {
+            snapshot.notices.append(Notice(level: .warning, message: "could not read \(collector): \(error)"))
+            return
+        }
+        let code = "mysql_privilege_missing"
+        let message = "could not read \(collector): the login lacks a privilege (\(error.message))"
+        if let index = snapshot.notices.firstIndex(where: { $0.code == code }) {
+            snapshot.notices[index].message += "; \(message)"
+            return
+        }
+        let login = server.login ?? "'monitor'@'%'"
+        snapshot.notices.append(
+            Notice(
+                level: .warning, message: message,
+                remedy: "Grant the scanning login PROCESS (the processlist and InnoDB transactions), SHOW VIEW "
+                    + "(table and index definitions, without reading any data) and SELECT on performance_schema "
+                    + "(statement digests, table and index usage).",
+                code: code, fixSQL: grants(to: login)))
+    }
+}
