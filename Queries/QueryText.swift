@@ -29,6 +29,9 @@ public enum QueryText: String, CaseIterable, Sendable {
     case pgbouncerConfig = "pgbouncer_config"
     case pgbouncerVersion = "pgbouncer_version"
     case mysqlServerVersion = "mysql_server_version"
+    case mysqlStatementHistory = "mysql_statement_history"
+    case mysqlStatementHistoryInfo = "mysql_statement_history_info"
+    case mysqlStatementSamples = "mysql_statement_samples"
 
     /// The statement text, header comment included, exactly as in the file.
     public var sql: String {
@@ -60,6 +63,9 @@ public enum QueryText: String, CaseIterable, Sendable {
             case .pgbouncerConfig: PackageResources.pgbouncer_config_sql
             case .pgbouncerVersion: PackageResources.pgbouncer_version_sql
             case .mysqlServerVersion: PackageResources.mysql_server_version_sql
+            case .mysqlStatementHistory: PackageResources.mysql_statement_history_sql
+            case .mysqlStatementHistoryInfo: PackageResources.mysql_statement_history_info_sql
+            case .mysqlStatementSamples: PackageResources.mysql_statement_samples_sql
             }
         return String(decoding: bytes, as: UTF8.self)
     }
