@@ -147,7 +147,8 @@ public enum MySQLExplainer {
         var selection = Selection(chosen: [], skipped: [:])
         for statement in ranked {
             guard selection.chosen.count < count else { break }
-            let sample = statement.sampleText.map { (text: $0, schema: statement.database) }
+            let sample =
+                statement.sampleText.map { (text: $0, schema: statement.database) }
                 ?? samples.byDigest[statement.id]
             // The digest text decides what kind of statement it is even when no execution is at hand.
             let kind = StatementKind(sample?.text ?? statement.text)
