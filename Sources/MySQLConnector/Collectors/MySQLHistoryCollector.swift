@@ -9,8 +9,9 @@ import AdvisorQueries
 /// statements, often 10,000): on a busy server it covers seconds, so a full ring is said in a notice. A
 /// consumer it needs that is disabled becomes a `statement_history_consumer_off` notice with the UPDATE
 /// that enables it, and the collector adds nothing else.
-enum MySQLHistoryCollector: MySQLCollector {
-    static let name = "statement history"
+public enum MySQLHistoryCollector: MySQLCollector {
+    /// For progress lines and notices.
+    public static let name = "statement history"
 
     /// The consumers the history needs, top of the hierarchy first, with the column that reports each.
     static let requiredConsumers = [
@@ -20,7 +21,10 @@ enum MySQLHistoryCollector: MySQLCollector {
         ("events_statements_history_long", "statements_history_long"),
     ]
 
-    static func collect(from session: MySQLSession, server: MySQLServer, into snapshot: inout Snapshot) throws {
+    /// Reads the history and adds its bursts, window, facet and notices to the snapshot.
+    public static func collect(
+        from session: MySQLSession, server: MySQLServer, into snapshot: inout Snapshot
+    ) throws {
         let info = try session.rows(.mysqlStatementHistoryInfo).first ?? [:]
         if let notice = unavailableNotice(info) {
             snapshot.notices.append(notice)
