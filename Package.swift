@@ -36,7 +36,9 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]),
         // Throughput benchmark: `swift run -c release dbadvisor-bench` (prints MB/s, never asserts).
-        .executableTarget(name: "dbadvisor-bench", dependencies: ["AdvisorCore", "PostgresConnector"]),
+        .executableTarget(
+            name: "dbadvisor-bench",
+            dependencies: ["AdvisorCore", "AdvisorQueries", "PostgresConnector", "MySQLConnector"]),
         .target(name: "TestSupport", dependencies: ["AdvisorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AdvisorCoreTests", dependencies: ["AdvisorCore", "TestSupport"]),
         .testTarget(

@@ -42,6 +42,9 @@ public enum QueryText: String, CaseIterable, Sendable {
     case mysqlProcesslist = "mysql_processlist"
     case mysqlLockWaits = "mysql_lock_waits"
     case mysqlLockWaitsV8 = "mysql_lock_waits_v8"
+    case mysqlStatementHistory = "mysql_statement_history"
+    case mysqlStatementHistoryInfo = "mysql_statement_history_info"
+    case mysqlStatementSamples = "mysql_statement_samples"
 
     /// The statement text, header comment included, exactly as in the file.
     public var sql: String {
@@ -86,6 +89,9 @@ public enum QueryText: String, CaseIterable, Sendable {
             case .mysqlProcesslist: PackageResources.mysql_processlist_sql
             case .mysqlLockWaits: PackageResources.mysql_lock_waits_sql
             case .mysqlLockWaitsV8: PackageResources.mysql_lock_waits_v8_sql
+            case .mysqlStatementHistory: PackageResources.mysql_statement_history_sql
+            case .mysqlStatementHistoryInfo: PackageResources.mysql_statement_history_info_sql
+            case .mysqlStatementSamples: PackageResources.mysql_statement_samples_sql
             }
         return String(decoding: bytes, as: UTF8.self)
     }

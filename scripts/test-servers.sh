@@ -226,10 +226,12 @@ port = $mysql_port
 bind-address = 127.0.0.1
 skip-name-resolve
 performance_schema = ON
-# The history consumers record nothing unless events_statements_current is on too.
+# The history consumers record nothing unless events_statements_current is on too (they hang below it).
 performance-schema-consumer-events-statements-current = ON
 performance-schema-consumer-events-statements-history = ON
 performance-schema-consumer-events-statements-history-long = ON
+# Low enough that a test can open sessions up to near the limit (connection saturation).
+max_connections = 60
 innodb_buffer_pool_size = 256M
 # A throw-away test server: durability buys nothing here and costs load time.
 innodb_flush_log_at_trx_commit = 0

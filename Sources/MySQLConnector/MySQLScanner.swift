@@ -6,9 +6,15 @@ import Foundation
 public enum MySQLScanner {
     public struct Options: Sendable {
         public var limits: MySQLSession.Limits
+        /// EXPLAIN this many digests, the most expensive by total latency first (0: none).
+        public var explainTop: Int
+        /// Run the EXPLAINed SELECTs for real (`EXPLAIN ANALYZE` / `ANALYZE FORMAT=JSON`, rolled back).
+        public var analyze: Bool
 
-        public init(limits: MySQLSession.Limits = MySQLSession.Limits()) {
+        public init(limits: MySQLSession.Limits = MySQLSession.Limits(), explainTop: Int = 0, analyze: Bool = false) {
             self.limits = limits
+            self.explainTop = explainTop
+            self.analyze = analyze
         }
     }
 
@@ -17,6 +23,7 @@ public enum MySQLScanner {
     static let collectors: [any MySQLCollector.Type] = [
         MySQLSettingsCollector.self, MySQLStatementsCollector.self, MySQLTablesCollector.self,
         MySQLIndexesCollector.self, MySQLForeignKeysCollector.self, MySQLConnectionsCollector.self,
+        MySQLHistoryCollector.self,
     ]
 
     /// The least privileges a scan needs, as GRANT statements for `login`.
@@ -56,6 +63,18 @@ public enum MySQLScanner {
                     Notice(level: .warning, message: "could not read \(collector.name): \(error)"))
             } catch let error as ConnectionError {
                 return ScanOutcome(snapshot: snapshot, interruption: error)
+            }
+        }
+        if options.explainTop > 0 {
+            progress("explaining the top \(options.explainTop) statements")
+            do {
+                try MySQLExplainer.explain(
+                    snapshot.statements, top: options.explainTop, analyze: options.analyze, session: session,
+                    server: server, into: &snapshot)
+            } catch let error as ConnectionError {
+                return ScanOutcome(snapshot: snapshot, interruption: error)
+            } catch {
+                snapshot.notices.append(Notice(level: .warning, message: "could not EXPLAIN statements: \(error)"))
             }
         }
         return ScanOutcome(snapshot: snapshot, interruption: nil)

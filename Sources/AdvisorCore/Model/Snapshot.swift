@@ -20,12 +20,16 @@ public struct Snapshot: Codable, Equatable, Sendable {
     public var connections: ConnectionState?
     /// N+1 bursts found in the statements sessions ran in order (MySQL's statement history, a log).
     public var queryBursts: [QueryBurst]
+    /// Seconds the statements behind `queryBursts` cover (the history ring from its oldest to its newest
+    /// statement, a log from its first to its last line); nil when unknown. Burst rates per day use it.
+    public var queryHistoryWindowSeconds: Double?
 
     public init(
         server: ServerInfo, facets: Set<Facet> = [], settings: [String: String] = [:], plans: [CapturedPlan] = [],
         notices: [Notice] = [], statements: [StatementStats] = [], statementSource: StatementSource? = nil,
         databases: [DatabaseStats] = [], tables: [TableStats] = [], indexes: [IndexStats] = [],
-        foreignKeys: [ForeignKey] = [], connections: ConnectionState? = nil, queryBursts: [QueryBurst] = []
+        foreignKeys: [ForeignKey] = [], connections: ConnectionState? = nil, queryBursts: [QueryBurst] = [],
+        queryHistoryWindowSeconds: Double? = nil
     ) {
         self.server = server
         self.facets = facets
@@ -40,11 +44,12 @@ public struct Snapshot: Codable, Equatable, Sendable {
         self.foreignKeys = foreignKeys
         self.connections = connections
         self.queryBursts = queryBursts
+        self.queryHistoryWindowSeconds = queryHistoryWindowSeconds
     }
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, server, facets, settings, plans, notices, statements, statementSource, databases, tables,
-            indexes, foreignKeys, connections, queryBursts
+            indexes, foreignKeys, connections, queryBursts, queryHistoryWindowSeconds
     }
 
     /// Every collection may be absent from the file: a snapshot of plans alone is a valid snapshot.
@@ -64,6 +69,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
         foreignKeys = try container.decodeIfPresent([ForeignKey].self, forKey: .foreignKeys) ?? []
         connections = try container.decodeIfPresent(ConnectionState.self, forKey: .connections)
         queryBursts = try container.decodeIfPresent([QueryBurst].self, forKey: .queryBursts) ?? []
+        queryHistoryWindowSeconds = try container.decodeIfPresent(Double.self, forKey: .queryHistoryWindowSeconds)
     }
 
     /// A snapshot holding only plans read from a file (`dbadvisor explain`).

@@ -14,6 +14,7 @@ public let builtInRules: [any Rule.Type] = [
     FilesortTemporaryRule.self,
     NoUsableKeyRule.self,
     RowsExaminedRatioRule.self,
+    NPlusOneBurstRule.self,
     DiskSpillRule.self,
     HeapFetchesRule.self,
     HotNodeRule.self,

@@ -2,6 +2,11 @@ extension StatementStats {
     /// The text on one line, runs of white space (new lines included) collapsed to one space, cut with
     /// "…" to at most `maxLength` characters: how findings and the statement profile name a statement.
     public func oneLineText(maxLength: Int = 80) -> String {
+        Self.oneLine(text, maxLength: maxLength)
+    }
+
+    /// Any statement text on one line, as `oneLineText` puts it.
+    static func oneLine(_ text: String, maxLength: Int = 80) -> String {
         var line = ""
         var pendingSpace = false
         for character in text {

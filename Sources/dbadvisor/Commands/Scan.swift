@@ -77,9 +77,6 @@ extension DBAdvisor {
                     throw ValidationError(
                         "--pgbouncer reads PgBouncer in front of PostgreSQL; it does not apply to MySQL.")
                 }
-                if explainTop > 0 {
-                    throw ValidationError("--explain-top is not available for MySQL and MariaDB yet.")
-                }
             }
         }
 
@@ -126,7 +123,8 @@ extension DBAdvisor {
                 let limits = MySQLSession.Limits(
                     statementTimeoutMs: statementTimeoutMs, lockTimeoutSeconds: max((lockTimeoutMs + 999) / 1000, 1))
                 return try MySQLScanner.scan(
-                    connection, options: MySQLScanner.Options(limits: limits), progress: progress)
+                    connection, options: MySQLScanner.Options(limits: limits, explainTop: explainTop, analyze: analyze),
+                    progress: progress)
             }
             let options = PostgresScanner.Options(
                 limits: LibPQSession.Limits(statementTimeoutMs: statementTimeoutMs, lockTimeoutMs: lockTimeoutMs),

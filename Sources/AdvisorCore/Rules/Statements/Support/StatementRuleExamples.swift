@@ -27,6 +27,18 @@ enum StatementRuleExamples {
             tables: tables)
     }
 
+    /// A scan whose statement history (or log) covering `windowSeconds` held `bursts` (nil: span unknown).
+    static func history(
+        engine: Engine = .mysql, windowSeconds: Double? = 3_600, bursts: [QueryBurst],
+        statements: [StatementStats] = []
+    ) -> Snapshot {
+        var snapshot = self.snapshot(engine: engine, statements: statements)
+        snapshot.facets.insert(.queryHistory)
+        snapshot.queryBursts = bursts
+        snapshot.queryHistoryWindowSeconds = windowSeconds
+        return snapshot
+    }
+
     /// A statement of database "shop" run by "app".
     static func statement(
         _ id: String, _ text: String, calls: Int, totalTimeMs: Double, rows: Int,
