@@ -63,7 +63,6 @@ enum SQLWord {
     static let time: UInt64 = 0x656d_6974
     static let `true`: UInt64 = 0x6575_7274
     static let union: UInt64 = 0x6e_6f69_6e75
-    static let unknown: UInt64 = 0x6e_776f_6e6b_6e75
     static let value: UInt64 = 0x65_756c_6176
     static let values: UInt64 = 0x7365_756c_6176
     static let varbit: UInt64 = 0x7469_6272_6176
