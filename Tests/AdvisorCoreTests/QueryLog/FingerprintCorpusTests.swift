@@ -15,10 +15,12 @@ import Testing
 /// - percona-fingerprint (46 pairs): pt-query-digest special cases we do not copy (`mysqldump`, `percona-toolkit`,
 ///   `call foo`, `use ?`, `/*repeat union*/`), digits in names replaced (`foo_?`, `db.?_temp`: we keep names),
 ///   `LIMIT 5, 10` → `limit ?` (we keep `limit ?, ?` as go-mysql does).
-/// - gomysql-fingerprint (82): digits in names (contradicting its own other cases), `in( select … )` spacing.
+/// - gomysql-fingerprint (82): `call foo`, `use ?`, and digits in names replaced (`org?.t`, `rt_?min`; its own
+///   other cases keep them).
 /// - libpg_query-normalize (39): pg_query keeps the literals of SQL-standard function bodies and of
 ///   `AS 'obj', 'link'`, and `FETCH 1000`.
-/// - pganalyze-auto_explain-query-normalize (24), percona-pt-fingerprint-samples (2): see the floors.
+/// - percona-pt-fingerprint-samples (2): `db.tbl1` → `db.tbl?` (a digit in a name).
+/// - pganalyze-auto_explain-query-normalize (24): all agree.
 /// - percona-distill and gomysql-query-id specify other functions (pt's "VERB tables" summary and pt's MD5 class
 ///   id), not a normalization: reported, not compared.
 @Suite struct FingerprintCorpusTests {
