@@ -1,7 +1,8 @@
 // Plan-reading throughput:
 // `swift run -c release dbadvisor-bench [--corpus DIR] [--repetitions N] [--only TEXT] [--write-generated DIR]`;
 // scan cost on a live catalog: `dbadvisor-bench scan URL` (ScanBenchmark.swift), on MySQL/MariaDB
-// `dbadvisor-bench scan-mysql URL` (MySQLScanBenchmark.swift).
+// `dbadvisor-bench scan-mysql URL` (MySQLScanBenchmark.swift);
+// statement fingerprints: `dbadvisor-bench fingerprint [--corpus DIR] [--count N]` (FingerprintBenchmark.swift).
 // Reads generated plans and every corpus plan folder with `PlanReader.read` (what `dbadvisor explain`
 // runs), then runs the default rules on them, and prints MB/s, plans/s and nodes/s next to a baseline
 // reading the same bytes. A benchmark, never a test: it asserts nothing.
@@ -113,6 +114,10 @@ if CommandLine.arguments.dropFirst().first == "scan" {
 }
 if CommandLine.arguments.dropFirst().first == "scan-mysql" {
     try MySQLScanBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "fingerprint" {
+    FingerprintBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
 }
 let options = Options(arguments: CommandLine.arguments)
