@@ -5,6 +5,7 @@
 public enum QueryText: String, CaseIterable, Sendable {
     case pgServerVersion = "pg_server_version"
     case pgSessionSettings = "pg_session_settings"
+    case pgPlannerDefaults = "pg_planner_defaults"
     case pgExplainContext = "pg_explain_context"
     case pgServer = "pg_server"
     case pgSettings = "pg_settings"
@@ -52,6 +53,7 @@ public enum QueryText: String, CaseIterable, Sendable {
             switch self {
             case .pgServerVersion: PackageResources.pg_server_version_sql
             case .pgSessionSettings: PackageResources.pg_session_settings_sql
+            case .pgPlannerDefaults: PackageResources.pg_planner_defaults_sql
             case .pgExplainContext: PackageResources.pg_explain_context_sql
             case .pgServer: PackageResources.pg_server_sql
             case .pgSettings: PackageResources.pg_settings_sql

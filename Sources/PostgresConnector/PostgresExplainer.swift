@@ -159,6 +159,7 @@ public enum PostgresExplainer {
         var needsCleanup = false
         let output = Result {
             try session.inReadOnlyTransaction {
+                _ = try session.rows(.pgPlannerDefaults)
                 for command in request.setup { _ = try session.rows(command) }
                 needsCleanup = true
                 let rows = try session.rows(request.explain)

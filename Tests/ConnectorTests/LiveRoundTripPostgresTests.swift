@@ -19,6 +19,8 @@ struct LiveRoundTripPostgresTests {
         let session = try ownerSession()
         _ = try session.rows(scenario.writes ? "BEGIN READ WRITE" : "BEGIN")
         defer { _ = try? session.rows("ROLLBACK") }
+        // As a user's psql session would plan: with the server's JIT and parallel settings.
+        _ = try session.rows(.pgPlannerDefaults)
         for setting in scenario.settings { _ = try session.rows(setting) }
         let list = options.filter { !$0.isEmpty }.joined(separator: ", ")
         let prefix = list.isEmpty ? "EXPLAIN" : "EXPLAIN (\(list))"

@@ -13,10 +13,15 @@ struct ScanCommandLiveTests {
     private static let readerURL = ProcessInfo.processInfo.environment["DBADVISOR_TEST_PG_READER_URL"]
 
     @Test func findsEveryPlantedProblemAndStaysSilentOnHealthyObjects() throws {
-        let owner = try LibPQSession.open(try #require(LiveServers.postgresURL))
         let reader = try #require(Self.readerURL, "DBADVISOR_TEST_PG_READER_URL is not set")
-        _ = try owner.rows("SELECT pg_stat_statements_reset(), pg_stat_reset()")
-        try Self.runWorkload(owner)
+        do {
+            let owner = try LibPQSession.open(try #require(LiveServers.postgresURL))
+            _ = try owner.rows("SELECT pg_stat_statements_reset(), pg_stat_reset()")
+            try Self.runWorkload(owner)
+            // The session closes here: an idle backend may hold its table counters for up to ten seconds
+            // before it reports them, one that exits reports them at once.
+        }
+        Thread.sleep(forTimeInterval: 0.5)
         let idle = try PsqlClient(url: try #require(LiveServers.postgresURL), applicationName: "dbadvisor-e2e-idle")
         defer { idle.stop() }
         idle.send("BEGIN;\nSELECT count(*) FROM countries;")
