@@ -229,6 +229,19 @@ struct IndexRulesTests {
         #expect(finding.fixSQL == "ALTER TABLE shop.orders DROP INDEX idx_customer, ALGORITHM=INPLACE, LOCK=NONE;")
     }
 
+    /// InnoDB extends `(order_id)` to `(order_id, line)`: exactly the primary key, which serves it.
+    @Test func innoDBPrefixOfThePrimaryKeyIsRedundant() throws {
+        let snapshot = S.snapshot(
+            engine: .mariadb, tables: [S.table("order_items", schema: "shop", rows: 900_000)],
+            indexes: [
+                S.index(
+                    "order_items", "PRIMARY", ["order_id", "line"], schema: "shop", engine: .mariadb, primary: true),
+                S.index("order_items", "order_items_order_id_idx", ["order_id"], schema: "shop", engine: .mariadb),
+            ])
+        let findings = run(IndexRedundantRule(), snapshot)
+        #expect(findings.map(\.object.name) == ["index order_items_order_id_idx on shop.order_items"])
+    }
+
     // MARK: - index-invalid
 
     @Test func invalidOnAPartitionedTableAsksForTheMissingAttachments() throws {

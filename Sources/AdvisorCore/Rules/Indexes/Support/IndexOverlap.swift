@@ -99,7 +99,10 @@ struct IndexOverlap {
         let keepParts = catalog.keyParts(keep)
         guard dropParts != keepParts else { return false }
         if catalog.engine.isMySQLFamily, catalog.effectiveKeyParts(drop) == catalog.effectiveKeyParts(keep) {
-            return dropParts.count > keepParts.count
+            // A secondary key InnoDB extends to the primary key's columns is the primary key itself when
+            // that is all it holds (`(a)` beside `PRIMARY KEY (a, b)`); between two secondary keys, the
+            // one that spells out the primary key's columns is the one to drop.
+            return (keep.isPrimary && !drop.isPrimary) || dropParts.count > keepParts.count
         }
         guard dropParts.count < keepParts.count, Array(keepParts.prefix(dropParts.count)) == dropParts else {
             return false
