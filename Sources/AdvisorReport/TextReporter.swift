@@ -29,8 +29,11 @@ public enum TextReporter: Reporter {
             out.line("")
             out.line("No findings: nothing crosses a rule's threshold (\(report.rules.count) rules ran).")
         }
-        for skipped in report.skippedRules {
-            out.line(out.dim("skipped \(skipped.id): \(skipped.reason)"))
+        // One line per reason: a scan without plans skips every plan rule for the same reason.
+        let reasons = Dictionary(grouping: report.skippedRules, by: \.reason)
+        for reason in reasons.keys.sorted() {
+            let ids = (reasons[reason] ?? []).map(\.id).joined(separator: ", ")
+            out.line(out.dim("skipped \(ids): \(reason)"))
         }
         return out.text
     }
