@@ -16,15 +16,26 @@ enum ScanBenchmark {
             arguments.firstIndex(of: "--repetitions").flatMap { index in
                 arguments.dropFirst(index + 1).first.flatMap(Int.init)
             } ?? 5
+        let before = try serverCounters(url)
+        try measure(repetitions: repetitions) { progress in
+            try PostgresScanner.scan(url, options: PostgresScanner.Options(), progress: progress)
+        }
+        try printServerTimes(before: before, url: url)
+    }
+
+    /// Runs `scan` `repetitions` times and prints the median time of each progress step, of the whole
+    /// scan, and of the rules on its snapshot: what any scanner costs, whatever its engine.
+    static func measure(
+        repetitions: Int, _ scan: (_ progress: (String) -> Void) throws -> ScanOutcome
+    ) throws {
         var steps: [String: [Double]] = [:]
         var totals: [Double] = []
         var rules: [Double] = []
         var snapshot: Snapshot?
-        let before = try serverCounters(url)
         for _ in 0..<max(repetitions, 1) {
             var current: (name: String, start: Double)?
             let start = now()
-            let outcome = try PostgresScanner.scan(url, options: PostgresScanner.Options()) { step in
+            let outcome = try scan { step in
                 let time = now()
                 if let current { steps[current.name, default: []].append(time - current.start) }
                 current = (step, time)
@@ -50,7 +61,6 @@ enum ScanBenchmark {
         print("| **whole scan** | \(fixed(median(totals), 3)) | \(fixed(totals.max() ?? 0, 3)) |")
         print("| rules on the snapshot | \(fixed(median(rules), 3)) | \(fixed(rules.max() ?? 0, 3)) |")
         printRuleTimes(snapshot)
-        try printServerTimes(before: before, url: url)
     }
 
     /// The five slowest rules on the snapshot, one pass each.
