@@ -13,13 +13,17 @@ let package = Package(
     ],
     targets: [
         // Model, plan parsers, rules, engine. Foundation only: no database library in sight.
-        .target(name: "AdvisorCore"),
+        .target(name: "AdvisorCore", dependencies: ["CZlib"]),
         .target(name: "AdvisorReport", dependencies: ["AdvisorCore"]),
         // The SQL under Queries/, compiled into the binary (see Queries/README.md).
         .target(
             name: "AdvisorQueries", path: "Queries",
             exclude: ["README.md"],
             resources: [.embedInCode("postgres"), .embedInCode("mysql")]),
+        // zlib, to stream-decompress `.gz` query logs.
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         .systemLibrary(
             name: "CLibPQ", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),

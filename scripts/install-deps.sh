@@ -8,6 +8,7 @@ set -euo pipefail
 
 packages=(
     pkg-config
+    zlib1g-dev
     libpq-dev
     default-libmysqlclient-dev
     postgresql-15

@@ -1,0 +1,256 @@
+/// Turns PostgreSQL log messages into statements: `duration: … statement:/execute …:` entries,
+/// `statement:` entries joined to the `duration:` the same session logs after them (`log_statement`
+/// with `log_duration`), bind values from `DETAIL:  parameters:`, and auto_explain plans.
+///
+/// A statement is held back until the next message, which may be its `DETAIL`; statements waiting
+/// for their duration are kept per session (one at most each), so memory stays bounded.
+final class PostgresStatementAssembler {
+    private var held: LoggedStatement?
+    /// Per session: a statement logged without duration, waiting for a `duration:` line.
+    private var awaitingDuration: [String: LoggedStatement] = [:]
+    /// The session whose waiting statement a `DETAIL` should go to (instead of `held`).
+    private var detailTarget: String?
+    /// The last message was an `ERROR`: its `STATEMENT:` is a failed statement.
+    private var afterError = false
+
+    func handle(
+        _ message: PostgresLogMessage, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void
+    ) rethrows {
+        if message.level == .detail {
+            attachDetail(message.text)
+            return
+        }
+        try releaseHeld(&summary, emit)
+        detailTarget = nil
+        if message.truncated { summary.truncatedEntries += 1 }
+        switch message.level {
+        case .error:
+            afterError = true
+            return
+        case .statement:
+            if afterError { summary.failedStatements += 1 }
+            afterError = false
+            return
+        case .log:
+            afterError = false
+            try handleLog(message, &summary, emit)
+        case .detail, .other:
+            afterError = false
+        }
+    }
+
+    func finish(_ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows {
+        try releaseHeld(&summary, emit)
+        for statement in awaitingDuration.values.sorted(by: { $0.origin.byteOffset < $1.origin.byteOffset }) {
+            try deliver(statement, &summary, emit)
+        }
+        awaitingDuration = [:]
+    }
+
+    // MARK: - Private
+
+    private func handleLog(
+        _ message: PostgresLogMessage, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void
+    ) rethrows {
+        let sessionKey = message.session ?? ""
+        try message.text.withUnsafeBufferPointer { text in
+            var position = 0
+            var duration: Double?
+            if PostgresLogMessage.startsWith(text, "duration:") {
+                position = 9
+                skipSpaces(text, &position)
+                let numberStart = position
+                while position < text.count, isNumberByte(text[position]) { position += 1 }
+                duration = Double(
+                    String(decoding: UnsafeBufferPointer(rebasing: text[numberStart..<position]), as: UTF8.self))
+                guard duration != nil, PostgresLogMessage.startsWith(text, " ms", at: position) else { return }
+                position += 3
+                skipSpaces(text, &position)
+                if position >= text.count {
+                    // log_duration: the time of the statement this session logged before.
+                    if var waiting = awaitingDuration.removeValue(forKey: sessionKey) {
+                        waiting.durationMs = duration
+                        try deliver(waiting, &summary, emit)
+                    }
+                    return
+                }
+            }
+            guard let kind = statementKind(text, &position) else { return }
+            switch kind {
+            case .skipped: return
+            case .plan:
+                guard let duration else { return }
+                let (query, plan) = Self.splitAutoExplain(UnsafeBufferPointer(rebasing: text[position...]))
+                var statement = makeStatement(query, message)
+                statement.durationMs = duration
+                statement.plan = plan
+                try deliver(statement, &summary, emit)
+            case .statement:
+                var statement = makeStatement(Self.trimmedText(text, from: position), message)
+                if let duration {
+                    statement.durationMs = duration
+                    if let waiting = awaitingDuration.removeValue(forKey: sessionKey) {
+                        try deliver(waiting, &summary, emit)
+                    }
+                    if let detail = message.detail { statement.parameters = Self.parameters(detail) }
+                    held = statement
+                } else {
+                    if let waiting = awaitingDuration.removeValue(forKey: sessionKey) {
+                        try deliver(waiting, &summary, emit)
+                    }
+                    if let detail = message.detail { statement.parameters = Self.parameters(detail) }
+                    awaitingDuration[sessionKey] = statement
+                    detailTarget = sessionKey
+                }
+            }
+        }
+    }
+
+    private enum StatementKind { case statement, plan, skipped }
+
+    /// Reads `statement: `, `execute <name>: `, `plan:`, `parse/bind <name>: ` at `position` and moves past it.
+    private func statementKind(_ text: UnsafeBufferPointer<UInt8>, _ position: inout Int) -> StatementKind? {
+        if PostgresLogMessage.startsWith(text, "statement:", at: position) {
+            position += 10
+            skipSpaces(text, &position)
+            return .statement
+        }
+        if PostgresLogMessage.startsWith(text, "plan:", at: position) {
+            position += 5
+            return .plan
+        }
+        let named: StatementKind
+        if PostgresLogMessage.startsWith(text, "execute ", at: position) {
+            named = .statement
+        } else if PostgresLogMessage.startsWith(text, "parse ", at: position)
+            || PostgresLogMessage.startsWith(text, "bind ", at: position)
+        {
+            // Parse and bind are steps before an execution that is logged on its own.
+            named = .skipped
+        } else {
+            return nil
+        }
+        while position + 1 < text.count,
+            !(text[position] == UInt8(ascii: ":") && text[position + 1] == UInt8(ascii: " "))
+        {
+            position += 1
+        }
+        guard position + 1 < text.count else { return nil }
+        position += 2
+        return named
+    }
+
+    private func makeStatement(_ text: String, _ message: PostgresLogMessage) -> LoggedStatement {
+        LoggedStatement(
+            text: text, origin: message.origin, session: message.session, time: message.time, user: message.user,
+            database: message.database, application: message.application, clientHost: message.host)
+    }
+
+    private func attachDetail(_ detail: [UInt8]) {
+        let text = String(decoding: detail, as: UTF8.self)
+        guard text.hasPrefix("parameters:") else { return }
+        let parameters = Self.parameters(text)
+        if let session = detailTarget, var waiting = awaitingDuration[session] {
+            waiting.parameters = parameters
+            awaitingDuration[session] = waiting
+        } else if held != nil {
+            held?.parameters = parameters
+        }
+    }
+
+    private func releaseHeld(_ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows {
+        guard let statement = held else { return }
+        held = nil
+        try deliver(statement, &summary, emit)
+    }
+
+    private func deliver(
+        _ statement: LoggedStatement, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void
+    ) rethrows {
+        guard !statement.text.isEmpty else { return }
+        summary.statements += 1
+        try emit(statement)
+    }
+
+    private func skipSpaces(_ text: UnsafeBufferPointer<UInt8>, _ position: inout Int) {
+        while position < text.count, text[position] == UInt8(ascii: " ") { position += 1 }
+    }
+
+    private func isNumberByte(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || byte == UInt8(ascii: ".")
+    }
+
+    static func trimmedText(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> String {
+        var end = text.count
+        while end > start, text[end - 1] == UInt8(ascii: " ") || text[end - 1] == 10 || text[end - 1] == 9 { end -= 1 }
+        guard end > start else { return "" }
+        return String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
+    }
+
+    /// `parameters: $1 = 'a', $2 = NULL` into name/value pairs (quoted values may hold `', '` and line breaks).
+    static func parameters(_ detail: String) -> [LoggedStatement.Parameter] {
+        var result: [LoggedStatement.Parameter] = []
+        var characters = Substring(detail)
+        if characters.hasPrefix("parameters:") { characters = characters.dropFirst(11) }
+        while true {
+            characters = characters.drop { $0 == " " || $0 == "," || $0 == "\n" }
+            guard characters.first == "$" else { break }
+            let name = characters.prefix { $0 != " " }
+            characters = characters.dropFirst(name.count)
+            guard characters.hasPrefix(" = ") else { break }
+            characters = characters.dropFirst(3)
+            var value = ""
+            if characters.first == "'" {
+                value.append("'")
+                characters = characters.dropFirst()
+                while let character = characters.popFirst() {
+                    value.append(character)
+                    if character == "'" {
+                        guard characters.first == "'" else { break }
+                        value.append(characters.removeFirst())
+                    }
+                }
+            } else {
+                value = String(characters.prefix { $0 != "," })
+                characters = characters.dropFirst(value.count)
+            }
+            result.append(LoggedStatement.Parameter(name: String(name), value: value))
+        }
+        return result
+    }
+
+    /// Splits an auto_explain `plan:` message into the statement (`Query Text`) and the plan.
+    static func splitAutoExplain(_ text: UnsafeBufferPointer<UInt8>) -> (query: String, plan: String) {
+        let plan = trimmedText(text, from: 0).drop { $0 == "\n" || $0 == " " || $0 == "\t" }
+        let planText = String(plan)
+        if plan.first == "{" || plan.first == "[" {
+            if let value = try? JSONReader.parse(Array(planText.utf8)) {
+                let object = value.arrayValue?.first ?? value
+                return (object["Query Text"]?.stringValue ?? "", planText)
+            }
+            return ("", planText)
+        }
+        // Text format: "Query Text: …" (possibly over several lines) up to the first plan node line.
+        guard plan.hasPrefix("Query Text:") else { return ("", planText) }
+        var queryLines: [Substring] = []
+        var remaining = plan.dropFirst(11).split(separator: "\n", omittingEmptySubsequences: false)[...]
+        while let line = remaining.first {
+            let isNode =
+                !queryLines.isEmpty
+                && (line.contains("(cost=") || line.contains("(actual ") || line.contains("(never executed)"))
+            if isNode { break }
+            queryLines.append(line)
+            remaining.removeFirst()
+        }
+        let query = queryLines.joined(separator: "\n").trimmingLogWhitespace
+        return (query, remaining.joined(separator: "\n"))
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and line breaks.
+    var trimmingLogWhitespace: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    }
+}

@@ -1,0 +1,55 @@
+/// What reading one log found besides its statements: its format, its size, and what could not be read.
+public struct QueryLogSummary: Sendable {
+    /// A line no format rule accepted, kept to show the user.
+    public struct UnparsableLine: Sendable, Equatable {
+        /// 1-based line number.
+        public var line: Int
+        /// The line, cut to 200 characters.
+        public var text: String
+    }
+
+    /// How many unparsable lines are kept as samples.
+    public static let sampleLimit = 5
+
+    /// The input as the user named it.
+    public var file: String
+    /// The format read (detected or forced).
+    public var format: QueryLogFormat
+    /// The `log_line_prefix` used for a PostgreSQL stderr log (given, or the one detected).
+    public var logLinePrefix: String?
+    /// Statements handed out.
+    public var statements = 0
+    /// Statements the server reported as failed (`ERROR` then `STATEMENT:`), not handed out.
+    public var failedStatements = 0
+    /// Lines and (decompressed) bytes read.
+    public var lines = 0
+    public var bytes = 0
+    /// Lines that fit no rule of the format, and the first few of them.
+    public var unparsableLines = 0
+    public var unparsableSamples: [UnparsableLine] = []
+    /// Entries cut because they were longer than the reader keeps (`QueryLogReader.Options.maximumEntryBytes`).
+    public var truncatedEntries = 0
+
+    /// An empty summary for a file about to be read.
+    public init(file: String, format: QueryLogFormat, logLinePrefix: String? = nil) {
+        self.file = file
+        self.format = format
+        self.logLinePrefix = logLinePrefix
+    }
+
+    mutating func unparsable(_ line: LogLine) {
+        unparsableLines += 1
+        if unparsableSamples.count < Self.sampleLimit {
+            unparsableSamples.append(UnparsableLine(line: line.number, text: String(line.text().prefix(200))))
+        }
+    }
+}
+
+/// Reads the lines of one log format into statements. Readers are classes so that the state they
+/// keep (open entries, sessions) is never copied while lines stream through.
+protocol QueryLogLineReader: AnyObject {
+    /// One line, in input order.
+    func read(_ line: LogLine, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows
+    /// The input ended: hands out what is still open.
+    func finish(_ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows
+}

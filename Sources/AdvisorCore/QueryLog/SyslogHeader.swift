@@ -1,0 +1,59 @@
+/// The header syslog (and Heroku's logplex) puts before each PostgreSQL log line:
+/// `Feb 11 13:15:39 host postgres[10808]: [3-2] ` or
+/// `2019-03-14T00:22:56+00:00 app[postgres.4882]: [GREEN] [15-1] `. PostgreSQL numbers its lines
+/// `[line-part]`: a part above 1 continues the line before.
+struct SyslogHeader {
+    /// Where the PostgreSQL text starts (after the one space following `[line-part]`).
+    var contentStart: Int
+    /// The part number: 1 starts a message.
+    var part: Int
+    /// The process id in the program tag.
+    var pid: Range<Int>?
+    /// The time, when the header has a full date (ISO 8601).
+    var time: Double?
+
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> SyslogHeader? {
+        // The program tag ends with "]: " within the first bytes of the line.
+        let limit = min(line.count - 2, 160)
+        var tagEnd = -1
+        var index = 16
+        while index < limit {
+            if line[index] == UInt8(ascii: "]"), line[index + 1] == UInt8(ascii: ":"),
+                line[index + 2] == UInt8(ascii: " ")
+            {
+                tagEnd = index
+                break
+            }
+            index += 1
+        }
+        guard tagEnd > 0 else { return nil }
+        var pidStart = tagEnd
+        while pidStart > 0, line[pidStart - 1] >= 48, line[pidStart - 1] <= 57 { pidStart -= 1 }
+        var position = tagEnd + 3
+        // An optional "[COLOR] " (logplex) before "[line-part]".
+        if position < line.count, line[position] == UInt8(ascii: "["), position + 1 < line.count,
+            line[position + 1] >= 65, line[position + 1] <= 90
+        {
+            while position < line.count, line[position] != UInt8(ascii: "]") { position += 1 }
+            position += 2
+        }
+        guard position < line.count, line[position] == UInt8(ascii: "[") else { return nil }
+        position += 1
+        let lineNumberStart = position
+        while position < line.count, line[position] >= 48, line[position] <= 57 { position += 1 }
+        guard position > lineNumberStart, position < line.count, line[position] == UInt8(ascii: "-") else { return nil }
+        position += 1
+        var part = 0
+        let partStart = position
+        while position < line.count, line[position] >= 48, line[position] <= 57 {
+            part = part * 10 + Int(line[position] - 48)
+            position += 1
+        }
+        guard position > partStart, position < line.count, line[position] == UInt8(ascii: "]") else { return nil }
+        position += 1
+        if position < line.count, line[position] == UInt8(ascii: " ") { position += 1 }
+        return SyslogHeader(
+            contentStart: position, part: part, pid: pidStart < tagEnd ? pidStart..<tagEnd : nil,
+            time: LogTimestamp.parse(line, from: 0)?.seconds)
+    }
+}
