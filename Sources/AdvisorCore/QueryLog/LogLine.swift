@@ -62,8 +62,7 @@ struct LogLineSplitter {
                 try emit(UnsafeBufferPointer(start: base + start, count: end - start), length: end - start + 1, body)
             } else {
                 appendToCarry(UnsafeBufferPointer(start: base + start, count: end - start))
-                let length = carryLength + end - start + 1
-                try finishCarry(length: length, body)
+                try finishCarry(length: carryLength + 1, body)
             }
             start = end + 1
         }

@@ -44,7 +44,7 @@ final class MySQLSlowLogReader: QueryLogLineReader {
     }
 
     func read(_ line: LogLine, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows {
-        if line.has("# ") {
+        if line.has("# ") || (line.count == 1 && line[0] == UInt8(ascii: "#")) {
             if line.has("# administrator command:") {
                 if inStatement || event == nil { try startEvent(line, &summary, emit) }
                 event?.isAdministratorCommand = true
@@ -170,7 +170,8 @@ final class MySQLSlowLogReader: QueryLogLineReader {
     /// `User@Host: app[app] @ host.example [10.0.0.1]  Id:   168` (or `User: app[app] @ [10.0.0.1]`).
     private func readUserHost(_ text: String) {
         let value = text.drop { $0 != ":" }.dropFirst().drop { $0 == " " }
-        let user = value.prefix { $0 != "[" && $0 != " " }
+        // "app[app] @ …"; replication threads log "[SQL_SLAVE] @  []".
+        let user = value.first == "[" ? value.prefix { $0 != " " } : value.prefix { $0 != "[" && $0 != " " }
         if !user.isEmpty { event?.user = String(user) }
         guard let at = value.range(of: " @ ") else { return }
         var rest = value[at.upperBound...]
@@ -217,8 +218,10 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         try emit(statement)
     }
 
-    /// Takes the leading `use db;` and `SET timestamp=…;` lines off an event's statement lines; returns
-    /// the statement (without its final `;`), the database and the timestamp.
+    /// Takes the leading `use db;` and `SET timestamp=…;` (or `SET insert_id=…,timestamp=…;`) lines off
+    /// an event's statement lines; returns the statement (without its final `;`), the database and the
+    /// timestamp. Like pt-query-digest, only a lower-case `use` is the server's own (an upper-case `USE`
+    /// is a statement the client sent), and an event holding nothing else has no statement.
     static func splitStatement(_ bytes: [UInt8]) -> (text: String, database: String?, timestamp: Double?) {
         var text = Substring(String(decoding: bytes, as: UTF8.self))
         var database: String?
@@ -227,11 +230,12 @@ final class MySQLSlowLogReader: QueryLogLineReader {
             text = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
             let firstLine = text.prefix { $0 != "\n" }
             let lowered = firstLine.lowercased()
-            if lowered.hasPrefix("use "), lowered.hasSuffix(";") {
+            if firstLine.hasPrefix("use "), firstLine.hasSuffix(";") {
                 let name = firstLine.dropFirst(4).dropLast().trimmingLogWhitespaceSubstring
                 database = String(name.filter { $0 != "`" })
-            } else if lowered.hasPrefix("set timestamp="), lowered.hasSuffix(";") {
-                timestamp = Double(firstLine.dropFirst(14).dropLast())
+            } else if lowered.hasPrefix("set "), lowered.hasSuffix(";"), let range = lowered.range(of: "timestamp=") {
+                let value = lowered[range.upperBound...].prefix { $0.isNumber || $0 == "." }
+                timestamp = Double(value)
             } else {
                 break
             }

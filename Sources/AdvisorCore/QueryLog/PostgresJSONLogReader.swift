@@ -8,17 +8,21 @@ final class PostgresJSONLogReader: QueryLogLineReader {
     private let assembler = PostgresStatementAssembler()
     /// The prefix of `textPayload` lines, found on the first one.
     private var payloadPrefix: PostgresLogLinePrefix?
+    /// A `textPayload` message still open: Cloud SQL puts each continuation line in an entry of its own.
+    private var openPayload: PostgresLogMessage?
 
     init(file: String, maximumEntryBytes: Int) {
         self.file = file
         self.maximumEntryBytes = maximumEntryBytes
     }
 
-    /// A line holding a JSON object (format detection).
+    /// A line holding a JSON object with a PostgreSQL log record (format detection).
     static func looksLikeEntry(_ line: [UInt8]) -> Bool {
-        guard line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}") else { return false }
-        if case .object = try? JSONReader.parse(line) { return true }
-        return false
+        guard line.first == UInt8(ascii: "{"), line.last == UInt8(ascii: "}"),
+            let object = try? JSONReader.parse(line)
+        else { return false }
+        return object["error_severity"] != nil || object["record"]?["error_severity"] != nil
+            || object["textPayload"] != nil
     }
 
     func read(_ line: LogLine, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows {
@@ -28,10 +32,21 @@ final class PostgresJSONLogReader: QueryLogLineReader {
             return
         }
         let origin = LoggedStatement.Origin(file: file, line: line.number, byteOffset: line.offset)
-        if let payload = object["textPayload"]?.stringValue {
+        if let payload = object["textPayload"]?.stringValue, !payload.isEmpty {
+            if payload.hasPrefix("\t") {
+                if var message = openPayload {
+                    openPayload = nil
+                    message.text.append(10)
+                    message.text.append(contentsOf: payload.utf8.dropFirst().prefix(maximumEntryBytes))
+                    openPayload = message
+                }
+                return
+            }
+            try closePayload(&summary, emit)
             try readPayload(payload, time: object["timestamp"]?.stringValue, origin, line, &summary, emit)
             return
         }
+        try closePayload(&summary, emit)
         let record = object["record"] ?? object
         func string(_ keys: String...) -> String? {
             for key in keys {
@@ -45,7 +60,9 @@ final class PostgresJSONLogReader: QueryLogLineReader {
         guard let severity = string("error_severity"), let level = PostgresLogLevel.byName[severity],
             let text = string("message")
         else {
-            summary.unparsable(line)
+            // Other JSON entries of the same stream (an operator's own messages, audit records) are no
+            // PostgreSQL messages: skipped, not unparsable.
+            if record["error_severity"] != nil { summary.unparsable(line) }
             return
         }
         let bytes = Array(text.utf8.prefix(maximumEntryBytes))
@@ -69,10 +86,17 @@ final class PostgresJSONLogReader: QueryLogLineReader {
     }
 
     func finish(_ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows {
+        try closePayload(&summary, emit)
         try assembler.finish(&summary, emit)
     }
 
     // MARK: - Private
+
+    private func closePayload(_ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows {
+        guard let message = openPayload else { return }
+        openPayload = nil
+        try assembler.handle(message, &summary, emit)
+    }
 
     private func readPayload(
         _ payload: String, time: String?, _ origin: LoggedStatement.Origin, _ line: LogLine,
@@ -105,7 +129,7 @@ final class PostgresJSONLogReader: QueryLogLineReader {
             message.database = field(match.database)
             message.application = field(match.application)
             message.host = field(match.host)
-            try assembler.handle(message, &summary, emit)
+            openPayload = message
         }
     }
 }

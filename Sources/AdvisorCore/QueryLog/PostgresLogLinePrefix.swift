@@ -103,11 +103,47 @@ public struct PostgresLogLinePrefix: Sendable, Equatable {
         "[%p]: [%l-1] db=%d,user=%u ", "%t [%p]: ",
     ]
 
+    /// The fields of one log line as this prefix reads them.
+    public struct ParsedLine: Sendable, Equatable {
+        /// Seconds since 1970 from `%m`, `%t` or `%n`.
+        public var time: Double?
+        /// The message level as printed: `LOG`, `ERROR`, `DETAIL`…
+        public var level: String
+        public var pid: Int?
+        public var session: String?
+        public var user: String?
+        public var database: String?
+        public var application: String?
+        public var host: String?
+        /// The message text after the level (and after an SQLSTATE printed by verbose logging).
+        public var content: String
+    }
+
+    /// Reads one line (without its line break); nil when it does not start with this prefix and a level.
+    public func parse(_ line: String) -> ParsedLine? {
+        var line = line
+        return line.withUTF8 { bytes -> ParsedLine? in
+            guard let match = match(bytes) else { return nil }
+            func text(_ range: Range<Int>?) -> String? {
+                range.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+            }
+            var levelEnd = match.levelStart
+            while levelEnd < bytes.count, bytes[levelEnd] != UInt8(ascii: ":") { levelEnd += 1 }
+            return ParsedLine(
+                time: match.time, level: text(match.levelStart..<levelEnd) ?? "",
+                pid: text(match.pid).flatMap { Int($0) },
+                session: text(match.session), user: text(match.user), database: text(match.database),
+                application: text(match.application), host: text(match.host),
+                content: text(match.contentStart..<bytes.count) ?? "")
+        }
+    }
+
     /// What a matched line holds: the prefix's fields (as offsets into the line), its level and where
     /// the message text starts.
     struct Match {
         var time: Double?
         var level: PostgresLogLevel = .other
+        var levelStart = 0
         var contentStart = 0
         var pid: Range<Int>?
         var session: Range<Int>?
@@ -245,6 +281,7 @@ public struct PostgresLogLinePrefix: Sendable, Equatable {
     private func finish(_ line: UnsafeBufferPointer<UInt8>, _ position: Int, _ captures: inout Match) -> Bool {
         guard let (level, content) = Self.level(line, at: position) else { return false }
         captures.level = level
+        captures.levelStart = position
         captures.contentStart = content
         return true
     }

@@ -34,6 +34,11 @@ final class PostgresStderrLogReader: QueryLogLineReader {
             continueMessage(bytes, from: start + 1)
             return
         }
+        if inMessage, start < bytes.count, bytes[start] == 32, prefix.match(bytes, from: start) == nil {
+            // Lines indented with spaces instead of PostgreSQL's tab: a log someone edited or re-wrapped.
+            continueMessage(bytes, from: start)
+            return
+        }
         if let match = prefix.match(bytes, from: start) {
             try closeMessage(&summary, emit)
             startMessage(match, line, header: header)

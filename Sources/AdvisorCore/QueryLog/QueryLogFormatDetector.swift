@@ -47,7 +47,12 @@ enum QueryLogFormatDetector {
             let count = lines.count { line in
                 line.withUnsafeBufferPointer { PostgresStderrLogReader.startsMessage($0, prefix: prefix) }
             }
-            if count > (best?.lines ?? 0) { best = (prefix, count) }
+            // On a tie the longer prefix wins: it names more fields (`[queryid=%Q] ` rather than a user holding it).
+            if count > (best?.lines ?? 0)
+                || (count > 0 && count == best?.lines && text.count > (best?.prefix.text.count ?? 0))
+            {
+                best = (prefix, count)
+            }
         }
         return best
     }

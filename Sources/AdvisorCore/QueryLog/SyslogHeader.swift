@@ -13,26 +13,28 @@ struct SyslogHeader {
     var time: Double?
 
     static func parse(_ line: UnsafeBufferPointer<UInt8>) -> SyslogHeader? {
-        // The program tag ends with "]: " within the first bytes of the line.
-        let limit = min(line.count - 2, 160)
-        var tagEnd = -1
-        var index = 16
+        // The program tag ("postgres[10808]", "app[postgres.4882]") ends with "]: " or "] " early in the line.
+        let limit = min(line.count - 2, 200)
+        var index = 10
         while index < limit {
-            if line[index] == UInt8(ascii: "]"), line[index + 1] == UInt8(ascii: ":"),
-                line[index + 2] == UInt8(ascii: " ")
-            {
-                tagEnd = index
-                break
-            }
-            index += 1
+            defer { index += 1 }
+            guard line[index] == UInt8(ascii: "]") else { continue }
+            var position = index + 1
+            if line[position] == UInt8(ascii: ":") { position += 1 }
+            guard line[position] == UInt8(ascii: " ") else { continue }
+            var open = index - 1
+            while open > 0, line[open] != UInt8(ascii: "["), line[open] != UInt8(ascii: " ") { open -= 1 }
+            guard line[open] == UInt8(ascii: "["), open > 0, line[open - 1] != UInt8(ascii: " ") else { continue }
+            if let header = afterTag(line, tagEnd: index, from: position + 1) { return header }
         }
-        guard tagEnd > 0 else { return nil }
-        var pidStart = tagEnd
-        while pidStart > 0, line[pidStart - 1] >= 48, line[pidStart - 1] <= 57 { pidStart -= 1 }
-        var position = tagEnd + 3
-        // An optional "[COLOR] " (logplex) before "[line-part]".
-        if position < line.count, line[position] == UInt8(ascii: "["), position + 1 < line.count,
-            line[position + 1] >= 65, line[position + 1] <= 90
+        return nil
+    }
+
+    /// Reads the optional "[COLOR] " and the "[line-part] " after the program tag.
+    private static func afterTag(_ line: UnsafeBufferPointer<UInt8>, tagEnd: Int, from start: Int) -> SyslogHeader? {
+        var position = start
+        if position + 1 < line.count, line[position] == UInt8(ascii: "["), line[position + 1] >= 65,
+            line[position + 1] <= 90
         {
             while position < line.count, line[position] != UInt8(ascii: "]") { position += 1 }
             position += 2
@@ -52,6 +54,8 @@ struct SyslogHeader {
         guard position > partStart, position < line.count, line[position] == UInt8(ascii: "]") else { return nil }
         position += 1
         if position < line.count, line[position] == UInt8(ascii: " ") { position += 1 }
+        var pidStart = tagEnd
+        while pidStart > 0, line[pidStart - 1] >= 48, line[pidStart - 1] <= 57 { pidStart -= 1 }
         return SyslogHeader(
             contentStart: position, part: part, pid: pidStart < tagEnd ? pidStart..<tagEnd : nil,
             time: LogTimestamp.parse(line, from: 0)?.seconds)
