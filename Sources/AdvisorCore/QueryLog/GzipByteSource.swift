@@ -22,17 +22,17 @@ final class GzipByteSource: LogByteSource {
 
     deinit { inflateEnd(&stream) }
 
+    private func refill() throws {
+        let count = try input.withUnsafeMutableBytes { try source.read(into: $0) }
+        if count == 0 { inputEnd = true }
+        inputCount = count
+        stream.avail_in = UInt32(count)
+    }
+
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard !finished, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
-            if stream.avail_in == 0 && !inputEnd {
-                let count = try input.withUnsafeMutableBytes { (bytes) throws -> Int in
-                    try source.read(into: bytes)
-                }
-                if count == 0 { inputEnd = true }
-                inputCount = count
-                stream.avail_in = UInt32(count)
-            }
+            if stream.avail_in == 0 && !inputEnd { try refill() }
             let consumed = inputCount - Int(stream.avail_in)
             let produced = input.withUnsafeMutableBufferPointer { inputBuffer -> (Int32, Int) in
                 // next_in may point into `input` only while this closure runs; re-aim it every call.
@@ -44,8 +44,9 @@ final class GzipByteSource: LogByteSource {
             }
             let (status, count) = produced
             if status == Z_STREAM_END {
-                if stream.avail_in > 0 || !inputEnd {
-                    // Another gzip member may follow.
+                if stream.avail_in == 0 && !inputEnd { try refill() }
+                if stream.avail_in > 0 {
+                    // Another gzip member follows.
                     let remaining = stream.avail_in
                     inflateReset(&stream)
                     stream.avail_in = remaining

@@ -6,6 +6,12 @@ public struct QueryLogSummary: Sendable {
         public var line: Int
         /// The line, cut to 200 characters.
         public var text: String
+
+        /// A line as kept.
+        public init(line: Int, text: String) {
+            self.line = line
+            self.text = text
+        }
     }
 
     /// How many unparsable lines are kept as samples.

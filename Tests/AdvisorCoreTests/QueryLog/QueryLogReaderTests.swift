@@ -1,0 +1,166 @@
+import AdvisorCore
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct QueryLogReaderTests {
+    static func read(_ name: String, options: QueryLogReader.Options = .init()) throws -> (
+        statements: [LoggedStatement], summary: QueryLogSummary
+    ) {
+        let path = RepositoryPaths.fixtures.appendingPathComponent("logs/\(name)").path
+        return try QueryLogReader.readAll(QueryLogInput(path: path), options: options)
+    }
+
+    @Test func postgresStderr() throws {
+        let (statements, summary) = try Self.read("postgres-stderr.log")
+        #expect(summary.format == .postgresStderr)
+        #expect(summary.logLinePrefix == "%m [%p] %q%u@%d ")
+        #expect(
+            statements.map(\.text) == [
+                "SELECT id FROM orders WHERE customer_id = 7",
+                "SELECT * FROM order_lines WHERE order_id = $1",
+                "SELECT name,\n       price\nFROM products\nWHERE name = 'it''s'",
+                "UPDATE stock SET qty = qty - 1 WHERE id = 9",
+                "SELECT count(*) FROM orders",
+            ])
+        let first = try #require(statements.first)
+        #expect(first.durationMs == 1.25)
+        #expect(first.session == "4101")
+        #expect(first.user == "app" && first.database == "shop")
+        #expect(first.time == 1_772_359_200.1)
+        #expect(first.origin.line == 1 && first.origin.byteOffset == 0)
+        #expect(statements[1].parameters == [LoggedStatement.Parameter(name: "$1", value: "'42'")])
+        #expect(statements[1].sampleText == "SELECT * FROM order_lines WHERE order_id = '42'")
+        // log_statement + log_duration: the duration comes two lines later, after another session's line.
+        #expect(statements[3].durationMs == 0.9)
+        #expect(statements[4].durationMs == 12.5)
+        #expect(statements[4].plan?.hasPrefix("Aggregate  (cost=10.00..10.01") == true)
+        #expect(summary.failedStatements == 1)
+        #expect(summary.unparsableLines == 1)
+        #expect(summary.unparsableSamples.first == .init(line: 18, text: "this line is garbage"))
+    }
+
+    @Test func postgresStderrWithAGivenPrefix() throws {
+        let options = QueryLogReader.Options(logLinePrefix: PostgresLogLinePrefix("%m [%p] %q%u@%d "))
+        let (statements, _) = try Self.read("postgres-stderr.log", options: options)
+        #expect(statements.count == 5)
+    }
+
+    @Test func prefixFromConfiguration() {
+        let configuration = """
+            #log_line_prefix = '%m [%p] '
+            log_line_prefix = '%t [%p]: [%l-1] user=%u,db=%d '   # pgbadger
+            log_line_prefix = '%m [%p] %q%u@%d '
+            """
+        #expect(PostgresLogLinePrefix.fromConfiguration(configuration)?.text == "%m [%p] %q%u@%d ")
+        #expect(PostgresLogLinePrefix.fromConfiguration("shared_buffers = 1GB") == nil)
+    }
+
+    @Test func postgresCSV() throws {
+        let (statements, summary) = try Self.read("postgres-csvlog.csv")
+        #expect(summary.format == .postgresCSV)
+        #expect(
+            statements.map(\.text) == [
+                "SELECT * FROM users WHERE email = $1 AND note = 'a,b'", "SELECT \"name\"\nFROM products",
+            ])
+        #expect(statements[0].parameters.first?.value == "'x@example.com'")
+        #expect(statements[0].session == "65e1a2b3.1005")
+        #expect(statements[0].clientHost == "10.0.0.5")
+        #expect(statements[0].application == "shop-web")
+        #expect(statements[1].durationMs == 3)
+        #expect(statements[1].origin.line == 2)
+    }
+
+    @Test func postgresJSON() throws {
+        let (statements, summary) = try Self.read("postgres-jsonlog.json")
+        #expect(summary.format == .postgresJSON)
+        #expect(statements.count == 1)
+        #expect(statements[0].text == "SELECT 1 + 1")
+        #expect(statements[0].durationMs == 0.75)
+        #expect(statements[0].application == "psql")
+        #expect(statements[0].clientHost == "10.0.0.5")
+    }
+
+    @Test func mysqlSlow() throws {
+        let (statements, summary) = try Self.read("mysql-slow.log")
+        #expect(summary.format == .mysqlSlow)
+        #expect(statements.map(\.text) == ["SELECT *\nFROM orders\nWHERE id = 5", "SELECT 1"])
+        let first = statements[0]
+        #expect(first.database == "shop")
+        #expect(first.time == 1_772_359_200)
+        #expect(first.session == "17")
+        #expect(first.user == "app" && first.clientHost == "web1")
+        #expect(first.durationMs == 2.5 && first.lockTimeMs == 0.1)
+        #expect(first.rowsSent == 1 && first.rowsExamined == 250)
+        #expect(first.origin.line == 4)
+        #expect(statements[1].clientHost == "10.0.0.9")
+        #expect(statements[1].session == "19")
+    }
+
+    @Test func mysqlSlowGzipped() throws {
+        let plain = try Self.read("mysql-slow.log").statements
+        let (statements, summary) = try Self.read("mysql-slow.log.gz")
+        #expect(statements.map(\.text) == plain.map(\.text))
+        #expect(statements.map(\.origin.byteOffset) == plain.map(\.origin.byteOffset))
+        #expect(summary.bytes > 0)
+    }
+
+    @Test func mysqlGeneral() throws {
+        let (statements, summary) = try Self.read("mysql-general.log")
+        #expect(summary.format == .mysqlGeneral)
+        #expect(statements.map(\.text) == ["SELECT *\nFROM orders\nWHERE id = 1", "SELECT 2"])
+        #expect(statements[0].session == "21" && statements[0].user == "app" && statements[0].database == "shop")
+        #expect(statements[1].database == "crm")
+    }
+
+    @Test func forcedFormat() throws {
+        let (statements, summary) = try Self.read("mysql-slow.log", options: .init(format: .mysqlGeneral))
+        #expect(summary.format == .mysqlGeneral)
+        #expect(statements.isEmpty)
+    }
+
+    @Test func notALog() {
+        let input = QueryLogInput(bytes: Array("hello\nworld\n".utf8), name: "notes.txt")
+        #expect {
+            try QueryLogReader.readAll(input)
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("notes.txt") && message.contains("mysql-slow") && message.contains("postgres-csv")
+        }
+    }
+
+    @Test func missingFile() {
+        #expect(throws: InputError.self) { try QueryLogReader.readAll(QueryLogInput(path: "/nonexistent/x.log")) }
+    }
+
+    /// Lines cut by chunk boundaries and entries longer than the limit.
+    @Test func smallChunksAndLongEntries() throws {
+        let path = RepositoryPaths.fixtures.appendingPathComponent("logs/postgres-stderr.log").path
+        var options = QueryLogReader.Options()
+        options.chunkBytes = 7
+        let whole = try Self.read("postgres-stderr.log").statements
+        let chunked = try QueryLogReader.readAll(QueryLogInput(path: path), options: options).statements
+        #expect(chunked.map(\.text) == whole.map(\.text))
+        #expect(chunked.map(\.origin.byteOffset) == whole.map(\.origin.byteOffset))
+
+        let long =
+            "2026-03-01 10:00:00.100 UTC [1] LOG:  duration: 1.000 ms  statement: SELECT '"
+            + String(repeating: "x", count: 10_000) + "'\n"
+        var small = QueryLogReader.Options()
+        small.maximumEntryBytes = 1000
+        let (statements, summary) = try QueryLogReader.readAll(QueryLogInput(bytes: Array(long.utf8)), options: small)
+        #expect(statements.count == 1)
+        #expect(statements[0].text.utf8.count < 1000)
+        #expect(summary.truncatedEntries == 1)
+    }
+
+    @Test func timestamps() throws {
+        let lines = [
+            "2026-03-01 10:00:00.500 CET [7] LOG:  duration: 1.000 ms  statement: SELECT 1",
+            "2026-03-01 10:00:00 -03 [7] LOG:  duration: 1.000 ms  statement: SELECT 2",
+        ]
+        let input = QueryLogInput(bytes: Array(lines.joined(separator: "\n").utf8))
+        let statements = try QueryLogReader.readAll(input).statements
+        #expect(statements.map(\.time) == [1_772_355_600.5, 1_772_370_000])
+    }
+}
