@@ -108,92 +108,163 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         event = current
     }
 
-    /// Reads `Key: value  Key: value` pairs from a header line (from `start`, after "# ").
+    /// Reads a header line (from `start`, after "# "): the time, `User@Host`, `Client`, or
+    /// `Key: value  Key: value` pairs. Byte-level: a slow log is mostly header lines.
     private func readHeader(_ line: LogLine, from start: Int) {
         guard event != nil else { return }
-        let text = line.text(from: start)
-        if text.hasPrefix("Time:") {
-            let value = text.dropFirst(5).drop { $0 == " " }
-            // Percona writes "# Time: 071015 21:43:52 # User@Host: …" on one line.
-            let parts = value.split(separator: " # ", maxSplits: 1, omittingEmptySubsequences: false)
-            if let time = Self.parseTime(String(parts.first ?? "")) {
+        let bytes = line.bytes
+        if line.has("Time:", at: start) {
+            var position = start + 5
+            while position < bytes.count, bytes[position] == 32 { position += 1 }
+            if let (time, end) = LogTimestamp.parse(bytes, from: position)
+                ?? LogTimestamp.parseMySQLShort(bytes, from: position)
+            {
                 event?.time = time
                 lastTime = time
+                position = end
             }
-            if parts.count > 1 { readAttributes(String(parts[1])) }
+            // Percona writes "# Time: 071015 21:43:52 # User@Host: …" on one line.
+            while position + 2 < bytes.count {
+                if bytes[position] == UInt8(ascii: "#"), bytes[position + 1] == 32 {
+                    readAttributes(line, from: position + 2)
+                    break
+                }
+                position += 1
+            }
             return
         }
-        readAttributes(text)
+        readAttributes(line, from: start)
     }
 
-    private func readAttributes(_ text: String) {
-        if text.hasPrefix("User@Host:") || text.hasPrefix("User:") {
-            readUserHost(text)
+    private func readAttributes(_ line: LogLine, from start: Int) {
+        if line.has("User@Host:", at: start) {
+            readUserHost(line, from: start + 10)
             return
         }
-        if text.hasPrefix("Client:") {
-            let client = text.dropFirst(7).trimmingLogWhitespaceSubstring
-            event?.host = String(client.split(separator: ":").first ?? client)
+        if line.has("User:", at: start) {
+            readUserHost(line, from: start + 5)
             return
         }
-        let tokens = text.split(separator: " ", omittingEmptySubsequences: true)
-        var index = 0
-        while index < tokens.count {
-            let token = tokens[index]
-            guard token.hasSuffix(":") else {
-                index += 1
-                continue
+        let bytes = line.bytes
+        if line.has("Client:", at: start) {
+            var position = start + 7
+            while position < bytes.count, bytes[position] == 32 { position += 1 }
+            var end = position
+            while end < bytes.count, bytes[end] != 32, bytes[end] != UInt8(ascii: ":") { end += 1 }
+            if end > position { event?.host = line.text(from: position, to: end) }
+            return
+        }
+        var position = start
+        while position < bytes.count {
+            while position < bytes.count, bytes[position] == 32 { position += 1 }
+            let keyStart = position
+            while position < bytes.count, bytes[position] != 32 { position += 1 }
+            guard position > keyStart + 1, bytes[position - 1] == UInt8(ascii: ":") else { continue }
+            let key = keyStart..<position - 1
+            while position < bytes.count, bytes[position] == 32 { position += 1 }
+            let valueStart = position
+            while position < bytes.count, bytes[position] != 32 { position += 1 }
+            var value = valueStart..<position
+            if value.isEmpty || bytes[position - 1] == UInt8(ascii: ":") {
+                // "Schema:  Last_errno: 0": an empty value; the next token is a key.
+                position = valueStart
+                value = valueStart..<valueStart
             }
-            let key = token.dropLast()
-            var value: Substring?
-            if index + 1 < tokens.count, !tokens[index + 1].hasSuffix(":") {
-                value = tokens[index + 1]
-                index += 1
+            set(line, key: key, value: value)
+        }
+    }
+
+    private func set(_ line: LogLine, key: Range<Int>, value: Range<Int>) {
+        let bytes = line.bytes
+        func keyIs(_ name: StaticString) -> Bool {
+            key.count == name.utf8CodeUnitCount && line.has(name, at: key.lowerBound)
+        }
+        switch bytes[key.lowerBound] {
+        case UInt8(ascii: "Q") where keyIs("Query_time"):
+            event?.queryTimeMs = Self.number(bytes, value).map { $0 * 1000 }
+        case UInt8(ascii: "L") where keyIs("Lock_time"):
+            event?.lockTimeMs = Self.number(bytes, value).map { $0 * 1000 }
+        case UInt8(ascii: "R") where keyIs("Rows_sent"):
+            event?.rowsSent = Self.number(bytes, value).map { Int($0) }
+        case UInt8(ascii: "R") where keyIs("Rows_examined"):
+            event?.rowsExamined = Self.number(bytes, value).map { Int($0) }
+        case UInt8(ascii: "T") where keyIs("Thread_id"), UInt8(ascii: "I") where keyIs("Id"):
+            if !value.isEmpty { event?.session = line.text(from: value.lowerBound, to: value.upperBound) }
+        case UInt8(ascii: "S") where keyIs("Schema"):
+            event?.schema = line.text(from: value.lowerBound, to: value.upperBound)
+        default:
+            break
+        }
+    }
+
+    /// A plain decimal (`0.000123`, `18`); nil for anything else (`18446744073708.796870.000036`).
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
+        guard !range.isEmpty else { return nil }
+        var whole = 0.0
+        var fraction = 0.0
+        var scale = 1.0
+        var seenPoint = false
+        for index in range {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                if seenPoint { return nil }
+                seenPoint = true
+            } else if byte >= 48 && byte <= 57 {
+                if seenPoint {
+                    scale /= 10
+                    fraction += Double(byte - 48) * scale
+                } else {
+                    whole = whole * 10 + Double(byte - 48)
+                }
+            } else {
+                return nil
             }
-            index += 1
-            set(key, value)
         }
+        return whole + fraction
     }
 
-    private func set(_ key: Substring, _ value: Substring?) {
-        switch key {
-        case "Query_time": event?.queryTimeMs = value.flatMap { Double($0) }.map { $0 * 1000 }
-        case "Lock_time": event?.lockTimeMs = value.flatMap { Double($0) }.map { $0 * 1000 }
-        case "Rows_sent": event?.rowsSent = value.flatMap { Int($0) }
-        case "Rows_examined": event?.rowsExamined = value.flatMap { Int($0) }
-        case "Thread_id", "Id": if let value { event?.session = String(value) }
-        case "Schema": event?.schema = value.map(String.init)
-        default: break
+    /// `User@Host: app[app] @ host.example [10.0.0.1]  Id:   168` (or `User: app[app] @ [10.0.0.1]`);
+    /// replication threads log `[SQL_SLAVE] @  []`.
+    private func readUserHost(_ line: LogLine, from start: Int) {
+        let bytes = line.bytes
+        var position = start
+        while position < bytes.count, bytes[position] == 32 { position += 1 }
+        let userStart = position
+        if position < bytes.count, bytes[position] == UInt8(ascii: "[") {
+            while position < bytes.count, bytes[position] != 32 { position += 1 }
+        } else {
+            while position < bytes.count, bytes[position] != 32, bytes[position] != UInt8(ascii: "[") { position += 1 }
         }
-    }
-
-    /// `User@Host: app[app] @ host.example [10.0.0.1]  Id:   168` (or `User: app[app] @ [10.0.0.1]`).
-    private func readUserHost(_ text: String) {
-        let value = text.drop { $0 != ":" }.dropFirst().drop { $0 == " " }
-        // "app[app] @ …"; replication threads log "[SQL_SLAVE] @  []".
-        let user = value.first == "[" ? value.prefix { $0 != " " } : value.prefix { $0 != "[" && $0 != " " }
-        if !user.isEmpty { event?.user = String(user) }
-        guard let at = value.range(of: " @ ") else { return }
-        var rest = value[at.upperBound...]
-        let idRange = rest.range(of: "Id:")
-        if let idRange {
-            let id = rest[idRange.upperBound...].drop { $0 == " " }.prefix { $0 != " " }
-            if !id.isEmpty { event?.session = String(id) }
-            rest = rest[..<idRange.lowerBound]
+        if position > userStart { event?.user = line.text(from: userStart, to: position) }
+        // " @ " then the host name (maybe empty) then "[ip]", then maybe "Id: n".
+        while position + 2 < bytes.count, !(bytes[position] == UInt8(ascii: "@") && bytes[position + 1] == 32) {
+            position += 1
         }
-        let host = rest.prefix { $0 != "[" && $0 != " " }
-        var ip: Substring = ""
-        if let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
-            ip = rest[rest.index(after: open)..<close]
+        guard position + 2 < bytes.count else { return }
+        position += 2
+        while position < bytes.count, bytes[position] == 32 { position += 1 }
+        let hostStart = position
+        while position < bytes.count, bytes[position] != 32, bytes[position] != UInt8(ascii: "[") { position += 1 }
+        var host = hostStart..<position
+        while position < bytes.count, bytes[position] == 32 { position += 1 }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "[") {
+            let ipStart = position + 1
+            position = ipStart
+            while position < bytes.count, bytes[position] != UInt8(ascii: "]") { position += 1 }
+            if host.isEmpty { host = ipStart..<position }
+            position += 1
         }
-        let client = host.isEmpty ? ip : host
-        if !client.isEmpty { event?.host = String(client) }
-    }
-
-    static func parseTime(_ text: String) -> Double? {
-        var text = text
-        return text.withUTF8 { bytes in
-            LogTimestamp.parse(bytes, from: 0)?.seconds ?? LogTimestamp.parseMySQLShort(bytes, from: 0)?.seconds
+        if !host.isEmpty { event?.host = line.text(from: host.lowerBound, to: host.upperBound) }
+        while position + 3 < bytes.count {
+            if line.has("Id:", at: position) {
+                position += 3
+                while position < bytes.count, bytes[position] == 32 { position += 1 }
+                let idStart = position
+                while position < bytes.count, bytes[position] != 32 { position += 1 }
+                if position > idStart { event?.session = line.text(from: idStart, to: position) }
+                return
+            }
+            position += 1
         }
     }
 
@@ -222,36 +293,67 @@ final class MySQLSlowLogReader: QueryLogLineReader {
     /// an event's statement lines; returns the statement (without its final `;`), the database and the
     /// timestamp. Like pt-query-digest, only a lower-case `use` is the server's own (an upper-case `USE`
     /// is a statement the client sent), and an event holding nothing else has no statement.
-    static func splitStatement(_ bytes: [UInt8]) -> (text: String, database: String?, timestamp: Double?) {
-        var text = Substring(String(decoding: bytes, as: UTF8.self))
-        var database: String?
-        var timestamp: Double?
-        while true {
-            text = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
-            let firstLine = text.prefix { $0 != "\n" }
-            let lowered = firstLine.lowercased()
-            if firstLine.hasPrefix("use "), firstLine.hasSuffix(";") {
-                let name = firstLine.dropFirst(4).dropLast().trimmingLogWhitespaceSubstring
-                database = String(name.filter { $0 != "`" })
-            } else if lowered.hasPrefix("set "), lowered.hasSuffix(";"), let range = lowered.range(of: "timestamp=") {
-                let value = lowered[range.upperBound...].prefix { $0.isNumber || $0 == "." }
-                timestamp = Double(value)
-            } else {
-                break
+    static func splitStatement(_ statement: [UInt8]) -> (text: String, database: String?, timestamp: Double?) {
+        statement.withUnsafeBufferPointer { bytes in
+            var database: String?
+            var timestamp: Double?
+            var start = 0
+            while true {
+                while start < bytes.count,
+                    bytes[start] == 32 || bytes[start] == 10 || bytes[start] == 9 || bytes[start] == 13
+                {
+                    start += 1
+                }
+                var end = start
+                while end < bytes.count, bytes[end] != 10 { end += 1 }
+                var last = end
+                while last > start, bytes[last - 1] == 32 || bytes[last - 1] == 13 { last -= 1 }
+                guard last > start, bytes[last - 1] == UInt8(ascii: ";") else { break }
+                let line = LogLine(bytes: bytes, number: 0, offset: 0)
+                if line.has("use ", at: start) {
+                    var name = start + 4
+                    while name < last - 1, bytes[name] == 32 { name += 1 }
+                    database = String(decoding: UnsafeBufferPointer(rebasing: bytes[name..<last - 1]), as: UTF8.self)
+                        .filter { $0 != "`" }
+                } else if line.has("SET ", at: start) || line.has("set ", at: start),
+                    let value = timestampValue(bytes, start..<last)
+                {
+                    timestamp = value
+                } else {
+                    break
+                }
+                start = end
             }
-            text = text.dropFirst(firstLine.count)
+            var end = bytes.count
+            while end > start,
+                bytes[end - 1] == 32 || bytes[end - 1] == 10 || bytes[end - 1] == 9 || bytes[end - 1] == 13
+            {
+                end -= 1
+            }
+            if end > start, bytes[end - 1] == UInt8(ascii: ";") { end -= 1 }
+            let text =
+                end > start ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) : ""
+            return (text, database, timestamp)
         }
-        var statement = String(text).trimmingLogWhitespace
-        if statement.hasSuffix(";") { statement.removeLast() }
-        return (statement, database, timestamp)
     }
-}
 
-extension Substring {
-    /// Without leading and trailing spaces and tabs.
-    var trimmingLogWhitespaceSubstring: Substring {
-        var result = self.drop { $0 == " " || $0 == "\t" }
-        while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
-        return result
+    /// The number after `timestamp=` in a `SET` line, if it has one.
+    private static func timestampValue(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
+        let line = LogLine(bytes: bytes, number: 0, offset: 0)
+        var position = range.lowerBound
+        while position + 10 <= range.upperBound {
+            if line.has("timestamp=", at: position) {
+                let valueStart = position + 10
+                var valueEnd = valueStart
+                while valueEnd < range.upperBound,
+                    (bytes[valueEnd] >= 48 && bytes[valueEnd] <= 57) || bytes[valueEnd] == 46
+                {
+                    valueEnd += 1
+                }
+                return number(bytes, valueStart..<valueEnd)
+            }
+            position += 1
+        }
+        return nil
     }
 }
