@@ -121,6 +121,12 @@ enum LogTimestamp {
         guard end > zoneStart, end - zoneStart >= 2, end == bytes.count || !isZoneLetter(bytes[end]) else {
             return start
         }
+        // The zone nearly every server logs in, without making a string.
+        if end - zoneStart == 3, bytes[zoneStart] == UInt8(ascii: "U"), bytes[zoneStart + 1] == UInt8(ascii: "T"),
+            bytes[zoneStart + 2] == UInt8(ascii: "C")
+        {
+            return end
+        }
         let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[zoneStart..<end]), as: UTF8.self)
         seconds -= Double(zoneOffsets[name] ?? 0)
         return end

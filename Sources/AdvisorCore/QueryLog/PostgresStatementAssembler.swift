@@ -61,8 +61,7 @@ final class PostgresStatementAssembler {
                 skipSpaces(text, &position)
                 let numberStart = position
                 while position < text.count, isNumberByte(text[position]) { position += 1 }
-                duration = Double(
-                    String(decoding: UnsafeBufferPointer(rebasing: text[numberStart..<position]), as: UTF8.self))
+                duration = MySQLSlowLogReader.number(text, numberStart..<position)
                 guard duration != nil, PostgresLogMessage.startsWith(text, " ms", at: position) else { return }
                 position += 3
                 skipSpaces(text, &position)
