@@ -199,9 +199,12 @@ final class MySQLSlowLogReader: QueryLogLineReader {
 
     /// A plain decimal (`0.000123`, `18`); nil for anything else (`18446744073708.796870.000036`).
     static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
-        guard !range.isEmpty else { return nil }
-        var whole = 0.0
-        var fraction = 0.0
+        guard !range.isEmpty, range.count <= 18 else {
+            return range.isEmpty
+                ? nil : Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
+        }
+        // Digits as one integer divided by a power of ten: exact inputs, one correctly rounded division.
+        var mantissa = 0
         var scale = 1.0
         var seenPoint = false
         for index in range {
@@ -210,17 +213,13 @@ final class MySQLSlowLogReader: QueryLogLineReader {
                 if seenPoint { return nil }
                 seenPoint = true
             } else if byte >= 48 && byte <= 57 {
-                if seenPoint {
-                    scale /= 10
-                    fraction += Double(byte - 48) * scale
-                } else {
-                    whole = whole * 10 + Double(byte - 48)
-                }
+                mantissa = mantissa * 10 + Int(byte - 48)
+                if seenPoint { scale *= 10 }
             } else {
                 return nil
             }
         }
-        return whole + fraction
+        return Double(mantissa) / scale
     }
 
     /// `User@Host: app[app] @ host.example [10.0.0.1]  Id:   168` (or `User: app[app] @ [10.0.0.1]`);
