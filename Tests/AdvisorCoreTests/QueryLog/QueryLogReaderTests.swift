@@ -105,6 +105,14 @@ import Testing
         #expect(summary.bytes > 0)
     }
 
+    /// Two gzip members one after the other (`cat a.gz b.gz`) read as one log.
+    @Test func concatenatedGzipMembers() throws {
+        let gzip = try Data(contentsOf: RepositoryPaths.fixtures.appendingPathComponent("logs/mysql-slow.log.gz"))
+        let input = QueryLogInput(bytes: Array(gzip) + Array(gzip), name: "twice.log.gz")
+        let (statements, _) = try QueryLogReader.readAll(input)
+        #expect(statements.count == 4)
+    }
+
     @Test func mysqlGeneral() throws {
         let (statements, summary) = try Self.read("mysql-general.log")
         #expect(summary.format == .mysqlGeneral)
