@@ -1,11 +1,12 @@
 import AdvisorCore
 import Foundation
 
-/// `dbadvisor-bench logs [--statements N] [--directory DIR] [--repetitions N]`: writes a PostgreSQL
+/// `dbadvisor-bench logs [--statements N] [--directory DIR] [--repetitions N] [--reuse]`: writes a PostgreSQL
 /// stderr log in the `log_min_duration_statement = 0` style (prefix `%m [%p] %q%u@%d `, some
 /// multi-line statements and extended-protocol executions with `DETAIL: parameters`) and a MySQL
 /// slow log, each of N statements (1,000,000 by default), then times `QueryLogReader.read` on them
-/// alone, single core: MB/s and statements/s. Asserts nothing.
+/// alone, single core: MB/s and statements/s. `--reuse` reads the logs a previous run left in the
+/// directory instead of writing them again (to profile the reading alone). Asserts nothing.
 enum LogsBenchmark {
     static func run(arguments: [String]) throws {
         func value(_ name: String) -> String? {
@@ -22,7 +23,9 @@ enum LogsBenchmark {
         print("| log | MB | statements read | seconds | MB/s | statements/s |")
         print("| --- | --: | --: | --: | --: | --: |")
         for (name, url, generate) in logs {
-            try write(url, statements: statements, generate)
+            if !(arguments.contains("--reuse") && FileManager.default.fileExists(atPath: url.path)) {
+                try write(url, statements: statements, generate)
+            }
             let bytes = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
             var read = 0
             var times: [Double] = []

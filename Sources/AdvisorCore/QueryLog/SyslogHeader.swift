@@ -13,6 +13,7 @@ struct SyslogHeader {
     var time: Double?
 
     static func parse(_ line: UnsafeBufferPointer<UInt8>) -> SyslogHeader? {
+        guard mayStartWithHeader(line) else { return nil }
         // The program tag ("postgres[10808]", "app[postgres.4882]") ends with "]: " or "] " early in the line.
         let limit = min(line.count - 2, 200)
         var index = 10
@@ -28,6 +29,14 @@ struct SyslogHeader {
             if let header = afterTag(line, tagEnd: index, from: position + 1) { return header }
         }
         return nil
+    }
+
+    /// A syslog line starts with a month name (`Feb 11 …`) or an ISO 8601 time with its `T`; a
+    /// PostgreSQL stderr line (`2026-03-01 10:00:00 …`) does neither. Checked first: it is cheap.
+    private static func mayStartWithHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard line.count > 16 else { return false }
+        if line[0] >= 65, line[0] <= 90, line[1] >= 97, line[1] <= 122, line[3] == 32 { return true }
+        return line[4] == UInt8(ascii: "-") && line[10] == UInt8(ascii: "T")
     }
 
     /// Reads the optional "[COLOR] " and the "[line-part] " after the program tag.
