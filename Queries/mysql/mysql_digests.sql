@@ -16,7 +16,6 @@
 -- information_schema or are SHOW commands (dbadvisor's own, other monitors'), are left out. The table
 -- is named first (in a WITH) so that this query's own digest text, cut at
 -- performance_schema_max_digest_length (1024 by default), still names it and is left out too.
-WITH summary AS (SELECT * FROM performance_schema.events_statements_summary_by_digest)
 SELECT * FROM (
     SELECT d.SCHEMA_NAME AS schema_name,
            d.DIGEST AS digest,
@@ -40,8 +39,12 @@ SELECT * FROM (
            UNIX_TIMESTAMP(d.FIRST_SEEN) AS first_seen_epoch,
            UNIX_TIMESTAMP(d.LAST_SEEN) AS last_seen_epoch,
            CAST(NULL AS CHAR) AS sample_text,
-           UNIX_TIMESTAMP(MIN(d.FIRST_SEEN) OVER ()) AS oldest_first_seen_epoch
-    FROM summary AS d
+           UNIX_TIMESTAMP(oldest.first_seen) AS oldest_first_seen_epoch
+    FROM performance_schema.events_statements_summary_by_digest AS d
+    -- One aggregate joined to every row: a window function over this table makes MariaDB rescan it
+    -- for each row (6 s for a full table of 5,000 digests instead of 30 ms).
+    CROSS JOIN (SELECT MIN(FIRST_SEEN) AS first_seen
+                FROM performance_schema.events_statements_summary_by_digest) AS oldest
 ) AS digests
 WHERE (schema_name IS NULL
        OR schema_name NOT IN ('mysql', 'sys', 'performance_schema', 'information_schema'))

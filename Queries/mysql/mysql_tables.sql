@@ -25,12 +25,22 @@ SELECT t.TABLE_SCHEMA AS schema_name,
        totals.COUNT_UPDATE AS rows_updated,
        totals.COUNT_DELETE AS rows_deleted
 FROM information_schema.TABLES AS t
-LEFT JOIN performance_schema.table_io_waits_summary_by_table AS totals
-       ON totals.OBJECT_TYPE = 'TABLE' AND totals.OBJECT_SCHEMA = t.TABLE_SCHEMA
-      AND totals.OBJECT_NAME = t.TABLE_NAME
-LEFT JOIN performance_schema.table_io_waits_summary_by_index_usage AS io
-       ON io.OBJECT_TYPE = 'TABLE' AND io.OBJECT_SCHEMA = t.TABLE_SCHEMA AND io.OBJECT_NAME = t.TABLE_NAME
-      AND io.INDEX_NAME IS NULL
+-- Each performance_schema table is read once in a grouped derived table the server materializes and
+-- joins on a key it builds: joined directly, a table without an index to look rows up by is scanned
+-- once per table of the catalog.
+LEFT JOIN (
+    SELECT OBJECT_SCHEMA, OBJECT_NAME, SUM(COUNT_INSERT) AS COUNT_INSERT, SUM(COUNT_UPDATE) AS COUNT_UPDATE,
+           SUM(COUNT_DELETE) AS COUNT_DELETE
+    FROM performance_schema.table_io_waits_summary_by_table
+    WHERE OBJECT_TYPE = 'TABLE'
+    GROUP BY OBJECT_SCHEMA, OBJECT_NAME
+) AS totals ON totals.OBJECT_SCHEMA = t.TABLE_SCHEMA AND totals.OBJECT_NAME = t.TABLE_NAME
+LEFT JOIN (
+    SELECT OBJECT_SCHEMA, OBJECT_NAME, SUM(COUNT_READ) AS COUNT_READ
+    FROM performance_schema.table_io_waits_summary_by_index_usage
+    WHERE OBJECT_TYPE = 'TABLE' AND INDEX_NAME IS NULL
+    GROUP BY OBJECT_SCHEMA, OBJECT_NAME
+) AS io ON io.OBJECT_SCHEMA = t.TABLE_SCHEMA AND io.OBJECT_NAME = t.TABLE_NAME
 LEFT JOIN (
     SELECT u.OBJECT_SCHEMA, u.OBJECT_NAME, SUM(u.COUNT_READ) AS rows_read
     FROM performance_schema.table_io_waits_summary_by_index_usage AS u
