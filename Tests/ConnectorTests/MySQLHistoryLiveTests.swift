@@ -153,8 +153,14 @@ struct MySQLHistoryLiveTests {
         for _ in 0..<wanted { sessions.append(try MySQLSession.open(ownerURL())) }
         let status = try monitor.rows("SHOW GLOBAL STATUS LIKE 'Max_used_connections'")
         let used = try #require(Int((status.first?["Value"] ?? nil) ?? ""))
+        // The scan sees the same sessions, and the saturation rule calls it out (75 % is its medium level).
+        let outcome = try MySQLScanner.scan(monitorURL())
         sessions.removeAll()
         #expect(used >= target)
+        let findings = RuleEngine(rules: [ConnectionSaturationRule()]).run(outcome.snapshot).findings
+        let saturation = try #require(findings.first, "no connection-saturation finding at 85 % of the limit")
+        #expect(saturation.severity >= .medium)
+        #expect(saturation.message.contains("\(maximum)"))
     }
 
     /// A transaction left open by another client (BEGIN; SELECT … FOR UPDATE; then idle) is visible in
@@ -180,6 +186,14 @@ struct MySQLHistoryLiveTests {
         }
         let transaction = try #require(found, "no idle transaction holding locks appeared")
         #expect(transaction["command"] == "Sleep")
+        // Through the scan and the rule: the thread is named, idle in its transaction.
+        Thread.sleep(forTimeInterval: 1.2)
+        let thread = try #require((transaction["thread"] ?? nil).flatMap { Int($0) })
+        let snapshot = try MySQLScanner.scan(monitorURL()).snapshot
+        var options = IdleInTransactionRule.Options()
+        options.minIdleSeconds = 1
+        let findings = RuleEngine(rules: [IdleInTransactionRule(options: options)]).run(snapshot).findings
+        #expect(findings.contains { $0.message.contains("session \(thread) ") }, "\(findings.map(\.message))")
     }
 }
 
