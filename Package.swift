@@ -10,11 +10,16 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Model, plan parsers, rules, engine. Foundation only: no database library in sight.
         .target(name: "AdvisorCore", dependencies: ["CZlib"]),
         .target(name: "AdvisorReport", dependencies: ["AdvisorCore"]),
+        // The history store (SQLite through GRDB): runs over time, deltas since the previous run, trends.
+        .target(
+            name: "AdvisorHistory",
+            dependencies: ["AdvisorCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The SQL under Queries/, compiled into the binary (see Queries/README.md).
         .target(
             name: "AdvisorQueries", path: "Queries",
@@ -35,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "dbadvisor",
             dependencies: [
-                "AdvisorCore", "AdvisorReport", "PostgresConnector", "MySQLConnector",
+                "AdvisorCore", "AdvisorReport", "AdvisorHistory", "PostgresConnector", "MySQLConnector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -50,8 +55,12 @@ let package = Package(
             exclude: ["Snapshots"]),
         .testTarget(
             name: "ConnectorTests",
-            dependencies: ["PostgresConnector", "MySQLConnector", "AdvisorCore", "TestSupport", "dbadvisor"]),
+            dependencies: [
+                "PostgresConnector", "MySQLConnector", "AdvisorCore", "AdvisorHistory", "TestSupport", "dbadvisor",
+            ]),
         .testTarget(name: "CLITests", dependencies: ["dbadvisor", "TestSupport"]),
+        .testTarget(
+            name: "AdvisorHistoryTests", dependencies: ["AdvisorHistory", "AdvisorCore", "TestSupport", "dbadvisor"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,11 +26,21 @@ public enum CommandRunner {
         return RepositoryPaths.root.appendingPathComponent(".build/debug/dbadvisor")
     }
 
+    /// Runs dbadvisor. Unless `environment` names its own XDG_DATA_HOME, each run gets an empty one, so
+    /// that scans never compare with the user's history store or with each other.
     public static func run(
         _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
         in directory: URL = RepositoryPaths.root
     ) throws -> CommandResult {
-        try run(program: binary, arguments, stdin: stdin, environment: environment, in: directory)
+        var environment = environment
+        var dataHome: URL?
+        if environment["XDG_DATA_HOME"] == nil {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-data-\(UUID())")
+            environment["XDG_DATA_HOME"] = folder.path
+            dataHome = folder
+        }
+        defer { dataHome.map { try? FileManager.default.removeItem(at: $0) } }
+        return try run(program: binary, arguments, stdin: stdin, environment: environment, in: directory)
     }
 
     /// A program found in the directories of `PATH`, as a shell would find it.

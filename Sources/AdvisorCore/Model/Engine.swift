@@ -31,6 +31,8 @@ public enum Facet: String, Codable, Sendable, CaseIterable, Comparable {
     case settings
     /// Statements in the order sessions ran them (history, logs): `Snapshot.queryBursts` is meaningful.
     case queryHistory = "query_history"
+    /// Earlier runs of the same target from the history store: `Snapshot.statementBaselines` is meaningful.
+    case history
 
     public static func < (lhs: Facet, rhs: Facet) -> Bool { lhs.rawValue < rhs.rawValue }
 }

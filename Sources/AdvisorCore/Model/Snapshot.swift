@@ -23,6 +23,9 @@ public struct Snapshot: Codable, Equatable, Sendable {
     /// Seconds the statements behind `queryBursts` cover (the history ring from its oldest to its newest
     /// statement, a log from its first to its last line); nil when unknown. Burst rates per day use it.
     public var queryHistoryWindowSeconds: Double?
+    /// Each statement's figures in earlier runs of the same target, filled by the history store
+    /// (facet `.history`); empty otherwise.
+    public var statementBaselines: [StatementBaseline] = []
 
     public init(
         server: ServerInfo, facets: Set<Facet> = [], settings: [String: String] = [:], plans: [CapturedPlan] = [],
@@ -49,7 +52,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, server, facets, settings, plans, notices, statements, statementSource, databases, tables,
-            indexes, foreignKeys, connections, queryBursts, queryHistoryWindowSeconds
+            indexes, foreignKeys, connections, queryBursts, queryHistoryWindowSeconds, statementBaselines
     }
 
     /// Every collection may be absent from the file: a snapshot of plans alone is a valid snapshot.
@@ -70,6 +73,8 @@ public struct Snapshot: Codable, Equatable, Sendable {
         connections = try container.decodeIfPresent(ConnectionState.self, forKey: .connections)
         queryBursts = try container.decodeIfPresent([QueryBurst].self, forKey: .queryBursts) ?? []
         queryHistoryWindowSeconds = try container.decodeIfPresent(Double.self, forKey: .queryHistoryWindowSeconds)
+        statementBaselines =
+            try container.decodeIfPresent([StatementBaseline].self, forKey: .statementBaselines) ?? []
     }
 
     /// A snapshot holding only plans read from a file (`dbadvisor explain`).

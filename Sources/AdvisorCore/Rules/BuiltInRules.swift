@@ -26,6 +26,7 @@ public let builtInRules: [any Rule.Type] = [
     SeqScanFilterRule.self,
     WorkersNotLaunchedRule.self,
     StatementNPlusOneRule.self,
+    StatementRegressionRule.self,
     StatementTempSpillRule.self,
     StatementTopTimeRule.self,
     StatementTrackingEvictionsRule.self,

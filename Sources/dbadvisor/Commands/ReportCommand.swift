@@ -17,6 +17,7 @@ extension DBAdvisor {
 
         @OptionGroup var output: OutputOptions
         @OptionGroup var selection: RuleSelectionOptions
+        @OptionGroup var history: HistoryOptions
 
         func run() throws {
             let engine = try selection.makeEngine()
@@ -28,10 +29,8 @@ extension DBAdvisor {
                 Terminal.printError("dbadvisor: \(input.name): not a dbadvisor snapshot: \(Self.describe(error))")
                 throw ExitCode(Terminal.Code.input.rawValue)
             }
-            let outcome = engine.run(loaded)
-            let report = Report(
-                command: "report", source: input.name, toolVersion: DBAdvisor.version, generatedAt: Date(),
-                snapshot: loaded, findings: outcome.findings, rules: outcome.ran, skippedRules: outcome.skipped)
+            let report = try history.report(
+                loaded, with: engine, command: "report", source: input.name, byDefault: false)
             try output.write(try output.format.reporter.render(report, options: RenderOptions(color: output.color)))
             try selection.enforceFailOn(report.findings)
         }

@@ -63,6 +63,7 @@ extension DBAdvisor {
 
         @OptionGroup var output: OutputOptions
         @OptionGroup var selection: RuleSelectionOptions
+        @OptionGroup var history: HistoryOptions
 
         func validate() throws {
             guard explainTop >= 0 else { throw ValidationError("--explain-top takes a count of 0 or more.") }
@@ -99,12 +100,10 @@ extension DBAdvisor {
             }
             let snapshot = outcome.snapshot
             if let saveSnapshot { try write(snapshot, to: saveSnapshot) }
-            let run = engine.run(snapshot)
-            let report = Report(
-                command: "scan", source: snapshot.server.target ?? snapshot.server.engine.displayName,
-                toolVersion: DBAdvisor.version,
-                generatedAt: Date(), snapshot: snapshot, findings: run.findings, rules: run.ran,
-                skippedRules: run.skipped)
+            let report = try history.report(
+                snapshot, with: engine, command: "scan",
+                source: snapshot.server.target ?? snapshot.server.engine.displayName,
+                record: outcome.interruption == nil)
             try output.write(try output.format.reporter.render(report, options: RenderOptions(color: output.color)))
             if let interruption = outcome.interruption {
                 Terminal.printError(
