@@ -22,6 +22,8 @@ public enum JSONReporter: Reporter {
         var notices: [Notice]
         var rules: [RuleSummary]
         var skippedRules: [SkippedRule]
+        /// Only when the run was compared with an earlier one (history store).
+        var resolvedFindings: [ResolvedFinding]?
     }
 
     struct Tool: Encodable {
@@ -38,14 +40,17 @@ public enum JSONReporter: Reporter {
     struct RankedFinding: Encodable {
         var rank: Int
         var finding: Finding
+        /// Whether the previous run lacked it; nil when there was nothing to compare with.
+        var isNew: Bool?
 
         func encode(to encoder: Encoder) throws {
             try finding.encode(to: encoder)
             var container = encoder.container(keyedBy: RankKey.self)
             try container.encode(rank, forKey: .rank)
+            try container.encodeIfPresent(isNew, forKey: .new)
         }
 
-        enum RankKey: String, CodingKey { case rank }
+        enum RankKey: String, CodingKey { case rank, new }
     }
 
     /// One statement of the profile: the most expensive by total time, with its share of all of them.
@@ -94,7 +99,11 @@ public enum JSONReporter: Reporter {
                 highestSeverity: report.findings.map(\.severity).max()),
             server: report.snapshot.server,
             statements: profile(report.snapshot.statements),
-            findings: report.findings.enumerated().map { RankedFinding(rank: $0.offset + 1, finding: $0.element) },
+            findings: report.findings.enumerated().map { offset, finding in
+                RankedFinding(
+                    rank: offset + 1, finding: finding,
+                    isNew: report.newFingerprints.map { $0.contains(finding.fingerprint) })
+            },
             plans: report.snapshot.plans.enumerated().map { offset, captured in
                 PlanEntry(
                     number: offset + 1, label: captured.label, statementFingerprint: captured.statementFingerprint,
@@ -103,7 +112,8 @@ public enum JSONReporter: Reporter {
             },
             notices: report.snapshot.notices,
             rules: report.rules,
-            skippedRules: report.skippedRules)
+            skippedRules: report.skippedRules,
+            resolvedFindings: report.resolvedFindings)
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

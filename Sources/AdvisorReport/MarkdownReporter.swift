@@ -20,9 +20,10 @@ public enum MarkdownReporter: Reporter {
             let number = offset + 1
             let findings = report.findings(forPlan: number)
             out += "\n" + planSection(captured.plan, number: number, findings: findings, options: options)
-            out += findingsSection(findings, heading: "### Findings for plan \(number)")
+            out += findingsSection(findings, heading: "### Findings for plan \(number)", report: report)
         }
-        out += findingsSection(report.findings.filter { $0.object.plan == nil }, heading: "## Findings")
+        out += findingsSection(report.findings.filter { $0.object.plan == nil }, heading: "## Findings", report: report)
+        out += resolvedSection(report.resolvedFindings ?? [])
         if report.findings.isEmpty {
             out += "\nNo findings: nothing crosses a rule's threshold (\(report.rules.count) rules ran).\n"
         }
@@ -91,13 +92,23 @@ public enum MarkdownReporter: Reporter {
         return out
     }
 
-    private static func findingsSection(_ findings: [Finding], heading: String) -> String {
+    private static func resolvedSection(_ resolved: [ResolvedFinding]) -> String {
+        guard !resolved.isEmpty else { return "" }
+        var out = "\n## Resolved since the last run\n\n"
+        for finding in resolved {
+            out += "- \(finding.severity.rawValue.uppercased()) · `\(finding.ruleId)` · \(escape(finding.objectName))\n"
+        }
+        return out
+    }
+
+    private static func findingsSection(_ findings: [Finding], heading: String, report: Report) -> String {
         guard !findings.isEmpty else { return "" }
         var out = "\n\(heading)\n"
         for (index, finding) in findings.enumerated() {
             var place = escape(finding.object.name)
             if let node = finding.object.node { place += " (node \(node))" }
-            out += "\n#### \(index + 1). \(finding.severity.rawValue.uppercased()) · `\(finding.ruleId)` · \(place)\n\n"
+            let mark = report.isNew(finding) ? " · **new**" : ""
+            out += "\n#### \(index + 1). \(finding.severity.rawValue.uppercased()) · `\(finding.ruleId)` · \(place)\(mark)\n\n"
             out += escape(finding.message) + "\n\n"
             out +=
                 "- **Impact:** \(escape(finding.impact.summary)) (confidence \(finding.impact.confidence.rawValue))\n"

@@ -21,10 +21,11 @@ public enum TextReporter: Reporter {
             let findings = report.findings(forPlan: number)
             out.line("")
             renderPlan(captured.plan, number: number, findings: findings, options: options, into: &out)
-            renderFindings(findings, into: &out)
+            renderFindings(findings, report: report, into: &out)
         }
         let unplaced = report.findings.filter { $0.object.plan == nil }
-        renderFindings(unplaced, into: &out)
+        renderFindings(unplaced, report: report, into: &out)
+        renderResolved(report.resolvedFindings ?? [], into: &out)
         if report.findings.isEmpty {
             out.line("")
             out.line("No findings: nothing crosses a rule's threshold (\(report.rules.count) rules ran).")
@@ -199,7 +200,16 @@ public enum TextReporter: Reporter {
 
     // MARK: - Findings
 
-    private static func renderFindings(_ findings: [Finding], into out: inout TextBuffer) {
+    private static func renderResolved(_ resolved: [ResolvedFinding], into out: inout TextBuffer) {
+        guard !resolved.isEmpty else { return }
+        out.line("")
+        out.line(out.bold("Resolved since the last run"))
+        for finding in resolved {
+            out.line("     \(out.severity(finding.severity)) \(finding.ruleId) · \(finding.objectName)")
+        }
+    }
+
+    private static func renderFindings(_ findings: [Finding], report: Report, into out: inout TextBuffer) {
         guard !findings.isEmpty else { return }
         out.line("")
         out.line(out.bold("Findings"))
@@ -207,7 +217,8 @@ public enum TextReporter: Reporter {
             let severity = out.severity(finding.severity)
             var place = finding.object.name
             if let node = finding.object.node { place += " (node \(node))" }
-            out.line("\(String(index + 1).leftPadded(to: 3)). \(severity) \(finding.ruleId) · \(place)")
+            let mark = report.isNew(finding) ? " · " + out.bold("NEW") : ""
+            out.line("\(String(index + 1).leftPadded(to: 3)). \(severity) \(finding.ruleId) · \(place)\(mark)")
             out.line("     \(finding.message)")
             out.line("     impact: \(finding.impact.summary) (confidence \(finding.impact.confidence.rawValue))")
             if !finding.evidence.isEmpty {
