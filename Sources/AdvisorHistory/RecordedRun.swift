@@ -19,6 +19,24 @@ public struct RecordedRun: Equatable, Sendable {
     /// Statement counters by `StatementStats.findingKey`.
     public var statements: [String: StatementCounters]
     public var findings: [RecordedFinding]
+
+    public init(
+        id: Int64, target: String, engine: Engine, serverTarget: String?, collectedAt: Date, startedAt: Date?,
+        statsResetAt: Date?, statementsResetAt: Date?, statementEvictions: Int?,
+        statements: [String: StatementCounters], findings: [RecordedFinding]
+    ) {
+        self.id = id
+        self.target = target
+        self.engine = engine
+        self.serverTarget = serverTarget
+        self.collectedAt = collectedAt
+        self.startedAt = startedAt
+        self.statsResetAt = statsResetAt
+        self.statementsResetAt = statementsResetAt
+        self.statementEvictions = statementEvictions
+        self.statements = statements
+        self.findings = findings
+    }
 }
 
 /// A statement's counters in one run: cumulative as the server reported them, and over the run's window
