@@ -9,6 +9,7 @@ set -euo pipefail
 packages=(
     pkg-config
     zlib1g-dev
+    libsqlite3-dev
     libpq-dev
     default-libmysqlclient-dev
     postgresql-15
