@@ -220,7 +220,8 @@ public struct HistoryStore: Sendable {
         }
         return RecordedRun(
             id: id, target: row["target"], engine: Engine(rawValue: row["engine"]) ?? .postgres,
-            serverTarget: row["server_target"], collectedAt: date(row["collected_at"]) ?? Date(timeIntervalSince1970: 0),
+            serverTarget: row["server_target"],
+            collectedAt: date(row["collected_at"]) ?? Date(timeIntervalSince1970: 0),
             startedAt: date(row["started_at"]), statsResetAt: date(row["stats_reset_at"]),
             statementsResetAt: date(row["statements_reset_at"]), statementEvictions: row["statement_evictions"],
             statements: statements, findings: findings)

@@ -108,7 +108,8 @@ public enum MarkdownReporter: Reporter {
             var place = escape(finding.object.name)
             if let node = finding.object.node { place += " (node \(node))" }
             let mark = report.isNew(finding) ? " · **new**" : ""
-            out += "\n#### \(index + 1). \(finding.severity.rawValue.uppercased()) · `\(finding.ruleId)` · \(place)\(mark)\n\n"
+            out +=
+                "\n#### \(index + 1). \(finding.severity.rawValue.uppercased()) · `\(finding.ruleId)` · \(place)\(mark)\n\n"
             out += escape(finding.message) + "\n\n"
             out +=
                 "- **Impact:** \(escape(finding.impact.summary)) (confidence \(finding.impact.confidence.rawValue))\n"

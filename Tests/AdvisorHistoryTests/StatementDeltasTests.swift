@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct StatementDeltasTests {
     @Test func firstRunKeepsTheCumulativeCounters() {
-        let scan = HistoryScans.scan(day: 0, statements: [HistoryScans.statement("1", calls: 100, totalTimeMs: 50, rows: 100)])
+        let scan = HistoryScans.scan(
+            day: 0, statements: [HistoryScans.statement("1", calls: 100, totalTimeMs: 50, rows: 100)])
         let deltas = StatementDeltas(current: scan, previous: nil)
         #expect(deltas.snapshot == scan)
         #expect(deltas.counters["shop|app|1"]?.windowCalls == 100)
@@ -77,7 +78,8 @@ import Testing
         #expect(calls == ["1": 30, "2": 50])
         #expect(deltas.snapshot.statementSource?.evictions == 12)
         #expect(deltas.snapshot.notices.contains { $0.message.contains("1 statement's counters went down") })
-        #expect(deltas.snapshot.notices.contains { $0.level == .warning && $0.message.contains("12 statement entries") })
+        #expect(
+            deltas.snapshot.notices.contains { $0.level == .warning && $0.message.contains("12 statement entries") })
     }
 
     @Test func aSnapshotOlderThanThePreviousRunIsNotSubtracted() {

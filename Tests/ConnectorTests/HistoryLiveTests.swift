@@ -49,16 +49,18 @@ struct HistoryLiveTests {
             }, "the slow statement is reported as a regression")
         #expect(regression["new"] as? Bool == true)
         let fingerprint = try #require(regression["fingerprint"] as? String)
-        #expect(((second["notices"] as? [[String: Any]]) ?? []).contains { notice in
-            (notice["message"] as? String)?.contains("since the previous run of live-pg") == true
-        })
+        #expect(
+            ((second["notices"] as? [[String: Any]]) ?? []).contains { notice in
+                (notice["message"] as? String)?.contains("since the previous run of live-pg") == true
+            })
 
         _ = try owner.rows("SELECT pg_stat_statements_reset()")
         try run(Self.probe(sleepSeconds: 0), times: 20)
         let third = try scan()
-        #expect(((third["notices"] as? [[String: Any]]) ?? []).contains { notice in
-            (notice["message"] as? String)?.contains("restarted since the previous run") == true
-        })
+        #expect(
+            ((third["notices"] as? [[String: Any]]) ?? []).contains { notice in
+                (notice["message"] as? String)?.contains("restarted since the previous run") == true
+            })
         let resolved = (third["resolved_findings"] as? [[String: Any]]) ?? []
         #expect(resolved.contains { $0["fingerprint"] as? String == fingerprint })
         #expect(!Self.findings(third).contains { $0["fingerprint"] as? String == fingerprint })

@@ -8,7 +8,8 @@ extension DBAdvisor {
     struct HistoryCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "history",
-            abstract: "Show the runs the history store recorded, a statement's trend, or a finding's presence over runs.",
+            abstract:
+                "Show the runs the history store recorded, a statement's trend, or a finding's presence over runs.",
             discussion: """
                 Without --statement or --finding: every run (of --target), with its findings by severity. \
                 --statement ID (the server's statement id, or the whole key database|user|id): calls per day, \

@@ -74,8 +74,9 @@ public struct StatementRegressionRule: Rule {
             guard statement.calls >= options.minCalls, let baseline = baselines[statement.findingKey],
                 baseline.previousCalls >= options.minCalls, baseline.baselineRuns > 0
             else { return nil }
-            let slower = regressed(
-                statement.meanTimeMs, previous: baseline.previousMeanTimeMs, baseline: baseline.baselineMeanTimeMs)
+            let slower =
+                regressed(
+                    statement.meanTimeMs, previous: baseline.previousMeanTimeMs, baseline: baseline.baselineMeanTimeMs)
                 && statement.meanTimeMs >= options.minMeanTimeMs
             let moreRows =
                 regressed(
