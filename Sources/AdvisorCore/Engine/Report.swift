@@ -15,6 +15,16 @@ public struct Report: Sendable {
     public var rules: [RuleSummary]
     /// Rules that could not run because the snapshot lacks what they need.
     public var skippedRules: [SkippedRule]
+    /// Fingerprints of the findings that were not in the previous run of the same target (or, with a
+    /// baseline, not in it); nil when there is nothing to compare with.
+    public var newFingerprints: Set<String>?
+    /// Findings of the previous run that are gone now; nil when there is nothing to compare with.
+    public var resolvedFindings: [ResolvedFinding]?
+    /// Series over past runs (statement mean time, calls per day …) for the formats that draw them;
+    /// empty when no history was read.
+    public var trends: [ReportTrend] = []
+    /// How long collecting the snapshot took, seconds; nil when the command did not collect (a file).
+    public var scanDurationSeconds: Double?
 
     public init(
         command: String, source: String, toolVersion: String, generatedAt: Date, snapshot: Snapshot,
@@ -28,6 +38,11 @@ public struct Report: Sendable {
         self.findings = findings
         self.rules = rules
         self.skippedRules = skippedRules
+    }
+
+    /// Whether `finding` is new since the previous run (false when there is nothing to compare with).
+    public func isNew(_ finding: Finding) -> Bool {
+        newFingerprints?.contains(finding.fingerprint) ?? false
     }
 
     /// Findings about one plan of the snapshot (1-based, as in `FindingObject.plan`), in rank order.
@@ -65,5 +80,21 @@ public struct SkippedRule: Codable, Equatable, Sendable {
     public init(id: String, reason: String) {
         self.id = id
         self.reason = reason
+    }
+}
+
+/// A finding of the previous run that the current run no longer reports.
+public struct ResolvedFinding: Codable, Equatable, Sendable {
+    public var fingerprint: String
+    public var ruleId: String
+    public var severity: Severity
+    /// The object's name as the previous run reported it.
+    public var objectName: String
+
+    public init(fingerprint: String, ruleId: String, severity: Severity, objectName: String) {
+        self.fingerprint = fingerprint
+        self.ruleId = ruleId
+        self.severity = severity
+        self.objectName = objectName
     }
 }
