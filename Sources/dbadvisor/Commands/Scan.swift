@@ -88,6 +88,7 @@ extension DBAdvisor {
         func run() throws {
             let engine = try selection.makeEngine()
             let outcome: ScanOutcome
+            let scanStart = Date()
             do {
                 outcome = try scan()
             } catch let error as ConnectionError {
@@ -100,11 +101,13 @@ extension DBAdvisor {
             let snapshot = outcome.snapshot
             if let saveSnapshot { try write(snapshot, to: saveSnapshot) }
             let run = engine.run(snapshot)
-            let report = Report(
+            var report = Report(
                 command: "scan", source: snapshot.server.target ?? snapshot.server.engine.displayName,
                 toolVersion: DBAdvisor.version,
                 generatedAt: Date(), snapshot: snapshot, findings: run.findings, rules: run.ran,
                 skippedRules: run.skipped)
+            // For the Prometheus format's dbadvisor_scan_duration_seconds.
+            report.scanDurationSeconds = report.generatedAt.timeIntervalSince(scanStart)
             try output.write(try output.format.reporter.render(report, options: RenderOptions(color: output.color)))
             if let interruption = outcome.interruption {
                 Terminal.printError(
