@@ -8,7 +8,7 @@ enum HTMLCharts {
     static let width = 360.0
     private static let rowHeight = 30.0
     /// Characters of a label that fit beside its value at the chart's font size.
-    private static let labelLength = 44
+    private static let labelLength = 38
 
     /// One bar: `fraction` of the full width, 0…1.
     struct Bar {

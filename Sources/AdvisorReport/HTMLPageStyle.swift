@@ -36,7 +36,7 @@ enum HTMLPageStyle {
         .sql code{user-select:all;-webkit-user-select:all}
         button.copy{position:absolute;top:4px;right:4px;font-size:.8em;padding:2px 8px;border:1px solid var(--line);
         border-radius:4px;background:var(--panel);color:var(--fg);cursor:pointer}
-        svg.chart{display:block;width:100%;max-width:640px;height:auto;margin:.5em 0}
+        svg.chart{display:block;width:100%;max-width:560px;height:auto;margin:.5em 0}
         svg.trend{max-width:480px}
         svg text{fill:var(--fg);font:11px system-ui,sans-serif}svg text.value{fill:var(--muted)}
         svg .track{fill:var(--track)}svg .bar{fill:var(--bar)}svg .bar.hot{fill:var(--hot)}
