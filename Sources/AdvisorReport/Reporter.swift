@@ -24,13 +24,16 @@ public struct RenderOptions: Sendable {
 
 /// The `--format` values.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case text, json, markdown
+    case text, json, markdown, html, sarif, prometheus
 
     public var reporter: any Reporter.Type {
         switch self {
         case .text: TextReporter.self
         case .json: JSONReporter.self
         case .markdown: MarkdownReporter.self
+        case .html: HTMLReporter.self
+        case .sarif: SARIFReporter.self
+        case .prometheus: PrometheusReporter.self
         }
     }
 }

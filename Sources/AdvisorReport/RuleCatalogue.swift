@@ -4,11 +4,27 @@ import Foundation
 /// The rule catalogue (`dbadvisor rules`), rendered from each rule's own metadata; the README's rule
 /// table is its markdown form.
 public enum RuleCatalogue {
+    /// The formats the catalogue has a form in: a page of charts or metrics would say nothing about rules.
+    public static let formats: [OutputFormat] = [.text, .markdown, .json, .sarif]
+
     public static func render(_ rules: [any Rule.Type], format: OutputFormat, detailed: Bool) throws -> String {
         switch format {
         case .text: text(rules, detailed: detailed)
         case .markdown: markdown(rules, detailed: detailed)
         case .json: try json(rules)
+        case .sarif: try SARIFReporter.catalogue(rules)
+        case .html, .prometheus: throw UnsupportedFormat(format: format, supported: formats)
+        }
+    }
+
+    /// The catalogue was asked for in a format it has no form in.
+    public struct UnsupportedFormat: Error, CustomStringConvertible {
+        public let format: OutputFormat
+        public let supported: [OutputFormat]
+
+        public var description: String {
+            "the rule catalogue has no \(format.rawValue) form; use "
+                + supported.map(\.rawValue).joined(separator: ", ")
         }
     }
 

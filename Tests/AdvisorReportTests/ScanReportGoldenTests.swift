@@ -10,7 +10,7 @@ import Testing
 struct ScanReportGoldenTests {
     private static let collectedAt = Date(timeIntervalSince1970: 1_767_225_600)
 
-    private func statement(
+    private static func statement(
         _ id: String, _ text: String, calls: Int, totalTimeMs: Double, rows: Int,
         _ configure: (inout StatementStats) -> Void = { _ in }
     ) -> StatementStats {
@@ -20,7 +20,8 @@ struct ScanReportGoldenTests {
         return statement
     }
 
-    private func snapshot() -> Snapshot {
+    /// The hand-built scan, also what the other format tests render.
+    static func snapshot() -> Snapshot {
         var statements = [
             statement(
                 "-8744932113457845254",
@@ -82,12 +83,12 @@ struct ScanReportGoldenTests {
             databases: [database], tables: [orders])
     }
 
-    private func report() -> Report {
+    static func report() -> Report {
         let rules: [any Rule] = [
             DatabaseCacheHitRatioRule(), MonitoringGapRule(), StatementNPlusOneRule(), StatementTempSpillRule(),
             StatementTopTimeRule(), StatementTrackingEvictionsRule(),
         ]
-        let snapshot = snapshot()
+        let snapshot = Self.snapshot()
         let outcome = RuleEngine(rules: rules).run(snapshot)
         return Report(
             command: "scan", source: "localhost:5432/shop as app", toolVersion: "0.0.0-test",
@@ -98,17 +99,18 @@ struct ScanReportGoldenTests {
     @Test(arguments: OutputFormat.allCases)
     func scanWithStatements(format: OutputFormat) throws {
         assertGolden(
-            try format.reporter.render(report(), options: RenderOptions()), named: "scan_statements.\(format.rawValue)")
+            try format.reporter.render(Self.report(), options: RenderOptions()),
+            named: "scan_statements.\(format.rawValue)")
     }
 
     @Test func profileListsTheTopTenAndSumsTheRest() throws {
-        let profile = try #require(StatementProfileLayout(snapshot()))
+        let profile = try #require(StatementProfileLayout(Self.snapshot()))
         #expect(profile.rows.count == 11)
         #expect(profile.rows.first?.id == "-8744932113457845254")
         #expect(profile.rows.last?.rank == "")
         #expect(profile.rows.last?.text(maxLength: 80) == "… 3 other statements")
         #expect(profile.title.hasPrefix("Statement profile · top 10 of 13 statements by total time"))
-        let text = try TextReporter.render(report(), options: RenderOptions())
+        let text = try TextReporter.render(Self.report(), options: RenderOptions())
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let profileLines = lines.drop { !$0.hasPrefix("Statement profile") }.prefix { !$0.isEmpty }
         #expect(profileLines.count == 13)
@@ -116,7 +118,7 @@ struct ScanReportGoldenTests {
     }
 
     @Test func noProfileWithoutStatements() {
-        var empty = snapshot()
+        var empty = Self.snapshot()
         empty.statements = []
         #expect(StatementProfileLayout(empty) == nil)
     }

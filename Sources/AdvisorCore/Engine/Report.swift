@@ -20,6 +20,11 @@ public struct Report: Sendable {
     public var newFingerprints: Set<String>?
     /// Findings of the previous run that are gone now; nil when there is nothing to compare with.
     public var resolvedFindings: [ResolvedFinding]?
+    /// Series over past runs (statement mean time, calls per day …) for the formats that draw them;
+    /// empty when no history was read.
+    public var trends: [ReportTrend] = []
+    /// How long collecting the snapshot took, seconds; nil when the command did not collect (a file).
+    public var scanDurationSeconds: Double?
 
     public init(
         command: String, source: String, toolVersion: String, generatedAt: Date, snapshot: Snapshot,

@@ -14,6 +14,13 @@ extension DBAdvisor {
 
         @OptionGroup var output: OutputOptions
 
+        func validate() throws {
+            guard RuleCatalogue.formats.contains(output.format) else {
+                let supported = RuleCatalogue.formats.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("The rule catalogue comes as \(supported), not \(output.format.rawValue).")
+            }
+        }
+
         func run() throws {
             var rules = builtInRules
             if let id {

@@ -89,6 +89,7 @@ extension DBAdvisor {
         func run() throws {
             let engine = try selection.makeEngine()
             let outcome: ScanOutcome
+            let scanStart = Date()
             do {
                 outcome = try scan()
             } catch let error as ConnectionError {
@@ -100,10 +101,12 @@ extension DBAdvisor {
             }
             let snapshot = outcome.snapshot
             if let saveSnapshot { try write(snapshot, to: saveSnapshot) }
-            let report = try history.report(
+            var report = try history.report(
                 snapshot, with: engine, command: "scan",
                 source: snapshot.server.target ?? snapshot.server.engine.displayName,
                 record: outcome.interruption == nil)
+            // For the Prometheus format's dbadvisor_scan_duration_seconds.
+            report.scanDurationSeconds = Date().timeIntervalSince(scanStart)
             try output.write(try output.format.reporter.render(report, options: RenderOptions(color: output.color)))
             if let interruption = outcome.interruption {
                 Terminal.printError(
