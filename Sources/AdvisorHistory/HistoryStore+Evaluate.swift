@@ -8,6 +8,9 @@ public struct TrackedEvaluation: Sendable {
     /// Nil on the first run of the target: there is nothing to compare with.
     public var newFingerprints: Set<String>?
     public var resolvedFindings: [ResolvedFinding]?
+    /// The mean time of the most expensive statements over the recent runs and this one, oldest first;
+    /// empty on the first run.
+    public var trends: [ReportTrend] = []
 }
 
 extension HistoryStore {
@@ -31,6 +34,7 @@ extension HistoryStore {
             let changes = HistoryComparison.changes(outcome.findings, previous: last.findings)
             evaluation.newFingerprints = changes.newFingerprints
             evaluation.resolvedFindings = changes.resolved
+            evaluation.trends = Self.meanTimeTrends(evaluated, previous: previous)
         }
         if record {
             try self.record(
@@ -38,5 +42,24 @@ extension HistoryStore {
                 beforeCommit: beforeCommit)
         }
         return evaluation
+    }
+
+    /// Mean time per call of the five statements with the most time in this run, run by run (each run's
+    /// own window), for the reports that draw trends.
+    static func meanTimeTrends(_ current: Snapshot, previous: [RecordedRun], count: Int = 5) -> [ReportTrend] {
+        guard let collectedAt = current.server.collectedAt else { return [] }
+        let top = current.statements.sorted { ($0.totalTimeMs, $1.findingKey) > ($1.totalTimeMs, $0.findingKey) }
+        return top.prefix(count).compactMap { statement in
+            var points = previous.reversed().compactMap { run -> ReportTrend.Point? in
+                guard let counters = run.statements[statement.findingKey], counters.windowCalls > 0 else { return nil }
+                return ReportTrend.Point(
+                    at: run.collectedAt, value: counters.windowTotalTimeMs / Double(counters.windowCalls))
+            }
+            guard !points.isEmpty, statement.calls > 0 else { return nil }
+            points.append(ReportTrend.Point(at: collectedAt, value: statement.meanTimeMs))
+            return ReportTrend(
+                title: "mean time of \(StatementDeltas.shortText(statement))", unit: "ms", key: statement.findingKey,
+                points: points)
+        }
     }
 }

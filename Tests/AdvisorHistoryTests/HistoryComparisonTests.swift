@@ -1,7 +1,8 @@
 import AdvisorCore
-import AdvisorHistory
 import Foundation
 import Testing
+
+@testable import AdvisorHistory
 
 @Suite struct HistoryComparisonTests {
     private func run(id: Int64, calls: Int, totalTimeMs: Double, rows: Int) -> RecordedRun {
@@ -41,5 +42,18 @@ import Testing
         #expect(none.resolved.map(\.fingerprint) == ["00ff"])
         let fresh = HistoryComparison.changes([current], previous: [])
         #expect(fresh.newFingerprints == [current.fingerprint])
+    }
+
+    @Test func trendsFollowTheMostExpensiveStatementsRunByRun() throws {
+        let runs = [
+            run(id: 2, calls: 100, totalTimeMs: 300, rows: 100), run(id: 1, calls: 100, totalTimeMs: 100, rows: 100),
+        ]
+        let current = HistoryScans.scan(
+            day: 3, statements: [HistoryScans.statement("1", calls: 50, totalTimeMs: 250, rows: 50)])
+        let trend = try #require(HistoryStore.meanTimeTrends(current, previous: runs).first)
+        #expect(trend.key == "shop|app|1")
+        #expect(trend.unit == "ms")
+        // Oldest first: run 1 (1 ms), run 2 (3 ms), this run (5 ms).
+        #expect(trend.points.map(\.value) == [1, 3, 5])
     }
 }

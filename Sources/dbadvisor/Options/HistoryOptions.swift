@@ -55,6 +55,7 @@ struct HistoryOptions: ParsableArguments {
             skippedRules: evaluation.outcome.skipped)
         report.newFingerprints = evaluation.newFingerprints
         report.resolvedFindings = evaluation.resolvedFindings
+        report.trends = evaluation.trends
         return report
     }
 
