@@ -66,7 +66,7 @@ struct ScanConfigurationCommandTests {
         (["scan", "--all", "--config", "dbadvisor.yml", "postgres://h/db"], "leave out"),
         (["scan", "--all", "--config", "dbadvisor.yml", "--jobs", "0"], "--jobs"),
         (["scan", "--all", "--config", "dbadvisor.yml", "--write-baseline", "b.json"], "{target}"),
-        (["scan", "down", "--config", "dbadvisor.yml", "--only-new"], "--baseline"),
+        (["scan", "down", "--config", "dbadvisor.yml", "--only-new", "--no-history"], "--baseline"),
         (["scan", "--all", "--config", "dbadvisor.yml", "--format", "json"], "output.directory"),
     ])
     func badCombinationsAreUsageErrors(arguments: [String], reason: String) throws {
