@@ -28,10 +28,11 @@ struct HistoryOptions: ParsableArguments {
 
     /// Runs the rules on `snapshot` and builds the report: against the history of its target unless
     /// `--no-history` (or, when `byDefault` is false, unless `--history` or `--target` was given), recording
-    /// the run when `record` is true.
+    /// the run when `record` is true, under `--target`, else `target` (a configured target's name), else the
+    /// server's description.
     func report(
         _ snapshot: Snapshot, with engine: RuleEngine, command: String, source: String, byDefault: Bool = true,
-        record: Bool = true
+        record: Bool = true, target configuredTarget: String? = nil
     ) throws -> Report {
         guard !noHistory, byDefault || historyPath != nil || target != nil else {
             let outcome = engine.run(snapshot)
@@ -43,7 +44,7 @@ struct HistoryOptions: ParsableArguments {
         do {
             let store = try HistoryStore(path: historyPath ?? HistoryStore.defaultPath())
             evaluation = try store.evaluate(
-                snapshot, target: target ?? snapshot.server.target ?? source, engine: engine,
+                snapshot, target: target ?? configuredTarget ?? snapshot.server.target ?? source, engine: engine,
                 baselineRuns: Self.baselineRuns(in: engine), record: record, beforeCommit: Self.testPause)
         } catch let error as HistoryError {
             Terminal.printError("dbadvisor: \(error) (--no-history skips it)")

@@ -7,7 +7,11 @@ extension Severity: ExpressibleByArgument {}
 
 /// Which rules run, with which thresholds, and what fails the run.
 struct RuleSelectionOptions: ParsableArguments {
-    @Option(help: "A dbadvisor.yml with rule settings: rules: { <id>: { enabled: false, <option>: value } }.")
+    @Option(
+        help: """
+            A dbadvisor.yml: rules: { <id>: { enabled: false, <option>: value } }, targets:, ignore: and output: \
+            (see the README).
+            """)
     var config: String?
 
     @Option(name: .customLong("only"), help: "Run only these rules (comma-separated ids).")
@@ -24,7 +28,24 @@ struct RuleSelectionOptions: ParsableArguments {
     /// The engine with the selected rules and their configured options. Problems in the
     /// configuration are input errors (exit 2); unknown rule ids are warnings.
     func makeEngine() throws -> RuleEngine {
-        let settings = try loadConfiguration()
+        try load().engine
+    }
+
+    /// The engine and the rest of the configuration file (targets, ignored objects, output), read once.
+    func load() throws -> (engine: RuleEngine, configuration: AdvisorConfiguration) {
+        let document = try loadDocument()
+        let configuration: AdvisorConfiguration
+        do {
+            configuration = try AdvisorConfiguration(document: document)
+        } catch {
+            Terminal.printError("dbadvisor: \(config ?? "configuration"): \(error)")
+            throw ExitCode(Terminal.Code.input.rawValue)
+        }
+        for warning in configuration.warnings { Terminal.warn("\(config ?? "configuration"): \(warning)") }
+        return (try makeEngine(settings: ruleSettings(document)), configuration)
+    }
+
+    private func makeEngine(settings: [String: [String: Any]]) throws -> RuleEngine {
         let onlyIds = only.map(Self.ids)
         let disabledIds = Set(disable.map(Self.ids) ?? [])
         for id in (onlyIds ?? []) + Array(disabledIds) where Self.rule(id) == nil {
@@ -69,21 +90,21 @@ struct RuleSelectionOptions: ParsableArguments {
         return R(options: try RuleOptionsCoding.options(R.Options.self, ruleId: R.description.id, overrides: overrides))
     }
 
-    /// Rule id → option overrides from the config file, with aliases resolved to current ids.
-    private func loadConfiguration() throws -> [String: [String: Any]] {
-        guard let config else { return [:] }
-        let root: Any?
+    /// The parsed file; nil without `--config` or for an empty file.
+    private func loadDocument() throws -> Any? {
+        guard let config else { return nil }
         do {
             let text = try String(contentsOfFile: config, encoding: .utf8)
-            root = try Yams.load(yaml: text)
+            return try Yams.load(yaml: text)
         } catch {
             Terminal.printError("dbadvisor: \(config): cannot read the configuration: \(error)")
             throw ExitCode(Terminal.Code.input.rawValue)
         }
-        guard let document = root as? [String: Any] else { return [:] }
-        for key in document.keys where !["rules", "targets", "ignore"].contains(key) {
-            Terminal.warn("\(config): unknown key '\(key)'")
-        }
+    }
+
+    /// Rule id → option overrides from the config file, with aliases resolved to current ids.
+    private func ruleSettings(_ root: Any?) -> [String: [String: Any]] {
+        guard let config, let document = root as? [String: Any] else { return [:] }
         var settings: [String: [String: Any]] = [:]
         for (id, value) in document["rules"] as? [String: Any] ?? [:] {
             guard let type = Self.rule(id) else {
