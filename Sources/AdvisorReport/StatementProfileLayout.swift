@@ -72,10 +72,14 @@ struct StatementProfileLayout {
         title += " · \(Formatting.milliseconds(grandTotal)) in all"
         if let seconds = snapshot.statementWindowSeconds, seconds >= 60 {
             let days = seconds / 86_400
-            title +=
-                days >= 1
-                ? " over \(Formatting.decimal(days, digits: 1)) days"
-                : " over \(Formatting.decimal(seconds / 3_600, digits: 1)) hours"
+            // A log of a few minutes is said in minutes, not as "0.0 hours".
+            if days >= 1 {
+                title += " over \(Formatting.decimal(days, digits: 1)) days"
+            } else if seconds >= 3_600 {
+                title += " over \(Formatting.decimal(seconds / 3_600, digits: 1)) hours"
+            } else {
+                title += " over \(Formatting.decimal(seconds / 60, digits: 1)) minutes"
+            }
         }
         self.title = title
     }
@@ -91,6 +95,7 @@ struct StatementProfileLayout {
             mean: calls > 0 ? Formatting.milliseconds(totalMs / callCount) : "",
             rowsPerCall: calls > 0 ? Formatting.decimal(Double(rows) / callCount, digits: 1) : "",
             p95: statement?.p95TimeMs.map(Formatting.milliseconds) ?? "",
-            p99: statement?.p99TimeMs.map(Formatting.milliseconds) ?? "", statement: statement, remainderCount: remainderCount)
+            p99: statement?.p99TimeMs.map(Formatting.milliseconds) ?? "", statement: statement,
+            remainderCount: remainderCount)
     }
 }

@@ -50,14 +50,24 @@ public enum LogAnalyzer {
     }
 
     /// One log into its own finished digest.
-    private static func digest(_ input: QueryLogInput, options: Options) -> Swift.Result<
-        (LogDigest, QueryLogSummary), any Error
-    > {
+    private static func digest(_ input: QueryLogInput, options: Options)
+        -> Swift.Result<
+            (LogDigest, QueryLogSummary), any Error
+        >
+    {
         Swift.Result {
             var digest = LogDigest(options: options.digest)
             let summary = try QueryLogReader.read(
                 input, options: options.reader, formatChosen: { try digest.start($0, file: input.name) },
                 each: { digest.add($0) })
+            // A forced format (or prefix) that fits no line reads nothing: say so rather than report nothing.
+            if summary.statements == 0, summary.lines > 0, summary.unparsableLines == summary.lines {
+                throw InputError(
+                    file: input.name,
+                    reason: "no line reads as a \(summary.format.rawValue) log"
+                        + (summary.logLinePrefix.map { " with the prefix '\($0)'" } ?? "")
+                        + " (\(summary.lines) lines); leave out --log-format to detect the format")
+            }
             digest.finish()
             return (digest, summary)
         }

@@ -140,7 +140,8 @@ public struct LogDigest: Sendable {
                 (\QueryBurst.applications, burst.applications), (\QueryBurst.users, burst.users),
                 (\QueryBurst.databases, burst.databases),
             ] {
-                for value in values where known[keyPath: keyPath].count < 10 && !known[keyPath: keyPath].contains(value) {
+                for value in values where known[keyPath: keyPath].count < 10 && !known[keyPath: keyPath].contains(value)
+                {
                     known[keyPath: keyPath].append(value)
                 }
             }

@@ -94,7 +94,9 @@ extension LogDigest {
                 }
             } catch {
                 notices.append(
-                    Notice(level: .warning, message: "the auto_explain plan of \(statementClass.id) was not read: \(error)"))
+                    Notice(
+                        level: .warning, message: "the auto_explain plan of \(statementClass.id) was not read: \(error)"
+                    ))
             }
         }
         return (plans, notices)
@@ -126,7 +128,9 @@ extension LogDigest {
         }
         if summary.statements == 0 {
             notices.append(
-                Notice(level: .warning, message: "\(summary.file): no statement found in this \(summary.format.rawValue) log"))
+                Notice(
+                    level: .warning,
+                    message: "\(summary.file): no statement found in this \(summary.format.rawValue) log"))
         }
         return notices
     }

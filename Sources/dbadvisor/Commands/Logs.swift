@@ -103,7 +103,8 @@ extension DBAdvisor {
                 options.reader.logLinePrefix = PostgresLogLinePrefix(logLinePrefix)
             } else if let pgConfig {
                 guard let text = try? String(contentsOfFile: pgConfig, encoding: .utf8) else {
-                    Terminal.printError("dbadvisor: \(pgConfig): cannot read the file (does it exist, and may you read it?)")
+                    Terminal.printError(
+                        "dbadvisor: \(pgConfig): cannot read the file (does it exist, and may you read it?)")
                     throw ExitCode(Terminal.Code.input.rawValue)
                 }
                 guard let prefix = PostgresLogLinePrefix.fromConfiguration(text) else {
@@ -134,7 +135,8 @@ extension DBAdvisor {
             Terminal.printError(
                 "dbadvisor: \(digest.statements) statements in \(digest.classes.count) classes, "
                     + "\(digest.bursts.count) N+1 pattern\(digest.bursts.count == 1 ? "" : "s") in "
-                    + String(format: "%.2f s (%.0f statements/s, %.1f MB/s)", seconds, Double(digest.statements) / elapsed,
+                    + String(
+                        format: "%.2f s (%.0f statements/s, %.1f MB/s)", seconds, Double(digest.statements) / elapsed,
                         Double(bytes) / 1e6 / elapsed))
         }
     }
