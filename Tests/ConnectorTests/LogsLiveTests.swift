@@ -18,7 +18,8 @@ struct LogsLiveTests {
     /// Runs `workload` in a session that logs every statement, and returns the log lines written meanwhile
     /// (in a temporary file the caller removes).
     private func logged(application: String, _ workload: (LibPQSession) throws -> Void) throws -> URL {
-        let url = try #require(LiveServers.postgresURL, "DBADVISOR_TEST_PG_URL is not set (scripts/test-servers.sh env)")
+        let url = try #require(
+            LiveServers.postgresURL, "DBADVISOR_TEST_PG_URL is not set (scripts/test-servers.sh env)")
         let start = try #require(try FileManager.default.attributesOfItem(atPath: Self.logPath)[.size] as? Int)
         do {
             let session = try LibPQSession.open(url)
@@ -50,7 +51,8 @@ struct LogsLiveTests {
                 let orders = try session.rows(
                     "SELECT id, customer_id FROM orders ORDER BY id LIMIT 8 OFFSET $1", [String(list * 8)])
                 for order in orders {
-                    _ = try session.rows("SELECT id, email, city FROM customers WHERE id = $1", [order["customer_id"] ?? nil])
+                    _ = try session.rows(
+                        "SELECT id, email, city FROM customers WHERE id = $1", [order["customer_id"] ?? nil])
                 }
             }
         }
