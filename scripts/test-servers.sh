@@ -116,6 +116,8 @@ shared_buffers = 128MB
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+# Who ran each logged statement, for the dbadvisor logs live tests (which log one session's statements).
+log_line_prefix = '%m [%p] %q%u@%d/%a '
 EOF
     chown postgres:postgres "$pg_data/dbadvisor.conf"
 }

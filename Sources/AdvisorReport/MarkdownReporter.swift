@@ -82,11 +82,13 @@ public enum MarkdownReporter: Reporter {
 
     private static func profileSection(_ profile: StatementProfileLayout) -> String {
         var out = "## \(escape(profile.title))\n\n"
-        out += "| # | id | calls | total | share | mean | rows/call | statement |\n"
-        out += "|---:|---|---:|---:|---:|---:|---:|---|\n"
+        let percentiles = profile.hasPercentiles
+        out += "| # | id | calls | total | share | mean | \(percentiles ? "p95 | p99 | " : "")rows/call | statement |\n"
+        out += "|---:|---|---:|---:|---:|---:|\(percentiles ? "---:|---:|" : "")---:|---|\n"
         for row in profile.rows {
             let id = row.id.isEmpty ? "" : "`\(row.id)`"
             out += "| \(row.rank) | \(id) | \(row.calls) | \(row.total) | \(row.share) | \(row.mean) | "
+            if percentiles { out += "\(row.p95) | \(row.p99) | " }
             out += "\(row.rowsPerCall) | \(escape(row.text(maxLength: 100))) |\n"
         }
         return out

@@ -14,6 +14,9 @@ struct StatementProfileLayout {
         var share: String
         var mean: String
         var rowsPerCall: String
+        /// 95th and 99th percentile of the time per call ("" when unknown): logs keep the distribution.
+        var p95: String
+        var p99: String
         /// The statement, nil for the remainder line (which says how many it sums instead).
         var statement: StatementStats?
         var remainderCount: Int
@@ -23,7 +26,9 @@ struct StatementProfileLayout {
             guard let statement else {
                 return "… \(remainderCount) other statement\(remainderCount == 1 ? "" : "s")"
             }
-            return statement.oneLineText(maxLength: maxLength)
+            guard let tag = statement.tag else { return statement.oneLineText(maxLength: maxLength) }
+            let label = "[\(tag)] "
+            return label + statement.oneLineText(maxLength: max(maxLength - label.count, 20))
         }
     }
 
@@ -33,6 +38,8 @@ struct StatementProfileLayout {
     /// "Statement profile · top 10 of 57 statements by total time · 3,412.0 s in all over 2.0 days".
     let title: String
     let rows: [Row]
+    /// Whether any statement shown has percentiles (the p95/p99 columns are shown only then).
+    let hasPercentiles: Bool
 
     /// The profile of the snapshot's statements; nil when it has none.
     init?(_ snapshot: Snapshot) {
@@ -56,6 +63,7 @@ struct StatementProfileLayout {
                     grandTotal: grandTotal, statement: nil, remainderCount: rest.count))
         }
         self.rows = rows
+        hasPercentiles = shown.contains { $0.p95TimeMs != nil }
         var title = "Statement profile · "
         title +=
             statements.count > Self.maxRows
@@ -64,10 +72,14 @@ struct StatementProfileLayout {
         title += " · \(Formatting.milliseconds(grandTotal)) in all"
         if let seconds = snapshot.statementWindowSeconds, seconds >= 60 {
             let days = seconds / 86_400
-            title +=
-                days >= 1
-                ? " over \(Formatting.decimal(days, digits: 1)) days"
-                : " over \(Formatting.decimal(seconds / 3_600, digits: 1)) hours"
+            // A log of a few minutes is said in minutes, not as "0.0 hours".
+            if days >= 1 {
+                title += " over \(Formatting.decimal(days, digits: 1)) days"
+            } else if seconds >= 3_600 {
+                title += " over \(Formatting.decimal(seconds / 3_600, digits: 1)) hours"
+            } else {
+                title += " over \(Formatting.decimal(seconds / 60, digits: 1)) minutes"
+            }
         }
         self.title = title
     }
@@ -82,6 +94,8 @@ struct StatementProfileLayout {
             share: grandTotal > 0 ? Formatting.percent(fraction: totalMs / grandTotal) : "",
             mean: calls > 0 ? Formatting.milliseconds(totalMs / callCount) : "",
             rowsPerCall: calls > 0 ? Formatting.decimal(Double(rows) / callCount, digits: 1) : "",
-            statement: statement, remainderCount: remainderCount)
+            p95: statement?.p95TimeMs.map(Formatting.milliseconds) ?? "",
+            p99: statement?.p99TimeMs.map(Formatting.milliseconds) ?? "", statement: statement,
+            remainderCount: remainderCount)
     }
 }

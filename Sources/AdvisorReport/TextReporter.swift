@@ -66,25 +66,27 @@ public enum TextReporter: Reporter {
         out.line(out.bold(profile.title))
         // As wide as the longest id shown (a queryid takes up to 20 characters, 27 with ":nested").
         let idWidth = min(max(profile.rows.map(\.id.count).max() ?? 0, 2), 27)
+        let percentiles = profile.hasPercentiles
         let header = profileColumns(
             rank: "rank", id: "id", idWidth: idWidth, calls: "calls", total: "total", share: "share", mean: "mean",
-            rows: "rows/call")
+            rows: "rows/call", p95: "p95", p99: "p99", percentiles: percentiles)
         out.line(out.dim(header + "statement"))
         for row in profile.rows {
             let columns = profileColumns(
                 rank: row.rank, id: row.id.truncated(to: idWidth), idWidth: idWidth, calls: row.calls,
-                total: row.total, share: row.share, mean: row.mean, rows: row.rowsPerCall)
+                total: row.total, share: row.share, mean: row.mean, rows: row.rowsPerCall, p95: row.p95, p99: row.p99,
+                percentiles: percentiles)
             out.line(columns + row.text(maxLength: max(lineWidth - columns.count, 20)))
         }
     }
 
     private static func profileColumns(
         rank: String, id: String, idWidth: Int, calls: String, total: String, share: String, mean: String,
-        rows: String
+        rows: String, p95: String, p99: String, percentiles: Bool
     ) -> String {
         " " + rank.leftPadded(to: 4) + "  " + id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
             + calls.leftPadded(to: 12) + total.leftPadded(to: 10) + share.leftPadded(to: 7) + mean.leftPadded(to: 11)
-            + rows.leftPadded(to: 10) + "  "
+            + (percentiles ? p95.leftPadded(to: 9) + p99.leftPadded(to: 9) : "") + rows.leftPadded(to: 10) + "  "
     }
 
     // MARK: - Plan tree

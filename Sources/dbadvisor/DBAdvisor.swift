@@ -14,7 +14,9 @@ struct DBAdvisor: ParsableCommand {
             3 connection or server error.
             """,
         version: version,
-        subcommands: [Scan.self, Explain.self, ReportCommand.self, RulesCommand.self, HistoryCommand.self])
+        subcommands: [
+            Scan.self, Explain.self, Logs.self, ReportCommand.self, RulesCommand.self, HistoryCommand.self,
+        ])
 }
 
 /// Entry point: ArgumentParser reports usage errors as EX_USAGE (64); dbadvisor promises 2.

@@ -44,6 +44,14 @@ public struct StatementStats: Codable, Equatable, Sendable {
     public var sortMergePasses: Int?
     /// A real execution with its literals (MySQL 8 `QUERY_SAMPLE_TEXT`), when the server keeps one.
     public var sampleText: String?
+    /// Percentiles of the time per call, milliseconds, when the source keeps the distribution (a log's digest).
+    public var p50TimeMs: Double?
+    public var p95TimeMs: Double?
+    public var p99TimeMs: Double?
+    /// Time spent waiting for table locks over all calls, milliseconds (MySQL slow log `Lock_time`).
+    public var lockTimeMs: Double?
+    /// The sqlcommenter / marginalia attribution the statement carried (`controller=orders,action=show`).
+    public var tag: String?
 
     public init(
         id: String, text: String, database: String? = nil, user: String? = nil, calls: Int, totalTimeMs: Double,

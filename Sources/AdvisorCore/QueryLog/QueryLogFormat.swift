@@ -11,3 +11,13 @@ public enum QueryLogFormat: String, CaseIterable, Sendable {
     /// The MySQL/MariaDB general query log.
     case mysqlGeneral = "mysql-general"
 }
+
+extension QueryLogFormat {
+    /// The engine whose statements the format logs (MariaDB's logs read as MySQL's).
+    public var engine: Engine {
+        switch self {
+        case .postgresStderr, .postgresCSV, .postgresJSON: .postgres
+        case .mysqlSlow, .mysqlGeneral: .mysql
+        }
+    }
+}

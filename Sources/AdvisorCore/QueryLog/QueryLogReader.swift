@@ -25,10 +25,12 @@ public enum QueryLogReader {
 
     /// Reads `input`, calling `each` per statement in log order; returns what was read. Throws an
     /// `InputError` when the input cannot be opened or read, or is no log of a known format (the
-    /// error names the formats tried), and rethrows what `each` throws.
+    /// error names the formats tried), and rethrows what `each` throws. `formatChosen` is told the
+    /// format once it is known, before the first statement (a digest fingerprints by its engine).
     @discardableResult
     public static func read(
-        _ input: QueryLogInput, options: Options = Options(), each: (LoggedStatement) throws -> Void
+        _ input: QueryLogInput, options: Options = Options(), formatChosen: (QueryLogFormat) throws -> Void = { _ in },
+        each: (LoggedStatement) throws -> Void
     ) throws -> QueryLogSummary {
         let source = try input.openSource()
         var splitter = LogLineSplitter(maximumLineBytes: options.maximumEntryBytes)
@@ -43,6 +45,7 @@ public enum QueryLogReader {
             summary.format = chosen.format
             summary.logLinePrefix = (chosen.reader as? PostgresStderrLogReader)?.prefix.text
             reader = chosen.reader
+            try formatChosen(chosen.format)
             for line in sample {
                 try line.bytes.withUnsafeBufferPointer { bytes in
                     try chosen.reader.read(

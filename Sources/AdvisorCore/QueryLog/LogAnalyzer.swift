@@ -1,0 +1,101 @@
+import Foundation
+
+/// Reads query logs into one ``LogDigest`` and its snapshot: what `dbadvisor logs` runs. Several logs are read in
+/// parallel, one per job, each into its own digest (and N+1 detector: a session lives in one log), merged at the
+/// end. One log is read by one job, in order: the N+1 detector needs each session's statements in sequence.
+public enum LogAnalyzer {
+    /// How to read and digest.
+    public struct Options: Sendable {
+        public var reader = QueryLogReader.Options()
+        public var digest = LogDigest.Options()
+        /// Logs read at the same time (at least 1).
+        public var jobs = ProcessInfo.processInfo.activeProcessorCount
+        /// Classes whose auto_explain plan is reviewed.
+        public var planLimit = LogDigest.defaultPlanLimit
+
+        /// The default options.
+        public init() {}
+    }
+
+    /// The digest of every log, the snapshot made of it, and each log's summary (in input order).
+    public struct Analysis: Sendable {
+        public var digest: LogDigest
+        public var snapshot: Snapshot
+        public var summaries: [QueryLogSummary]
+    }
+
+    /// Reads and digests `inputs`. Throws the first input's error (in input order) when one cannot be read or is
+    /// no log, or when logs of different engines are mixed.
+    public static func analyze(_ inputs: [QueryLogInput], options: Options = Options()) throws -> Analysis {
+        let results = ResultSlots(count: inputs.count)
+        let workers = max(1, min(options.jobs, inputs.count))
+        if workers == 1 {
+            for (position, input) in inputs.enumerated() { results.set(position, digest(input, options: options)) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let position = results.claim() {
+                    results.set(position, digest(inputs[position], options: options))
+                }
+            }
+        }
+        var merged = LogDigest(options: options.digest)
+        var summaries: [QueryLogSummary] = []
+        for outcome in results.outcomes() {
+            let (digest, summary) = try outcome.get()
+            try merged.merge(digest)
+            summaries.append(summary)
+        }
+        let snapshot = merged.snapshot(summaries: summaries, planLimit: options.planLimit)
+        return Analysis(digest: merged, snapshot: snapshot, summaries: summaries)
+    }
+
+    /// One log into its own finished digest.
+    private static func digest(_ input: QueryLogInput, options: Options)
+        -> Swift.Result<
+            (LogDigest, QueryLogSummary), any Error
+        >
+    {
+        Swift.Result {
+            var digest = LogDigest(options: options.digest)
+            let summary = try QueryLogReader.read(
+                input, options: options.reader, formatChosen: { try digest.start($0, file: input.name) },
+                each: { digest.add($0) })
+            // A forced format (or prefix) that fits no line reads nothing: say so rather than report nothing.
+            if summary.statements == 0, summary.lines > 0, summary.unparsableLines == summary.lines {
+                throw InputError(
+                    file: input.name,
+                    reason: "no line reads as a \(summary.format.rawValue) log"
+                        + (summary.logLinePrefix.map { " with the prefix '\($0)'" } ?? "")
+                        + " (\(summary.lines) lines); leave out --log-format to detect the format")
+            }
+            digest.finish()
+            return (digest, summary)
+        }
+    }
+}
+
+/// The outcome of each input, filled by the workers, and the next input to claim.
+private final class ResultSlots: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var slots: [Result<(LogDigest, QueryLogSummary), any Error>?]
+    private var next = 0
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func claim() -> Int? {
+        lock.withLock {
+            guard next < slots.count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    func set(_ position: Int, _ outcome: Result<(LogDigest, QueryLogSummary), any Error>) {
+        lock.withLock { slots[position] = outcome }
+    }
+
+    func outcomes() -> [Result<(LogDigest, QueryLogSummary), any Error>] {
+        lock.withLock { slots.compactMap { $0 } }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+extension LogDigest {
+    /// The plans of at most this many classes (the ones with the most time) are read and reviewed.
+    public static let defaultPlanLimit = 20
+
+    /// The digest as a snapshot the rules read: the classes as `statements` (source "log", the span from the
+    /// first to the last timestamp as the window), the bursts as `queryBursts`, the auto_explain plans of the
+    /// costliest classes as `plans`, and what could not be read (per log summary) as notices.
+    public func snapshot(summaries: [QueryLogSummary], planLimit: Int = defaultPlanLimit) -> Snapshot {
+        let engine = engine ?? .postgres
+        let statements = classes.map(statementStats)
+        var snapshot = Snapshot(
+            server: ServerInfo(
+                engine: engine, target: summaries.map(\.file).joined(separator: ", "),
+                database: statements.allSatisfy { $0.database == statements.first?.database }
+                    ? statements.first?.database : nil,
+                collectedAt: lastTime.map { Date(timeIntervalSince1970: $0) }),
+            facets: [.statements],
+            statements: statements,
+            statementSource: StatementSource(
+                name: "log", resetAt: firstTime.map { Date(timeIntervalSince1970: $0) },
+                settings: ["formats": Set(summaries.map(\.format.rawValue)).sorted().joined(separator: ",")]))
+        let window = firstTime.flatMap { first in lastTime.map { $0 - first } }
+        if statementsWithoutSession < statements.count || statements.isEmpty {
+            snapshot.facets.insert(.queryHistory)
+            snapshot.queryBursts = bursts
+            snapshot.queryHistoryWindowSeconds = window
+        }
+        snapshot.notices = summaries.flatMap(Self.notices)
+        if statementsWithoutSession > 0 {
+            snapshot.notices.append(
+                Notice(
+                    level: .warning,
+                    message: "\(statementsWithoutSession) of \(self.statements) statements name no session: "
+                        + "they are left out of N+1 detection",
+                    remedy: "log the session: %c or %p in PostgreSQL's log_line_prefix (the slow and general logs "
+                        + "of MySQL always carry the thread id)"))
+        }
+        let (plans, planNotices) = capturedPlans(statements, window: window, limit: planLimit)
+        snapshot.plans = plans
+        snapshot.notices += planNotices
+        if !plans.isEmpty { snapshot.facets.insert(.plans) }
+        return snapshot
+    }
+
+    // MARK: - Private
+
+    private func statementStats(_ statementClass: LogStatementClass) -> StatementStats {
+        var stats = StatementStats(
+            id: statementClass.id, text: statementClass.normalized,
+            database: statementClass.databases.count == 1 ? statementClass.databases[0] : nil,
+            user: statementClass.users.count == 1 ? statementClass.users[0] : nil, calls: statementClass.calls,
+            totalTimeMs: statementClass.totalTimeMs, rows: statementClass.rowsSent ?? 0)
+        let histogram = statementClass.histogram
+        if histogram.count > 0 {
+            stats.minTimeMs = histogram.minimumMs
+            stats.maxTimeMs = histogram.maximumMs
+            stats.stddevTimeMs = statementClass.stddevTimeMs
+            stats.p50TimeMs = histogram.percentile(0.50)
+            stats.p95TimeMs = histogram.percentile(0.95)
+            stats.p99TimeMs = histogram.percentile(0.99)
+        }
+        stats.rowsExamined = statementClass.rowsExamined
+        stats.lockTimeMs = statementClass.lockTimeMs
+        stats.tag = statementClass.tag
+        stats.sampleText = statementClass.sample.text
+        return stats
+    }
+
+    /// The auto_explain plans of the `limit` classes with the most time that logged one.
+    private func capturedPlans(_ statements: [StatementStats], window: Double?, limit: Int) -> (
+        [CapturedPlan], [Notice]
+    ) {
+        let withPlans = classes.indices.filter { classes[$0].plan != nil }
+            .sorted { (classes[$0].totalTimeMs, classes[$1].id) > (classes[$1].totalTimeMs, classes[$0].id) }
+            .prefix(limit)
+        var plans: [CapturedPlan] = []
+        var notices: [Notice] = []
+        for position in withPlans {
+            let statementClass = classes[position]
+            guard let text = statementClass.plan else { continue }
+            let origin = statementClass.sample.origin
+            let name = "\(origin.file): plan of \(statementClass.id)"
+            do {
+                for plan in try PlanReader.read(PlanInput(text: text, name: name)) {
+                    plans.append(
+                        CapturedPlan(
+                            label: "\(statementClass.id) · \(StatementStats.oneLine(statementClass.normalized))",
+                            statementFingerprint: statements[position].findingKey,
+                            callsPerDay: window.flatMap {
+                                $0 >= 1 ? Double(statementClass.calls) * 86_400 / $0 : nil
+                            }, plan: plan))
+                }
+            } catch {
+                notices.append(
+                    Notice(
+                        level: .warning, message: "the auto_explain plan of \(statementClass.id) was not read: \(error)"
+                    ))
+            }
+        }
+        return (plans, notices)
+    }
+
+    /// What a log's summary says could not be read.
+    private static func notices(_ summary: QueryLogSummary) -> [Notice] {
+        var notices: [Notice] = []
+        if summary.unparsableLines > 0 {
+            let lines = summary.unparsableSamples.map { String($0.line) }.joined(separator: ", ")
+            let more = summary.unparsableLines > summary.unparsableSamples.count ? ", …" : ""
+            notices.append(
+                Notice(
+                    level: .warning,
+                    message: "\(summary.file): \(summary.unparsableLines) "
+                        + (summary.unparsableLines == 1 ? "line was" : "lines were")
+                        + " not read as \(summary.format.rawValue) and skipped "
+                        + "(line\(summary.unparsableSamples.count == 1 ? "" : "s") \(lines)\(more))",
+                    remedy: summary.format == .postgresStderr
+                        ? "if the prefix is wrong, give it with --log-line-prefix or --pg-config (read as "
+                            + "'\(summary.logLinePrefix ?? "")')" : nil))
+        }
+        if summary.truncatedEntries > 0 {
+            notices.append(
+                Notice(
+                    level: .warning,
+                    message: "\(summary.file): \(summary.truncatedEntries) entries were longer than the reader keeps "
+                        + "and were cut"))
+        }
+        if summary.statements == 0 {
+            notices.append(
+                Notice(
+                    level: .warning,
+                    message: "\(summary.file): no statement found in this \(summary.format.rawValue) log"))
+        }
+        return notices
+    }
+}

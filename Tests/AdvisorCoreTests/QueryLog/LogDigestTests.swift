@@ -1,0 +1,130 @@
+import AdvisorCore
+import Foundation
+import TestSupport
+import Testing
+
+/// The log digest: classes per fingerprint, worst samples, percentiles, bounded memory, N+1 bursts, merging.
+struct LogDigestTests {
+    private let nPlusOne = RepositoryPaths.fixtures.appendingPathComponent("logs/postgres-n-plus-one.log").path
+
+    private func options() -> LogAnalyzer.Options {
+        var options = LogAnalyzer.Options()
+        options.reader.logLinePrefix = PostgresLogLinePrefix("%m [%p] %q%u@%d/%a ")
+        return options
+    }
+
+    @Test func classesCountersAndWorstSample() throws {
+        let analysis = try LogAnalyzer.analyze([QueryLogInput(path: nPlusOne)], options: options())
+        let digest = analysis.digest
+        #expect(digest.statements == 42)
+        #expect(digest.classes.count == 5)
+        let child = try #require(digest.classes.first { $0.normalized.contains("from customers") })
+        #expect(child.calls == 24)
+        #expect(child.tag == "controller='orders',action='index'")
+        #expect(child.applications == ["shop-web"])
+        #expect(child.users == ["app"])
+        #expect(child.databases == ["shop"])
+        #expect(child.sessions.count == 1)
+        // The slowest call (0.251 ms) is the sample, its bind value filled in.
+        #expect(child.sample.durationMs == 0.251)
+        #expect(child.sample.text.hasSuffix("WHERE id = '13'"))
+        #expect(abs((child.histogram.percentile(0.99) ?? 0) - 0.251) < 0.001)
+        let stats = try #require(analysis.snapshot.statements.first { $0.id == child.id })
+        #expect(stats.p99TimeMs == child.histogram.percentile(0.99))
+        #expect(stats.tag == child.tag)
+        #expect(stats.sampleText == child.sample.text)
+        #expect(stats.text == child.normalized)
+        #expect(stats.id.count == 16)
+    }
+
+    @Test func snapshotWindowBurstsAndNotices() throws {
+        let snapshot = try LogAnalyzer.analyze([QueryLogInput(path: nPlusOne)], options: options()).snapshot
+        #expect(snapshot.server.engine == .postgres)
+        #expect(snapshot.statementSource?.name == "log")
+        #expect(snapshot.facets == [.statements, .queryHistory])
+        let window = try #require(snapshot.queryHistoryWindowSeconds)
+        #expect(abs(window - 72.11) < 0.01)
+        #expect(snapshot.statementWindowSeconds.map { abs($0 - window) < 0.01 } == true)
+        #expect(snapshot.queryBursts.count == 1)
+        let burst = try #require(snapshot.queryBursts.first)
+        #expect(burst.bursts == 4 && burst.calls == 24 && burst.longestBurst == 6)
+        #expect(burst.parentText?.hasPrefix("SELECT id, customer_id FROM orders") == true)
+        #expect(burst.applications == ["shop-web"])
+        #expect(snapshot.notices.contains { $0.message.contains("1 line was not read") && $0.message.contains("11") })
+    }
+
+    @Test func ignoredStatementsFormNoBurst() throws {
+        var options = options()
+        options.digest.ignoredPatterns = ["FROM CUSTOMERS"]
+        let snapshot = try LogAnalyzer.analyze([QueryLogInput(path: nPlusOne)], options: options).snapshot
+        #expect(snapshot.queryBursts.isEmpty)
+        options.digest.ignoredPatterns = []
+        options.digest.bursts.minimumRun = 7
+        #expect(try LogAnalyzer.analyze([QueryLogInput(path: nPlusOne)], options: options).snapshot.queryBursts.isEmpty)
+    }
+
+    @Test func memoryIsBoundedByTheClassCount() throws {
+        var digest = LogDigest()
+        try digest.start(.mysqlSlow, file: "generated")
+        for index in 0..<200_000 {
+            let statement = LoggedStatement(
+                text: "SELECT * FROM t\(index % 3) WHERE id = \(index)",
+                origin: .init(file: "generated", line: index + 1, byteOffset: index * 60), session: String(index % 50),
+                time: Double(index) / 1_000, durationMs: Double(index % 1_000) / 10, rowsSent: 1, rowsExamined: 10)
+            digest.add(statement)
+        }
+        digest.finish()
+        #expect(digest.classes.count == 3)
+        #expect(digest.classes.allSatisfy { $0.sessions.count <= LogStatementClass.sessionLimit })
+        #expect(digest.classes.map(\.calls).reduce(0, +) == 200_000)
+        #expect(digest.classes.first?.rowsExamined == 666_670)
+        #expect(digest.classes.first?.normalized == "select * from t0 where id = ?")
+        // 0.0 to 99.9 ms: the histogram holds at most 128 buckets per power of two over that span.
+        #expect(digest.classes.allSatisfy { abs(($0.histogram.percentile(0.5) ?? 0) - 50) < 0.5 })
+    }
+
+    @Test func parallelReadingMergesToTheSameDigest() throws {
+        let files = ["postgres-n-plus-one.log", "postgres-stderr.log", "postgres-csvlog.csv", "postgres-jsonlog.json"]
+            .map { QueryLogInput(path: RepositoryPaths.fixtures.appendingPathComponent("logs/\($0)").path) }
+        var single = options()
+        single.reader.logLinePrefix = nil
+        single.jobs = 1
+        var parallel = single
+        parallel.jobs = 4
+        let one = try LogAnalyzer.analyze(files, options: single).snapshot
+        let many = try LogAnalyzer.analyze(files, options: parallel).snapshot
+        #expect(one.statements == many.statements)
+        #expect(one.queryBursts == many.queryBursts)
+        #expect(one.statements.count > 5)
+    }
+
+    @Test func mixedEnginesAreAnInputError() throws {
+        let files = ["postgres-stderr.log", "mysql-slow.log"]
+            .map { QueryLogInput(path: RepositoryPaths.fixtures.appendingPathComponent("logs/\($0)").path) }
+        #expect(throws: InputError.self) { try LogAnalyzer.analyze(files) }
+    }
+
+    @Test func notALogNamesTheFormatsTried() throws {
+        let input = QueryLogInput(bytes: Array("hello\nthis is no log\n".utf8), name: "notes.txt")
+        let error = try #require(throws: InputError.self) { try LogAnalyzer.analyze([input]) }
+        #expect("\(error)".contains("notes.txt"))
+        #expect("\(error)".contains("mysql-slow"))
+    }
+
+    @Test(.enabled(if: RepositoryPaths.corpusIsPresent)) func everyCorpusLogWithStatementsDigests() throws {
+        var lines: [String] = []
+        for url in QueryLogCorpusTests.logFiles {
+            let name = url.lastPathComponent
+            guard QueryLogCorpusTests.logsWithoutStatements[name] == nil else { continue }
+            let snapshot = try LogAnalyzer.analyze([QueryLogInput(path: url.path)]).snapshot
+            #expect(!snapshot.statements.isEmpty, "\(name): no statement class")
+            let outcome = RuleEngine(rules: builtInRules.map { Self.make($0) }).run(snapshot)
+            lines.append(
+                "\(name): \(snapshot.statements.count) classes, \(snapshot.queryBursts.count) bursts, "
+                    + "\(snapshot.plans.count) plans, \(outcome.findings.count) findings")
+        }
+        print(lines.joined(separator: "\n"))
+    }
+
+    private static func make<R: Rule>(_ type: R.Type) -> any Rule { R() }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `dbadvisor logs` as users run it: files, gzip and stdin, formats, --fail-on, unreadable lines, errors.
+struct LogsCommandTests {
+    private let nPlusOne = "Fixtures/logs/postgres-n-plus-one.log"
+    private let prefix = ["--log-line-prefix", "%m [%p] %q%u@%d/%a "]
+
+    @Test func reportsTheProfileAndTheBurst() throws {
+        let result = try CommandRunner.run(["logs", nPlusOne] + prefix, environment: ["NO_COLOR": "1"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.hasPrefix("dbadvisor logs · \(nPlusOne)"))
+        #expect(result.stdout.contains("Statement profile · 5 statements"))
+        #expect(result.stdout.contains("p95"))
+        #expect(result.stdout.contains("[controller='orders',action='index']"))
+        #expect(result.stdout.contains("n-plus-one-burst"))
+        #expect(result.stdout.contains("select id, name, email from customers where id = ANY($1)"))
+        #expect(result.stdout.contains("1 line was not read as postgres and skipped (line 11)"))
+        #expect(result.stderr.contains("42 statements in 5 classes, 1 N+1 pattern"))
+    }
+
+    @Test func jsonToAFileWithOneJob() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CommandRunner.run(
+            ["logs", nPlusOne, "--format", "json", "--output", file.path, "--jobs", "1", "--quiet"] + prefix)
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.isEmpty && result.stderr.isEmpty)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
+        #expect(object?["command"] as? String == "logs")
+        let statements = try #require(object?["statements"] as? [[String: Any]])
+        #expect(statements.count == 5)
+        #expect(statements.contains { $0["tag"] as? String == "controller='orders',action='index'" })
+        #expect(statements.allSatisfy { $0["p95_time_ms"] is Double && $0["sample_text"] is String })
+        let findings = try #require(object?["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["rule_id"] as? String == "n-plus-one-burst" })
+    }
+
+    @Test func markdownAndGzipAndSeveralFiles() throws {
+        let result = try CommandRunner.run([
+            "logs", "Fixtures/logs/mysql-slow.log.gz", "Fixtures/logs/mysql-general.log", "--format", "markdown", "-q",
+        ])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.hasPrefix("# dbadvisor logs"))
+        #expect(result.stdout.contains("| p95 | p99 |"))
+    }
+
+    @Test func readsStandardInput() throws {
+        let text = try String(
+            contentsOf: RepositoryPaths.root.appendingPathComponent("Fixtures/logs/mysql-slow.log"), encoding: .utf8)
+        let result = try CommandRunner.run(["logs", "-", "--format", "json", "-q"], stdin: text)
+        #expect(result.exitCode == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["source"] as? String == "<stdin>")
+        #expect((object?["statements"] as? [Any])?.count == 2)
+    }
+
+    @Test func failOnExitsOneAfterWritingTheReport() throws {
+        let result = try CommandRunner.run(["logs", nPlusOne, "--fail-on", "high", "-q"] + prefix)
+        #expect(result.exitCode == 1)
+        #expect(result.stdout.contains("statement-top-time"))
+        #expect(
+            try CommandRunner.run(
+                ["logs", nPlusOne, "--only", "n-plus-one-burst", "--fail-on", "high", "-q"]
+                    + prefix
+            ).exitCode == 0)
+    }
+
+    @Test func notALogIsAnInputErrorNamingTheFormatsTried() throws {
+        let result = try CommandRunner.run(["logs", "README.md"])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("README.md"))
+        #expect(result.stderr.contains("mysql-slow") && result.stderr.contains("postgres"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func missingFilesAndBadOptionsExitTwo() throws {
+        let missing = try CommandRunner.run(["logs", "/nonexistent/postgresql.log"])
+        #expect(missing.exitCode == 2)
+        #expect(missing.stderr.contains("/nonexistent/postgresql.log"))
+        #expect(try CommandRunner.run(["logs"]).exitCode == 2)
+        #expect(try CommandRunner.run(["logs", nPlusOne, "--min-burst", "1"]).exitCode == 2)
+        #expect(try CommandRunner.run(["logs", nPlusOne, "--log-format", "oracle"]).exitCode == 2)
+        let forced = try CommandRunner.run(["logs", "Fixtures/logs/mysql-slow.log", "--log-format", "postgres"])
+        #expect(forced.exitCode == 2)
+        #expect(forced.stderr.contains("no line reads as a postgres log"))
+        #expect(try CommandRunner.run(["logs", "-", "-"]).exitCode == 2)
+    }
+
+    @Test func prefixFromPostgresqlConf() throws {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID()).conf")
+        defer { try? FileManager.default.removeItem(at: config) }
+        try "# logging\nlog_line_prefix = '%m [%p] %q%u@%d/%a '\t# custom\n".write(
+            to: config, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["logs", nPlusOne, "--pg-config", config.path, "--format", "json"])
+        #expect(result.exitCode == 0)
+        #expect(result.stderr.contains("prefix '%m [%p] %q%u@%d/%a '"))
+        #expect(result.stdout.contains("from shop-web, user app"))
+    }
+}
