@@ -51,3 +51,15 @@ struct ExitCodeTests {
         #expect(result.stdout.contains("thresholds: "))
     }
 }
+
+/// Reports are written atomically, but never by renaming over a device: `-o /dev/null` in a benchmark
+/// once replaced the machine's /dev/null with a regular file.
+@Suite struct OutputDeviceTests {
+    @Test func writingToDevNullLeavesTheDeviceInPlace() throws {
+        let result = try CommandRunner.run(
+            ["explain", "Fixtures/postgres/plans/seq_scan_filter.txt", "--format", "json", "--output", "/dev/null"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+        #expect(type == .typeCharacterSpecial)
+    }
+}

@@ -259,7 +259,7 @@ extension DBAdvisor {
 
         func write(_ snapshot: Snapshot, to path: String) throws {
             do {
-                try snapshot.jsonData().write(to: URL(fileURLWithPath: path), options: .atomic)
+                try AtomicFile.write(snapshot.jsonData(), to: path)
             } catch {
                 Terminal.printError("dbadvisor: cannot write the snapshot to \(path): \(error.localizedDescription)")
                 throw ExitCode(Terminal.Code.input.rawValue)

@@ -56,7 +56,7 @@ struct BaselineOptions: ParsableArguments {
         let baseline = Baseline(
             findings: report.findings, toolVersion: report.toolVersion, createdAt: report.generatedAt)
         do {
-            try baseline.jsonData().write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(baseline.jsonData(), to: path)
         } catch {
             throw BaselineFailure("cannot write the baseline to \(path): \(error.localizedDescription)")
         }

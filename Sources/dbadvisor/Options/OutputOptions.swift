@@ -23,7 +23,7 @@ struct OutputOptions: ParsableArguments {
             return
         }
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            try AtomicFile.write(Data(text.utf8), to: output)
         } catch {
             Terminal.printError("dbadvisor: cannot write \(output): \(error.localizedDescription)")
             throw ExitCode(Terminal.Code.input.rawValue)

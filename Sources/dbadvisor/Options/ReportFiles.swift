@@ -23,7 +23,7 @@ struct ReportFiles: Sendable {
             let path = directory + separator + name(target: target, format: format)
             do {
                 let text = try format.reporter.render(report, options: RenderOptions(color: false))
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try AtomicFile.write(Data(text.utf8), to: path)
             } catch {
                 throw ReportFileFailure("cannot write \(path): \(error.localizedDescription)")
             }
