@@ -396,6 +396,7 @@ export DBADVISOR_TEST_MYSQL_URL=mysql://$owner_user:$owner_password@127.0.0.1:$m
 export DBADVISOR_TEST_MYSQL_MONITOR_URL=mysql://$monitor_user:$monitor_password@127.0.0.1:$mysql_port/
 export DBADVISOR_TEST_PGBOUNCER_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pgbouncer_port/$database
 export DBADVISOR_TEST_PGBOUNCER_ADMIN_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pgbouncer_port/pgbouncer
+export DBADVISOR_TEST_PG_LOG=$pg_log
 EOF
 }
 

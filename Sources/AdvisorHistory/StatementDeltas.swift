@@ -105,7 +105,10 @@ public struct StatementDeltas: Sendable {
         if changed(previous.startedAt, current.server.startedAt) {
             return "server restarted at \(current.server.startedAt.map(timestamp) ?? "an unknown time")"
         }
-        if changed(previous.statementsResetAt, current.statementSource?.resetAt) {
+        // A reset after the previous run's collection is one even when it falls within a second of the
+        // previous reset time (a fast job, whole-second times in snapshot files).
+        let resetSincePrevious = current.statementSource?.resetAt.map { $0 > previous.collectedAt } ?? false
+        if resetSincePrevious || changed(previous.statementsResetAt, current.statementSource?.resetAt) {
             let name = current.statementSource?.name ?? "statement statistics"
             return "\(name) reset at \(current.statementSource?.resetAt.map(timestamp) ?? "an unknown time")"
         }

@@ -60,6 +60,21 @@ import Testing
         #expect(deltas.snapshot.notices.contains { $0.message.contains("restarted since the previous run") })
     }
 
+    /// A fast job: the previous run read counters reset half a second before it, and a new reset comes a
+    /// quarter of a second after it — the two reset times are within a second, yet the counters restarted.
+    @Test func aResetAfterThePreviousRunIsOneEvenWithinASecondOfTheLastReset() {
+        let firstReset = HistoryScans.day0.addingTimeInterval(-0.5)
+        let before = HistoryScans.scan(
+            day: 0, statements: [HistoryScans.statement("1", calls: 10, totalTimeMs: 20, rows: 10)],
+            resetAt: firstReset)
+        let now = HistoryScans.scan(
+            day: 0.6 / 86_400, statements: [HistoryScans.statement("1", calls: 20, totalTimeMs: 40, rows: 20)],
+            resetAt: HistoryScans.day0.addingTimeInterval(0.25))
+        let deltas = StatementDeltas(current: now, previous: HistoryScans.recorded(before))
+        #expect(deltas.snapshot.statements.first?.calls == 20)
+        #expect(deltas.snapshot.notices.contains { $0.message.contains("restarted since the previous run") })
+    }
+
     @Test func aCounterThatWentDownIsTakenAsItIs() {
         let before = HistoryScans.scan(
             day: 0,
