@@ -43,8 +43,8 @@ enum LogsBenchmark {
         }
         print("dbadvisor-bench logs: \(statements) statements per log; median of \(repetitions) passes, one core.")
         print("PostgreSQL log_line_prefix: '\(prefixText)'\n")
-        print("| log | MB | statements read | seconds | MB/s | statements/s |")
-        print("| --- | --: | --: | --: | --: | --: |")
+        print("| log | MB | statements read | unparsable lines | seconds | MB/s | statements/s |")
+        print("| --- | --: | --: | --: | --: | --: | --: |")
         for log in logs {
             if !(arguments.contains("--reuse") && FileManager.default.fileExists(atPath: log.url.path)) {
                 try GeneratedQueryLog.write(log.format, statements: statements, to: log.url)
@@ -53,17 +53,21 @@ enum LogsBenchmark {
             var options = QueryLogReader.Options()
             if case .postgresStderr = log.format { options.logLinePrefix = PostgresLogLinePrefix(prefixText) }
             var read = 0
+            var unparsable = 0
             var times: [Double] = []
             for _ in 0..<max(repetitions, 1) {
                 let start = Date()
                 read = 0
-                try QueryLogReader.read(QueryLogInput(path: log.url.path), options: options) { _ in read += 1 }
+                let summary = try QueryLogReader.read(QueryLogInput(path: log.url.path), options: options) { _ in
+                    read += 1
+                }
+                unparsable = summary.unparsableLines
                 times.append(Date().timeIntervalSince(start))
             }
             let seconds = times.sorted()[times.count / 2]
             let megabytes = Double(bytes) / 1e6
             print(
-                "| \(log.name) | \(fixed(megabytes, 1)) | \(read) | \(fixed(seconds, 2)) "
+                "| \(log.name) | \(fixed(megabytes, 1)) | \(read) | \(unparsable) | \(fixed(seconds, 2)) "
                     + "| \(fixed(megabytes / seconds, 1)) | \(fixed(Double(read) / seconds, 0)) |")
         }
         print("\ninputs: \(logs.map(\.url.path).joined(separator: ", ")) (kept for pt-query-digest / pgbadger runs)")
