@@ -11,13 +11,14 @@
 #  2. generates, with `dbadvisor-bench logs --write`, a MySQL slow log and a PostgreSQL stderr log of N
 #     statements each (default 1,000,000) into the work directory (default /tmp/dbadvisor-bench-logs),
 #     reused when files of that statement count and log_line_prefix are there (--regenerate: write anew);
-#  3. times each tool with /usr/bin/time (wall seconds, max RSS):
+#  3. times each tool with /usr/bin/time (wall and CPU seconds, max RSS):
 #       pt-query-digest --output report   on the slow log,
 #       pgbadger -j 1 -f stderr --prefix  on the PostgreSQL log (text report: the cheapest it writes),
 #       dbadvisor logs --format json      on both, on one core (--jobs 1, when the command has it) and on
 #                                         all cores,
-#     and prints one table: tool, input, MB, statements, seconds, MB/s, statements/s, max RSS and, on
-#     dbadvisor's rows, its throughput ÷ the other tool's on the same file. Each tool's report goes to
+#     and prints one table: tool, input, MB, statements, wall seconds, CPU seconds (user + system: far
+#     below the wall time when other work shares the cores), MB/s, statements/s (both per wall second),
+#     max RSS and, on dbadvisor's rows, its throughput ÷ the other tool's on the same file. Each tool's report goes to
 #     the work directory's out/ folder, and the statement count it printed is shown as a check that it
 #     read the whole file;
 #  4. memory: runs dbadvisor on the N-statement logs and on 2N-statement logs (generated the same way)
@@ -124,15 +125,17 @@ rows=()
 declare -A competitor_rate=()
 
 # timed OUTPUT COMMAND...: runs the command with its standard output to OUTPUT, after reading the input
-# once so that every tool starts with it in the page cache; sets seconds, rss (KB) and status.
+# once so that every tool starts with it in the page cache; sets seconds, cpu (seconds), rss (KB) and status.
 timed() {
     local output=$1
     shift
     cat "$input" >/dev/null
     status=0
-    /usr/bin/time -f '%e %M' -o "$work/out/time.txt" "$@" >"$output" 2>"$output.stderr" || status=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$work/out/time.txt" "$@" >"$output" 2>"$output.stderr" || status=$?
     # On failure time(1) writes "Command exited with non-zero status N" first.
-    read -r seconds rss < <(tail -n 1 "$work/out/time.txt")
+    local user system
+    read -r seconds rss user system < <(tail -n 1 "$work/out/time.txt")
+    cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
 }
 
 # add_row TOOL LABEL REPORTED_STATEMENTS [COMPETITOR]: one table row for the last timed run on $input,
@@ -141,16 +144,18 @@ add_row() {
     local tool=$1 label=$2 reported=$3 competitor=${4:-} bytes ratio="–"
     bytes=$(stat -c %s "$input")
     local rate
+    # time(1) prints hundredths: a run under 5 ms counts as 5 ms.
+    seconds=$(awk -v s="$seconds" 'BEGIN { printf "%.3f", (s > 0.005 ? s : 0.005) }')
     rate=$(awk -v n="$count" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
     if [ -n "$competitor" ]; then
         ratio=$(awk -v r="$rate" -v c="${competitor_rate[$competitor]}" 'BEGIN { printf "%.1f×", r / c }')
     else
         competitor_rate[$tool]=$rate
     fi
-    rows+=("$(awk -v tool="$tool" -v label="$label" -v b="$bytes" -v n="$count" -v s="$seconds" -v kb="$rss" \
-        -v ratio="$ratio" -v reported="$reported" 'BEGIN {
-            printf "| %s | %s | %.1f | %d | %.2f | %.1f | %.0f | %.0f | %s | %s |", tool, label, b / 1e6, n, s,
-                b / 1e6 / s, n / s, kb / 1024, ratio, reported
+    rows+=("$(awk -v tool="$tool" -v label="$label" -v b="$bytes" -v n="$count" -v s="$seconds" -v cpu="$cpu" \
+        -v kb="$rss" -v ratio="$ratio" -v reported="$reported" 'BEGIN {
+            printf "| %s | %s | %.1f | %d | %.2f | %.2f | %.1f | %.0f | %.0f | %s | %s |", tool, label, b / 1e6, n,
+                s, cpu, b / 1e6 / s, n / s, kb / 1024, ratio, reported
         }')")
 }
 
@@ -175,7 +180,7 @@ run_dbadvisor() {
         if [ "$status" -gt 1 ]; then
             say "dbadvisor logs failed (exit $status):"
             head -n 5 "$work/out/dbadvisor-$name.stdout.stderr" >&2
-            rows+=("| $tool | $label | | $count | failed (exit $status) | | | | | |")
+            rows+=("| $tool | $label | | $count | failed (exit $status) | | | | | | |")
             continue
         fi
         # The statement count dbadvisor reports: the first "statements": N of its JSON report.
@@ -195,6 +200,8 @@ fi
 
 generate "$statements"
 count=$statements
+# Other work on the machine slows every tool: the load average goes with the figures.
+load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
 mysql_log=$work/mysql-slow-$count.log
 postgres_log=$work/postgresql-$count.log
 
@@ -228,15 +235,16 @@ if $has_logs; then run_dbadvisor "PostgreSQL stderr" pgbadger postgres --log-lin
 
 echo
 cpu=$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1)
-echo "Log benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($cpu)"
+echo "Log benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($cpu), load average before the runs" \
+    "$load_before"
 versions="$(pt-query-digest --version 2>/dev/null | head -n 1)"
 versions+="; pgbadger $(pgbadger --version 2>/dev/null | grep -o '[0-9][0-9.]*' | head -n 1)"
 echo "$versions; dbadvisor $("$dbadvisor" --version)"
 echo "PostgreSQL log_line_prefix: '$prefix'; inputs and reports in $work"
 echo
-echo "| tool | input | MB | statements | seconds | MB/s | statements/s | max RSS MB | dbadvisor ÷ tool" \
-    "| statements the tool reports |"
-echo "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: |"
+echo "| tool | input | MB | statements | seconds | CPU seconds | MB/s | statements/s | max RSS MB" \
+    "| dbadvisor ÷ tool | statements the tool reports |"
+echo "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |"
 printf '%s\n' "${rows[@]}"
 if ! $has_logs; then
     echo

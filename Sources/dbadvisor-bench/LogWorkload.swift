@@ -1,8 +1,11 @@
 /// The generated workload behind the benchmark logs: 48 sessions of a shop's applications, each running
-/// requests (a product page, an order history, a checkout transaction, a report, single statements), picked
-/// at random one statement at a time so that sessions interleave in the log as they do on a server. Product
-/// pages and order histories load their rows one by one, an N+1 loop of 5 to 25 statements. Sessions end and
-/// are replaced by new ones (a new process or thread id) now and then. Seeded: the same log every time.
+/// requests (a product page, an order history, a checkout transaction, a report, single statements) with a
+/// pause of up to 5.5 s between two requests, about 140 statements a second in all. Within a request the
+/// statements follow each other as an application sends them, each a fraction of a millisecond after the
+/// previous one ended; the log lists every session's statements as they end, so sessions interleave as they
+/// do on a server. Product pages and order histories load rows one by one, an N+1 loop of 5 to 25 statements.
+/// Sessions end and are replaced by new ones (a new process or thread id) now and then. Seeded: the same log
+/// every time.
 struct LogWorkload {
     /// What the log records next.
     enum Event {
@@ -17,8 +20,8 @@ struct LogWorkload {
     private(set) var now: Int64
     private var statements: LogWorkloadStatements
     private var sessions: [WorkloadSession] = []
-    /// Per session, the statements of its current request still to run, and the index of the next one.
-    private var pending: [(statements: [WorkloadStatement], next: Int)] = []
+    /// Per session, the statements of its current request, the index of the next one, and when it ends.
+    private var pending: [(statements: [WorkloadStatement], next: Int, ends: Int64)] = []
     private var events: [Event] = []
     private var nextProcessID = 21_000
     private var nextCheckpoint: Int64
@@ -32,41 +35,56 @@ struct LogWorkload {
         self.dialect = dialect
         statements = LogWorkloadStatements(dialect: dialect, seed: seed)
         now = Self.start
+        statements.now = now
         nextCheckpoint = Self.start + Self.checkpointInterval
         let kinds: [WorkloadSession.Kind] =
             Array(repeating: .web, count: 36) + Array(repeating: .api, count: 8) + [.worker, .worker, .report, .report]
         for kind in kinds {
-            sessions.append(newSession(kind))
-            pending.append(([], 0))
-            events.append(.connected(sessions[sessions.count - 1]))
+            let session = newSession(kind)
+            sessions.append(session)
+            events.append(.connected(session))
+            pending.append(([], 0, 0))
+            startRequest(in: sessions.count - 1)
         }
     }
 
     /// The next event in log order.
     mutating func next() -> Event {
         if !events.isEmpty { return events.removeFirst() }
-        // 7 ms apart on average: about 140 statements a second, two hours for a million.
-        now += Int64(statements.number(0...14_000))
-        statements.now = now
-        if now >= nextCheckpoint {
+        var slot = 0
+        for index in pending.indices where pending[index].ends < pending[slot].ends { slot = index }
+        if pending[slot].ends >= nextCheckpoint {
+            now = nextCheckpoint
             nextCheckpoint += Self.checkpointInterval
             return .checkpoint
         }
-        let slot = statements.number(0...sessions.count - 1)
-        if pending[slot].next == pending[slot].statements.count {
+        now = pending[slot].ends
+        statements.now = now
+        let statement = pending[slot].statements[pending[slot].next]
+        let session = sessions[slot]
+        pending[slot].next += 1
+        if pending[slot].next < pending[slot].statements.count {
+            // The application's round trip before it sends the next statement.
+            let roundTrip = Int64(statements.number(150...1200))
+            pending[slot].ends =
+                now + roundTrip + Int64(pending[slot].statements[pending[slot].next].durationMicroseconds)
+        } else {
             // Between two requests, one session in 400 disconnects and a new one takes its place.
             if statements.number(0...399) == 0 {
-                let replacement = newSession(sessions[slot].kind)
-                events.append(.connected(replacement))
-                let ended = sessions[slot]
+                let replacement = newSession(session.kind)
                 sessions[slot] = replacement
-                return .disconnected(ended)
+                events += [.disconnected(session), .connected(replacement)]
             }
-            pending[slot] = (request(for: sessions[slot]), 0)
+            startRequest(in: slot)
         }
-        let statement = pending[slot].statements[pending[slot].next]
-        pending[slot].next += 1
-        return .statement(sessions[slot], statement)
+        return .statement(session, statement)
+    }
+
+    /// Prepares the session's next request, to start after a pause.
+    private mutating func startRequest(in slot: Int) {
+        let request = request(for: sessions[slot])
+        let pause = Int64(statements.number(0...5_500_000))
+        pending[slot] = (request, 0, now + pause + Int64(request[0].durationMicroseconds))
     }
 
     private mutating func newSession(_ kind: WorkloadSession.Kind) -> WorkloadSession {
