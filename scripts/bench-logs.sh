@@ -122,10 +122,12 @@ generate() {
 # MARK: - Timing
 
 rows=()
-declare -A competitor_rate=()
+# Each competitor's wall and CPU seconds, by tool name.
+declare -A competitor_seconds=() competitor_cpu=()
 
 # timed OUTPUT COMMAND...: runs the command with its standard output to OUTPUT, after reading the input
-# once so that every tool starts with it in the page cache; sets seconds, cpu (seconds), rss (KB) and status.
+# once so that every tool starts with it in the page cache; sets seconds, cpu (user + system seconds), rss
+# (KB) and status.
 timed() {
     local output=$1
     shift
@@ -139,18 +141,20 @@ timed() {
 }
 
 # add_row TOOL LABEL REPORTED_STATEMENTS [COMPETITOR]: one table row for the last timed run on $input,
-# with the throughput ratio to COMPETITOR's row on the same input when given.
+# with the throughput ratio to COMPETITOR's row on the same input when given: per wall second, and per
+# CPU second (what the tools would do on a core of their own; the wall clock feels other work on the machine).
 add_row() {
     local tool=$1 label=$2 reported=$3 competitor=${4:-} bytes ratio="–"
     bytes=$(stat -c %s "$input")
-    local rate
     # time(1) prints hundredths: a run under 5 ms counts as 5 ms.
     seconds=$(awk -v s="$seconds" 'BEGIN { printf "%.3f", (s > 0.005 ? s : 0.005) }')
-    rate=$(awk -v n="$count" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
+    cpu=$(awk -v s="$cpu" 'BEGIN { printf "%.3f", (s > 0.005 ? s : 0.005) }')
     if [ -n "$competitor" ]; then
-        ratio=$(awk -v r="$rate" -v c="${competitor_rate[$competitor]}" 'BEGIN { printf "%.1f×", r / c }')
+        ratio=$(awk -v s="$seconds" -v c="$cpu" -v cs="${competitor_seconds[$competitor]}" \
+            -v cc="${competitor_cpu[$competitor]}" 'BEGIN { printf "%.1f× (%.1f× per CPU second)", cs / s, cc / c }')
     else
-        competitor_rate[$tool]=$rate
+        competitor_seconds[$tool]=$seconds
+        competitor_cpu[$tool]=$cpu
     fi
     rows+=("$(awk -v tool="$tool" -v label="$label" -v b="$bytes" -v n="$count" -v s="$seconds" -v cpu="$cpu" \
         -v kb="$rss" -v ratio="$ratio" -v reported="$reported" 'BEGIN {
