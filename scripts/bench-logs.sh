@@ -10,7 +10,8 @@
 #  1. builds dbadvisor and dbadvisor-bench in release mode (--no-build: use what .build/release holds);
 #  2. generates, with `dbadvisor-bench logs --write`, a MySQL slow log and a PostgreSQL stderr log of N
 #     statements each (default 1,000,000) into the work directory (default /tmp/dbadvisor-bench-logs),
-#     reused when files of that statement count and log_line_prefix are there (--regenerate: write anew);
+#     reused when files of that statement count and log_line_prefix are there (--regenerate: write anew,
+#     after a change to the generator);
 #  3. times each tool with /usr/bin/time (wall and CPU seconds, max RSS):
 #       pt-query-digest --output report   on the slow log,
 #       pgbadger -j 1 -f stderr --prefix  on the PostgreSQL log (text report: the cheapest it writes),
@@ -18,9 +19,9 @@
 #                                         all cores,
 #     and prints one table: tool, input, MB, statements, wall seconds, CPU seconds (user + system: far
 #     below the wall time when other work shares the cores), MB/s, statements/s (both per wall second),
-#     max RSS and, on dbadvisor's rows, its throughput ÷ the other tool's on the same file. Each tool's report goes to
-#     the work directory's out/ folder, and the statement count it printed is shown as a check that it
-#     read the whole file;
+#     max RSS and, on dbadvisor's rows, its throughput ÷ the other tool's on the same file. Each report
+#     goes to the work directory's out/ folder; the statements and statement classes each tool says it
+#     found are shown as a check that it read the whole file;
 #  4. memory: runs dbadvisor on the N-statement logs and on 2N-statement logs (generated the same way)
 #     and prints how max RSS changes: it should not grow with the file, only with distinct fingerprints.
 # While `dbadvisor logs` does not exist yet, steps 3 and 4 print the competitors' rows only and say so.
@@ -187,10 +188,11 @@ run_dbadvisor() {
             rows+=("| $tool | $label | | $count | failed (exit $status) | | | | | | |")
             continue
         fi
-        # The statement count dbadvisor reports: the first "statements": N of its JSON report.
+        # What dbadvisor read, from its progress line "dbadvisor: N statements in M classes, …".
         local reported
-        reported=$(grep -o -m 1 '"statements" *: *[0-9]*' "$report" | grep -o '[0-9]*$' || echo "?")
-        add_row "$tool" "$label" "$reported" "$competitor"
+        reported=$(sed -n 's/^dbadvisor: \([0-9]*\) statements in \([0-9]*\) classes.*/\1 \/ \2/p' \
+            "$work/out/dbadvisor-$name.stdout.stderr")
+        add_row "$tool" "$label" "${reported:-?}" "$competitor"
     done
 }
 
@@ -218,7 +220,7 @@ if [ "$status" -ne 0 ]; then
     exit 1
 fi
 add_row pt-query-digest "MySQL slow log" \
-    "$(sed -n 's/^# Overall: \([^ ]*\) total.*/\1/p' "$work/out/pt-query-digest.txt")"
+    "$(sed -n 's/^# Overall: \([^ ]*\) total, \([0-9]*\) unique.*/\1 \/ \2/p' "$work/out/pt-query-digest.txt")"
 if $has_logs; then run_dbadvisor "MySQL slow log" pt-query-digest mysql; fi
 
 input=$postgres_log
@@ -232,7 +234,9 @@ if [ "$status" -ne 0 ]; then
     exit 1
 fi
 add_row pgbadger "PostgreSQL stderr" \
-    "$(sed -n 's/^Number of queries: \([0-9,]*\).*/\1/p' "$work/out/pgbadger.txt" | tr -d ,)"
+    "$(sed -n -e 's/^Number of queries: \([0-9,]*\).*/\1/p' \
+        -e 's/^Number of unique normalized queries: \([0-9,]*\).*/\1/p' "$work/out/pgbadger.txt" |
+        tr -d , | tac | paste -sd / | sed 's|/| / |')"
 if $has_logs; then run_dbadvisor "PostgreSQL stderr" pgbadger postgres --log-line-prefix "$prefix"; fi
 
 # MARK: - Report
@@ -247,7 +251,7 @@ echo "$versions; dbadvisor $("$dbadvisor" --version)"
 echo "PostgreSQL log_line_prefix: '$prefix'; inputs and reports in $work"
 echo
 echo "| tool | input | MB | statements | seconds | CPU seconds | MB/s | statements/s | max RSS MB" \
-    "| dbadvisor ÷ tool | statements the tool reports |"
+    "| dbadvisor ÷ tool | statements / classes the tool reports |"
 echo "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |"
 printf '%s\n' "${rows[@]}"
 if ! $has_logs; then
