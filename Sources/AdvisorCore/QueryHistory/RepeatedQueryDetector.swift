@@ -28,15 +28,20 @@ public struct RepeatedQueryDetector: Sendable {
     private var eventsSinceSweep = 0
     private var latestTime: Double?
 
+    /// `options.ignoredPrefixes` as lower-case bytes, compared without making strings per event.
+    private let ignoredPrefixBytes: [[UInt8]]
+
     public init(options: Options = Options()) {
         self.options = options
+        ignoredPrefixBytes = options.ignoredPrefixes.map { Array($0.lowercased().utf8) }
     }
 
     /// One execution, in its session's order.
     public mutating func add(_ event: QueryEvent) {
         guard !isIgnored(event.text) else { return }
         if let time = event.time { latestTime = max(latestTime ?? time, time) }
-        var state = sessions[event.session] ?? SessionState()
+        // Moved out and back in, not copied: a copy would retain every string the state holds.
+        var state = sessions.removeValue(forKey: event.session) ?? SessionState()
         if var run = state.run, run.child.fingerprint == event.fingerprint, continues(run, at: event.time) {
             run.count += 1
             run.lastTime = event.time ?? run.lastTime
@@ -89,8 +94,19 @@ public struct RepeatedQueryDetector: Sendable {
     }
 
     private func isIgnored(_ text: String) -> Bool {
-        let head = text.prefix(24).drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }.lowercased()
-        return options.ignoredPrefixes.contains { head.hasPrefix($0) }
+        let bytes = text.utf8.prefix(32).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D || $0 == 0x28 }
+        return ignoredPrefixBytes.contains { prefix in
+            guard bytes.count >= prefix.count else { return false }
+            var index = bytes.startIndex
+            for expected in prefix {
+                let byte = bytes[index]
+                // ASCII letters compared without case; the prefixes are lower-case.
+                let lowered = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+                guard lowered == expected else { return false }
+                index = bytes.index(after: index)
+            }
+            return true
+        }
     }
 
     private func continues(_ run: Run, at time: Double?) -> Bool {

@@ -30,7 +30,11 @@ public enum LogAnalyzer {
         let results = ResultSlots(count: inputs.count)
         let workers = max(1, min(options.jobs, inputs.count))
         if workers == 1 {
-            for (position, input) in inputs.enumerated() { results.set(position, digest(input, options: options)) }
+            // One file at a time: a second core aggregates while the first reads, when there is one.
+            let pipelined = options.jobs >= 2
+            for (position, input) in inputs.enumerated() {
+                results.set(position, digest(input, options: options, pipelined: pipelined))
+            }
         } else {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let position = results.claim() {
@@ -50,16 +54,36 @@ public enum LogAnalyzer {
     }
 
     /// One log into its own finished digest.
-    private static func digest(_ input: QueryLogInput, options: Options)
+    private static func digest(_ input: QueryLogInput, options: Options, pipelined: Bool = false)
         -> Swift.Result<
             (LogDigest, QueryLogSummary), any Error
         >
     {
         Swift.Result {
             var digest = LogDigest(options: options.digest)
-            let summary = try QueryLogReader.read(
-                input, options: options.reader, formatChosen: { try digest.start($0, file: input.name) },
-                each: { digest.add($0) })
+            var pipeline: DigestPipeline?
+            var fingerprinter = StatementFingerprinter(engine: .postgres)
+            let read = Swift.Result {
+                try QueryLogReader.read(
+                    input, options: options.reader,
+                    formatChosen: { format in
+                        try digest.start(format, file: input.name)
+                        if pipelined {
+                            fingerprinter = StatementFingerprinter(engine: format.engine)
+                            pipeline = DigestPipeline(digest: digest)
+                        }
+                    },
+                    each: { statement in
+                        if let pipeline {
+                            pipeline.add(statement, hash: fingerprinter.hash(statement.text))
+                        } else {
+                            digest.add(statement)
+                        }
+                    })
+            }
+            // The pipeline's thread ends either way; its digest holds what was read.
+            if let pipeline { digest = pipeline.finish() }
+            let summary = try read.get()
             // A forced format (or prefix) that fits no line reads nothing: say so rather than report nothing.
             if summary.statements == 0, summary.lines > 0, summary.unparsableLines == summary.lines {
                 throw InputError(

@@ -51,13 +51,20 @@ public struct LogDigest: Sendable {
 
     /// Counts one statement (after ``start(_:file:)``), in its log's order.
     public mutating func add(_ statement: LoggedStatement) {
-        let hash = fingerprinter.hash(statement.text)
+        add(statement, hash: fingerprinter.hash(statement.text))
+    }
+
+    /// `add` with the statement's class hash already computed (by `StatementFingerprinter.hash` for this
+    /// digest's engine), so another thread can fingerprint while this one aggregates.
+    public mutating func add(_ statement: LoggedStatement, hash: UInt64) {
         let position: Int
         if let known = classIndex[hash] {
             position = known
             classes[position].add(statement)
         } else {
             position = classes.count
+            // A new class: its normalized text and tag come from fingerprinting it here once.
+            _ = fingerprinter.hash(statement.text)
             var newClass = LogStatementClass(
                 hash: hash, normalized: fingerprinter.normalized, tag: fingerprinter.tag, first: statement)
             let lowered = newClass.normalized.lowercased()

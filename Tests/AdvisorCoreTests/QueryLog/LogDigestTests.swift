@@ -98,6 +98,34 @@ struct LogDigestTests {
         #expect(one.statements.count > 5)
     }
 
+    /// One file with two jobs: a second thread aggregates while the first reads (`DigestPipeline`); the
+    /// digest, its order and the N+1 bursts are those of one thread, over more statements than one batch.
+    @Test func aPipelinedSingleFileGivesTheSameDigest() throws {
+        var log = ""
+        for page in 0..<400 {
+            let session = "6000\(page % 7)"
+            log += "2026-11-20 10:00:\(String(format: "%02d", page % 60)).000 UTC [\(session)] LOG:  duration: 0.5 ms  "
+            log += "statement: SELECT id FROM orders WHERE page = \(page)\n"
+            for item in 0..<6 {
+                log +=
+                    "2026-11-20 10:00:\(String(format: "%02d", page % 60)).00\(item) UTC [\(session)] LOG:  duration: 0.1 ms  "
+                log += "statement: SELECT * FROM customers WHERE id = \(page * 10 + item)\n"
+            }
+        }
+        let input = QueryLogInput(bytes: Array(log.utf8), name: "pipelined.log")
+        var single = options()
+        single.reader.logLinePrefix = PostgresLogLinePrefix("%m [%p] ")
+        single.jobs = 1
+        var pipelined = single
+        pipelined.jobs = 2
+        let one = try LogAnalyzer.analyze([input], options: single).snapshot
+        let two = try LogAnalyzer.analyze([input], options: pipelined).snapshot
+        #expect(one.statements.map(\.calls).reduce(0, +) == 2_800)
+        #expect(one.statements == two.statements)
+        #expect(one.queryBursts == two.queryBursts)
+        #expect(!two.queryBursts.isEmpty)
+    }
+
     @Test func mixedEnginesAreAnInputError() throws {
         let files = ["postgres-stderr.log", "mysql-slow.log"]
             .map { QueryLogInput(path: RepositoryPaths.fixtures.appendingPathComponent("logs/\($0)").path) }

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Two cores for one log: the reading thread parses and fingerprints statements and hands them over in
+/// batches; this pipeline's own thread aggregates them into the digest and the N+1 detector, in order.
+/// A bounded queue keeps memory flat however far the reader runs ahead.
+final class DigestPipeline: @unchecked Sendable {
+    private typealias Batch = [(statement: LoggedStatement, hash: UInt64)]
+
+    // Guarded by `condition`: the queue, `isClosed`, `isFinished`.
+    private let condition = NSCondition()
+    private var queue: [Batch] = []
+    private var isClosed = false
+    private var isFinished = false
+    private var digest: LogDigest
+    private var pending: Batch = []
+    private static let batchSize = 2_048
+    private static let queueCapacity = 8
+
+    init(digest: LogDigest) {
+        self.digest = digest
+        pending.reserveCapacity(Self.batchSize)
+        let thread = Thread { [self] in aggregate() }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Called on the reading thread, in log order.
+    func add(_ statement: LoggedStatement, hash: UInt64) {
+        pending.append((statement, hash))
+        guard pending.count >= Self.batchSize else { return }
+        hand(pending)
+        pending = []
+        pending.reserveCapacity(Self.batchSize)
+    }
+
+    /// Waits until every statement handed over is aggregated, and returns the digest.
+    func finish() -> LogDigest {
+        if !pending.isEmpty { hand(pending) }
+        pending = []
+        condition.lock()
+        isClosed = true
+        condition.broadcast()
+        while !isFinished { condition.wait() }
+        condition.unlock()
+        return digest
+    }
+
+    private func hand(_ batch: Batch) {
+        condition.lock()
+        while queue.count >= Self.queueCapacity { condition.wait() }
+        queue.append(batch)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func aggregate() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !isClosed { condition.wait() }
+            guard !queue.isEmpty else {
+                isFinished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let batch = queue.removeFirst()
+            condition.broadcast()
+            condition.unlock()
+            for item in batch { digest.add(item.statement, hash: item.hash) }
+        }
+    }
+}
