@@ -19,6 +19,8 @@ packages=(
     mariadb-server
     mariadb-client
     pgbouncer
+    # The test PostgreSQL's certificates (sslmode=verify-full in the tests).
+    openssl
     # Report format checks: the HTML report rendered in a real browser, the Prometheus exposition
     # checked by promtool (the package's services are not started, see policy-rc.d below).
     chromium

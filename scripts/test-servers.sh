@@ -97,7 +97,25 @@ EOF
     chown postgres:postgres "$pg_data/pg_hba.conf"
 }
 
+# A private certificate authority and a server certificate for 127.0.0.1 and localhost, so the tests can
+# connect with sslmode=verify-full as production connections do. Made once; the CA is what clients trust.
+pg_make_certificates() {
+    [ -f "$pg_dir/server.crt" ] && [ -f "$pg_dir/ca.crt" ] && return
+    log "creating a test certificate authority and server certificate"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=dbadvisor test CA" \
+        -keyout "$pg_dir/ca.key" -out "$pg_dir/ca.crt" >/dev/null 2>&1
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$pg_dir/server.key" -out "$pg_dir/server.csr" >/dev/null 2>&1
+    printf 'subjectAltName = IP:127.0.0.1, DNS:localhost\n' >"$pg_dir/server.ext"
+    openssl x509 -req -in "$pg_dir/server.csr" -CA "$pg_dir/ca.crt" -CAkey "$pg_dir/ca.key" -CAcreateserial \
+        -days 3650 -extfile "$pg_dir/server.ext" -out "$pg_dir/server.crt" >/dev/null 2>&1
+    chown postgres:postgres "$pg_dir/server.key" "$pg_dir/server.crt"
+    chmod 600 "$pg_dir/server.key"
+    chmod 644 "$pg_dir/ca.crt"
+}
+
 pg_write_settings() {
+    pg_make_certificates
     # Rewritten on every start so a changed port or directory takes effect.
     cat >"$pg_data/dbadvisor.conf" <<EOF
 listen_addresses = '127.0.0.1'
@@ -118,6 +136,10 @@ synchronous_commit = off
 full_page_writes = off
 # Who ran each logged statement, for the dbadvisor logs live tests (which log one session's statements).
 log_line_prefix = '%m [%p] %q%u@%d/%a '
+# TLS offered on the same port (pg_hba's host lines accept both): the tests connect with verify-full.
+ssl = on
+ssl_cert_file = '$pg_dir/server.crt'
+ssl_key_file = '$pg_dir/server.key'
 EOF
     chown postgres:postgres "$pg_data/dbadvisor.conf"
 }
@@ -397,6 +419,7 @@ export DBADVISOR_TEST_MYSQL_MONITOR_URL=mysql://$monitor_user:$monitor_password@
 export DBADVISOR_TEST_PGBOUNCER_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pgbouncer_port/$database
 export DBADVISOR_TEST_PGBOUNCER_ADMIN_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pgbouncer_port/pgbouncer
 export DBADVISOR_TEST_PG_LOG=$pg_log
+export DBADVISOR_TEST_PG_CA=$pg_dir/ca.crt
 EOF
 }
 

@@ -1,5 +1,7 @@
 import AdvisorCore
+import Foundation
 import PostgresConnector
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: LiveServers.postgresIsUsable, LiveServers.postgresSkipMessage))
@@ -72,5 +74,33 @@ struct LibPQSessionTests {
         #expect(counted.count == 1)
         let error = #expect(throws: ServerError.self) { try session.rows("SELECT id FROM orders LIMIT 1") }
         #expect(error?.sqlState == "42501")  // insufficient_privilege
+    }
+}
+
+/// TLS as production connections use it: the test server offers it with a certificate from a private
+/// authority; `sslmode=verify-full` with that authority connects encrypted, with another one it is refused.
+@Suite(.enabled(if: LiveServers.postgresIsUsable, LiveServers.postgresSkipMessage))
+struct LibPQSessionTLSTests {
+    private static let authority = ProcessInfo.processInfo.environment["DBADVISOR_TEST_PG_CA"]
+
+    @Test func verifyFullConnectsEncryptedAndScans() throws {
+        let url = try #require(LiveServers.postgresMonitorURL)
+        let authority = try #require(Self.authority, "DBADVISOR_TEST_PG_CA is not set (scripts/test-servers.sh env)")
+        let session = try LibPQSession.open("\(url)?sslmode=verify-full&sslrootcert=\(authority)")
+        let row = try #require(try session.rows("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first)
+        #expect(row["ssl"] == "t")
+        let scan = try CommandRunner.run(
+            ["scan", "\(url)?sslmode=verify-full&sslrootcert=\(authority)", "--no-history", "--format", "json", "-q"])
+        #expect(scan.exitCode == 0, "\(scan.stderr)")
+    }
+
+    @Test func verifyFullRefusesACertificateFromAnotherAuthority() throws {
+        let url = try #require(LiveServers.postgresMonitorURL)
+        // A certificate authority that did not sign the server's certificate: the system's bundle.
+        let result = try CommandRunner.run(
+            ["scan", "\(url)?sslmode=verify-full&sslrootcert=/etc/ssl/certs/ca-certificates.crt", "--no-history"])
+        #expect(result.exitCode == 3)
+        #expect(result.stderr.contains("certificate"), "\(result.stderr)")
+        #expect(!result.stderr.contains("monitor-pw-1"))
     }
 }
