@@ -97,25 +97,36 @@ EOF
     chown postgres:postgres "$pg_data/pg_hba.conf"
 }
 
-# A private certificate authority and a server certificate for 127.0.0.1 and localhost, so the tests can
-# connect with sslmode=verify-full as production connections do. Made once; the CA is what clients trust.
-pg_make_certificates() {
-    [ -f "$pg_dir/server.crt" ] && [ -f "$pg_dir/ca.crt" ] && return
-    log "creating a test certificate authority and server certificate"
+# A private certificate authority (made once, in $servers_dir/tls) and a certificate for 127.0.0.1 and
+# localhost per server, so the tests connect with sslmode=verify-full / ssl-mode=VERIFY_IDENTITY as
+# production connections do. The CA is what clients trust; each key belongs to its server's user.
+tls_dir=$servers_dir/tls
+
+make_test_ca() {
+    [ -f "$tls_dir/ca.crt" ] && return
+    log "creating a test certificate authority"
+    install -d -m 755 "$tls_dir"
     openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=dbadvisor test CA" \
-        -keyout "$pg_dir/ca.key" -out "$pg_dir/ca.crt" >/dev/null 2>&1
+        -keyout "$tls_dir/ca.key" -out "$tls_dir/ca.crt" >/dev/null 2>&1
+    chmod 644 "$tls_dir/ca.crt"
+}
+
+# make_server_certificate DIR OWNER: DIR/server.crt and DIR/server.key, signed by the test CA.
+make_server_certificate() {
+    local dir=$1 owner=$2
+    [ -f "$dir/server.crt" ] && return
+    make_test_ca
     openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
-        -keyout "$pg_dir/server.key" -out "$pg_dir/server.csr" >/dev/null 2>&1
-    printf 'subjectAltName = IP:127.0.0.1, DNS:localhost\n' >"$pg_dir/server.ext"
-    openssl x509 -req -in "$pg_dir/server.csr" -CA "$pg_dir/ca.crt" -CAkey "$pg_dir/ca.key" -CAcreateserial \
-        -days 3650 -extfile "$pg_dir/server.ext" -out "$pg_dir/server.crt" >/dev/null 2>&1
-    chown postgres:postgres "$pg_dir/server.key" "$pg_dir/server.crt"
-    chmod 600 "$pg_dir/server.key"
-    chmod 644 "$pg_dir/ca.crt"
+        -keyout "$dir/server.key" -out "$dir/server.csr" >/dev/null 2>&1
+    printf 'subjectAltName = IP:127.0.0.1, DNS:localhost\n' >"$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$tls_dir/ca.crt" -CAkey "$tls_dir/ca.key" -CAcreateserial \
+        -days 3650 -extfile "$dir/server.ext" -out "$dir/server.crt" >/dev/null 2>&1
+    chown "$owner:$owner" "$dir/server.key" "$dir/server.crt"
+    chmod 600 "$dir/server.key"
 }
 
 pg_write_settings() {
-    pg_make_certificates
+    make_server_certificate "$pg_dir" postgres
     # Rewritten on every start so a changed port or directory takes effect.
     cat >"$pg_data/dbadvisor.conf" <<EOF
 listen_addresses = '127.0.0.1'
@@ -235,6 +246,7 @@ mysql_running() {
 }
 
 mysql_write_settings() {
+    make_server_certificate "$mysql_dir" mysql
     cat >"$mysql_cnf" <<EOF
 [client]
 socket = $mysql_socket
@@ -260,6 +272,10 @@ innodb_buffer_pool_size = 256M
 # A throw-away test server: durability buys nothing here and costs load time.
 innodb_flush_log_at_trx_commit = 0
 skip-log-bin
+# TLS offered beside plain connections: the tests connect with ssl-mode=VERIFY_IDENTITY.
+ssl_cert = $mysql_dir/server.crt
+ssl_key = $mysql_dir/server.key
+ssl_ca = $tls_dir/ca.crt
 EOF
 }
 
@@ -419,7 +435,7 @@ export DBADVISOR_TEST_MYSQL_MONITOR_URL=mysql://$monitor_user:$monitor_password@
 export DBADVISOR_TEST_PGBOUNCER_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pgbouncer_port/$database
 export DBADVISOR_TEST_PGBOUNCER_ADMIN_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pgbouncer_port/pgbouncer
 export DBADVISOR_TEST_PG_LOG=$pg_log
-export DBADVISOR_TEST_PG_CA=$pg_dir/ca.crt
+export DBADVISOR_TEST_CA=$tls_dir/ca.crt
 EOF
 }
 

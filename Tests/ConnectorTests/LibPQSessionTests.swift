@@ -81,11 +81,11 @@ struct LibPQSessionTests {
 /// authority; `sslmode=verify-full` with that authority connects encrypted, with another one it is refused.
 @Suite(.enabled(if: LiveServers.postgresIsUsable, LiveServers.postgresSkipMessage))
 struct LibPQSessionTLSTests {
-    private static let authority = ProcessInfo.processInfo.environment["DBADVISOR_TEST_PG_CA"]
+    private static let authority = ProcessInfo.processInfo.environment["DBADVISOR_TEST_CA"]
 
     @Test func verifyFullConnectsEncryptedAndScans() throws {
         let url = try #require(LiveServers.postgresMonitorURL)
-        let authority = try #require(Self.authority, "DBADVISOR_TEST_PG_CA is not set (scripts/test-servers.sh env)")
+        let authority = try #require(Self.authority, "DBADVISOR_TEST_CA is not set (scripts/test-servers.sh env)")
         let session = try LibPQSession.open("\(url)?sslmode=verify-full&sslrootcert=\(authority)")
         let row = try #require(try session.rows("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first)
         #expect(row["ssl"] == "t")

@@ -1,5 +1,7 @@
 import AdvisorCore
+import Foundation
 import MySQLConnector
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: LiveServers.mysqlIsUsable, LiveServers.mysqlSkipMessage))
@@ -46,10 +48,15 @@ struct MySQLSessionTests {
         #expect(!text.contains(wrongPassword))
     }
 
-    @Test func requiredTLSFailsAgainstAServerWithoutIt() throws {
-        // The test server is started without certificates, so only an unencrypted session is possible.
-        #expect(throws: ConnectionError.self) { try MySQLSession.open(ownerURL() + "?ssl-mode=REQUIRED") }
-        #expect(throws: Never.self) { try MySQLSession.open(ownerURL() + "?ssl-mode=PREFERRED") }
+    @Test func requiredTLSIsEncryptedAndDisabledIsNot() throws {
+        // The test server offers TLS (scripts/test-servers.sh): REQUIRED gets it, DISABLED does without.
+        func cipher(_ mode: String) throws -> String {
+            let session = try MySQLSession.open(ownerURL() + "?ssl-mode=\(mode)")
+            let row = try #require(try session.rows("SHOW SESSION STATUS LIKE 'Ssl_cipher'").first)
+            return (row["Value"] ?? nil) ?? ""
+        }
+        #expect(try !cipher("REQUIRED").isEmpty)
+        #expect(try cipher("DISABLED").isEmpty)
     }
 
     @Test func monitoringLoginReadsPerformanceSchemaButNotTables() throws {
@@ -60,5 +67,31 @@ struct MySQLSessionTests {
         #expect(digests.count == 1)
         let error = #expect(throws: ServerError.self) { try session.rows("SELECT id FROM shop.orders LIMIT 1") }
         #expect(error?.sqlState == "42000")  // ER_TABLEACCESS_DENIED_ERROR
+    }
+}
+
+/// TLS as production connections use it: the test MariaDB offers it with a certificate from a private
+/// authority; `ssl-mode=VERIFY_IDENTITY` with that authority connects encrypted, with another one it is refused.
+@Suite(.enabled(if: LiveServers.mysqlIsUsable, LiveServers.mysqlSkipMessage))
+struct MySQLSessionTLSTests {
+    private static let authority = ProcessInfo.processInfo.environment["DBADVISOR_TEST_CA"]
+
+    @Test func verifyIdentityConnectsEncryptedAndScans() throws {
+        let url = try #require(LiveServers.mysqlMonitorURL)
+        let authority = try #require(Self.authority, "DBADVISOR_TEST_CA is not set (scripts/test-servers.sh env)")
+        let tls = "\(url)?ssl-mode=VERIFY_IDENTITY&ssl-ca=\(authority)"
+        let session = try MySQLSession.open(tls)
+        let cipher = try #require(try session.rows("SHOW SESSION STATUS LIKE 'Ssl_cipher'").first)
+        #expect(!((cipher["Value"] ?? nil) ?? "").isEmpty)
+        let scan = try CommandRunner.run(["scan", tls, "--no-history", "--format", "json", "-q"])
+        #expect(scan.exitCode == 0, "\(scan.stderr)")
+    }
+
+    @Test func verifyIdentityRefusesACertificateFromAnotherAuthority() throws {
+        let url = try #require(LiveServers.mysqlMonitorURL)
+        let result = try CommandRunner.run(
+            ["scan", "\(url)?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/ssl/certs/ca-certificates.crt", "--no-history"])
+        #expect(result.exitCode == 3)
+        #expect(!result.stderr.contains("monitor-pw-1"))
     }
 }
