@@ -12,7 +12,9 @@
 --                    `product_id` values are scattered over the heap (lossy_bitmap with small work_mem).
 --   promotions       no index on `country`: joins on it run as nested loops over a seq scan when
 --                    hash and merge joins are disabled (nested_loop_seq_inner).
---   warehouse_stock  autovacuum off, vacuumed once and then updated: index-only scans fetch the heap.
+--   warehouse_stock  autovacuum off, vacuumed once and then updated: index-only scans fetch the heap;
+--                    its FK product_id → products has no index leading with it (both keys start
+--                    with warehouse_id).
 --   events           partitioned by month into 120 partitions (partitioned_append, planning_heavy).
 --   products         small; healthy primary-key lookups everywhere serve as controls;
 --                    `products_category_idx1` is an exact duplicate of `products_category_idx`.
