@@ -1,10 +1,10 @@
 import Foundation
 
-/// Two cores for one log: the reading thread parses and fingerprints statements and hands them over in
-/// batches; this pipeline's own thread aggregates them into the digest and the N+1 detector, in order.
+/// Two cores for one log: the reading thread parses statements and hands them over in batches; this
+/// pipeline's own thread fingerprints and aggregates them into the digest and the N+1 detector, in order.
 /// A bounded queue keeps memory flat however far the reader runs ahead.
 final class DigestPipeline: @unchecked Sendable {
-    private typealias Batch = [(statement: LoggedStatement, hash: UInt64)]
+    private typealias Batch = [LoggedStatement]
 
     // Guarded by `condition`: the queue, `isClosed`, `isFinished`.
     private let condition = NSCondition()
@@ -25,8 +25,8 @@ final class DigestPipeline: @unchecked Sendable {
     }
 
     /// Called on the reading thread, in log order.
-    func add(_ statement: LoggedStatement, hash: UInt64) {
-        pending.append((statement, hash))
+    func add(_ statement: LoggedStatement) {
+        pending.append(statement)
         guard pending.count >= Self.batchSize else { return }
         hand(pending)
         pending = []
@@ -66,7 +66,7 @@ final class DigestPipeline: @unchecked Sendable {
             let batch = queue.removeFirst()
             condition.broadcast()
             condition.unlock()
-            for item in batch { digest.add(item.statement, hash: item.hash) }
+            for statement in batch { digest.add(statement) }
         }
     }
 }

@@ -62,20 +62,16 @@ public enum LogAnalyzer {
         Swift.Result {
             var digest = LogDigest(options: options.digest)
             var pipeline: DigestPipeline?
-            var fingerprinter = StatementFingerprinter(engine: .postgres)
             let read = Swift.Result {
                 try QueryLogReader.read(
                     input, options: options.reader,
                     formatChosen: { format in
                         try digest.start(format, file: input.name)
-                        if pipelined {
-                            fingerprinter = StatementFingerprinter(engine: format.engine)
-                            pipeline = DigestPipeline(digest: digest)
-                        }
+                        if pipelined { pipeline = DigestPipeline(digest: digest) }
                     },
                     each: { statement in
                         if let pipeline {
-                            pipeline.add(statement, hash: fingerprinter.hash(statement.text))
+                            pipeline.add(statement)
                         } else {
                             digest.add(statement)
                         }
