@@ -38,7 +38,30 @@ public struct RepeatedQueryDetector: Sendable {
 
     /// One execution, in its session's order.
     public mutating func add(_ event: QueryEvent) {
-        guard !isIgnored(event.text) else { return }
+        guard !ignores(event.text) else { return }
+        addKept(event)
+    }
+
+    /// True for a statement that never forms or breaks a burst (`Options.ignoredPrefixes`).
+    public func ignores(_ text: String) -> Bool {
+        let bytes = text.utf8.prefix(32).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D || $0 == 0x28 }
+        return ignoredPrefixBytes.contains { prefix in
+            guard bytes.count >= prefix.count else { return false }
+            var index = bytes.startIndex
+            for expected in prefix {
+                let byte = bytes[index]
+                // ASCII letters compared without case; the prefixes are lower-case.
+                let lowered = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+                guard lowered == expected else { return false }
+                index = bytes.index(after: index)
+            }
+            return true
+        }
+    }
+
+    /// `add` for an event whose statement ``ignores(_:)`` already let through: a log digest asks once per
+    /// statement class rather than once per execution.
+    mutating func addKept(_ event: QueryEvent) {
         if let time = event.time { latestTime = max(latestTime ?? time, time) }
         // Moved out and back in, not copied: a copy would retain every string the state holds.
         var state = sessions.removeValue(forKey: event.session) ?? SessionState()
@@ -91,22 +114,6 @@ public struct RepeatedQueryDetector: Sendable {
     private struct PairTotals: Sendable {
         var burst: QueryBurst
         var sessionNames: Set<String>
-    }
-
-    private func isIgnored(_ text: String) -> Bool {
-        let bytes = text.utf8.prefix(32).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D || $0 == 0x28 }
-        return ignoredPrefixBytes.contains { prefix in
-            guard bytes.count >= prefix.count else { return false }
-            var index = bytes.startIndex
-            for expected in prefix {
-                let byte = bytes[index]
-                // ASCII letters compared without case; the prefixes are lower-case.
-                let lowered = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
-                guard lowered == expected else { return false }
-                index = bytes.index(after: index)
-            }
-            return true
-        }
     }
 
     private func continues(_ run: Run, at time: Double?) -> Bool {

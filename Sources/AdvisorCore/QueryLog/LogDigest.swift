@@ -68,7 +68,8 @@ public struct LogDigest: Sendable {
             var newClass = LogStatementClass(
                 hash: hash, normalized: fingerprinter.normalized, tag: fingerprinter.tag, first: statement)
             let lowered = newClass.normalized.lowercased()
-            newClass.ignoredForBursts = lowercasedPatterns.contains { lowered.contains($0) }
+            newClass.ignoredForBursts =
+                lowercasedPatterns.contains { lowered.contains($0) } || detector.ignores(statement.text)
             newClass.add(statement)
             classes.append(newClass)
             classIndex[hash] = position
@@ -83,7 +84,7 @@ public struct LogDigest: Sendable {
             return
         }
         guard !classes[position].ignoredForBursts else { return }
-        detector.add(
+        detector.addKept(
             QueryEvent(
                 session: session, fingerprint: classes[position].id, text: statement.text, time: statement.time,
                 durationMs: statement.durationMs, rows: statement.rowsSent, user: statement.user,

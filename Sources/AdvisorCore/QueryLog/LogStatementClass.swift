@@ -46,7 +46,7 @@ public struct LogStatementClass: Sendable {
     /// First and last execution time, seconds since 1970.
     public var firstSeen: Double?
     public var lastSeen: Double?
-    /// Whether `--ignore` keeps the class out of N+1 detection (decided once per class).
+    /// Whether `--ignore` or the detector's ignored prefixes keep the class out of N+1 detection (decided once).
     var ignoredForBursts = false
 
     /// A class started by its first execution.

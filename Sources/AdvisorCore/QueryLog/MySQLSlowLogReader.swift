@@ -4,7 +4,7 @@
 /// as the event's database and time), then the next header.
 final class MySQLSlowLogReader: QueryLogLineReader {
     private struct Event {
-        var origin: LoggedStatement.Origin
+        var origin = LoggedStatement.Origin(file: "", line: 0, byteOffset: 0)
         var time: Double?
         var user: String?
         var host: String?
@@ -17,11 +17,23 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         var statement: [UInt8] = []
         var isAdministratorCommand = false
         var truncated = false
+
+        /// Starts the next event, keeping the statement buffer's capacity.
+        mutating func restart(at origin: LoggedStatement.Origin) {
+            var buffer: [UInt8] = []
+            swap(&buffer, &statement)
+            buffer.removeAll(keepingCapacity: true)
+            self = Event()
+            statement = consume buffer
+            self.origin = origin
+        }
     }
 
     private let file: String
     private let maximumEntryBytes: Int
-    private var event: Event?
+    /// The event being read, valid while `hasEvent`; reused from event to event (no copies, no allocations).
+    private var event = Event()
+    private var hasEvent = false
     /// The event's statement lines have started: a header line now starts the next event.
     private var inStatement = false
     /// `use db;` carries over to later events, as the server's session does.
@@ -46,13 +58,13 @@ final class MySQLSlowLogReader: QueryLogLineReader {
     func read(_ line: LogLine, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows {
         if line.has("# ") || (line.count == 1 && line[0] == UInt8(ascii: "#")) {
             if line.has("# administrator command:") {
-                if inStatement || event == nil { try startEvent(line, &summary, emit) }
-                event?.isAdministratorCommand = true
+                if inStatement || !hasEvent { try startEvent(line, &summary, emit) }
+                event.isAdministratorCommand = true
                 inStatement = true
                 return
             }
             if !inStatement || Self.startsEvent(line) {
-                if inStatement || event == nil { try startEvent(line, &summary, emit) }
+                if inStatement || !hasEvent { try startEvent(line, &summary, emit) }
                 readHeader(line, from: 2)
                 return
             }
@@ -60,10 +72,11 @@ final class MySQLSlowLogReader: QueryLogLineReader {
             if inStatement { try finishEvent(&summary, emit) }
             return
         }
-        if event == nil {
+        if !hasEvent {
             // A file cut mid-event starts with statement lines; they still make an event.
             guard !line.isEmpty else { return }
-            event = Event(origin: LoggedStatement.Origin(file: file, line: line.number, byteOffset: line.offset))
+            event.restart(at: LoggedStatement.Origin(file: file, line: line.number, byteOffset: line.offset))
+            hasEvent = true
         }
         inStatement = true
         appendStatementLine(line)
@@ -93,25 +106,23 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         rethrows
     {
         try finishEvent(&summary, emit)
-        event = Event(origin: LoggedStatement.Origin(file: file, line: line.number, byteOffset: line.offset))
+        event.restart(at: LoggedStatement.Origin(file: file, line: line.number, byteOffset: line.offset))
+        hasEvent = true
     }
 
     private func appendStatementLine(_ line: LogLine) {
-        guard var current = event else { return }
-        event = nil
-        if current.statement.count + line.count + 1 > maximumEntryBytes {
-            current.truncated = true
+        if event.statement.count + line.count + 1 > maximumEntryBytes {
+            event.truncated = true
         } else {
-            if !current.statement.isEmpty { current.statement.append(10) }
-            current.statement.append(contentsOf: line.bytes)
+            if !event.statement.isEmpty { event.statement.append(10) }
+            event.statement.append(contentsOf: line.bytes)
         }
-        event = current
     }
 
     /// Reads a header line (from `start`, after "# "): the time, `User@Host`, `Client`, or
     /// `Key: value  Key: value` pairs. Byte-level: a slow log is mostly header lines.
     private func readHeader(_ line: LogLine, from start: Int) {
-        guard event != nil else { return }
+        guard hasEvent else { return }
         let bytes = line.bytes
         if line.has("Time:", at: start) {
             var position = start + 5
@@ -119,7 +130,7 @@ final class MySQLSlowLogReader: QueryLogLineReader {
             if let (time, end) = LogTimestamp.parse(bytes, from: position)
                 ?? LogTimestamp.parseMySQLShort(bytes, from: position)
             {
-                event?.time = time
+                event.time = time
                 lastTime = time
                 position = end
             }
@@ -151,7 +162,7 @@ final class MySQLSlowLogReader: QueryLogLineReader {
             while position < bytes.count, bytes[position] == 32 { position += 1 }
             var end = position
             while end < bytes.count, bytes[end] != 32, bytes[end] != UInt8(ascii: ":") { end += 1 }
-            if end > position { event?.host = line.text(from: position, to: end) }
+            if end > position { event.host = line.text(from: position, to: end) }
             return
         }
         var position = start
@@ -181,17 +192,17 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         }
         switch bytes[key.lowerBound] {
         case UInt8(ascii: "Q") where keyIs("Query_time"):
-            event?.queryTimeMs = Self.number(bytes, value).map { $0 * 1000 }
+            event.queryTimeMs = Self.number(bytes, value).map { $0 * 1000 }
         case UInt8(ascii: "L") where keyIs("Lock_time"):
-            event?.lockTimeMs = Self.number(bytes, value).map { $0 * 1000 }
+            event.lockTimeMs = Self.number(bytes, value).map { $0 * 1000 }
         case UInt8(ascii: "R") where keyIs("Rows_sent"):
-            event?.rowsSent = Self.number(bytes, value).map { Int($0) }
+            event.rowsSent = Self.number(bytes, value).map { Int($0) }
         case UInt8(ascii: "R") where keyIs("Rows_examined"):
-            event?.rowsExamined = Self.number(bytes, value).map { Int($0) }
+            event.rowsExamined = Self.number(bytes, value).map { Int($0) }
         case UInt8(ascii: "T") where keyIs("Thread_id"), UInt8(ascii: "I") where keyIs("Id"):
-            if !value.isEmpty { event?.session = line.text(from: value.lowerBound, to: value.upperBound) }
+            if !value.isEmpty { event.session = line.text(from: value.lowerBound, to: value.upperBound) }
         case UInt8(ascii: "S") where keyIs("Schema"):
-            event?.schema = line.text(from: value.lowerBound, to: value.upperBound)
+            event.schema = line.text(from: value.lowerBound, to: value.upperBound)
         default:
             break
         }
@@ -234,7 +245,7 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         } else {
             while position < bytes.count, bytes[position] != 32, bytes[position] != UInt8(ascii: "[") { position += 1 }
         }
-        if position > userStart { event?.user = line.text(from: userStart, to: position) }
+        if position > userStart { event.user = line.text(from: userStart, to: position) }
         // " @ " then the host name (maybe empty) then "[ip]", then maybe "Id: n".
         while position + 2 < bytes.count, !(bytes[position] == UInt8(ascii: "@") && bytes[position + 1] == 32) {
             position += 1
@@ -253,14 +264,14 @@ final class MySQLSlowLogReader: QueryLogLineReader {
             if host.isEmpty { host = ipStart..<position }
             position += 1
         }
-        if !host.isEmpty { event?.host = line.text(from: host.lowerBound, to: host.upperBound) }
+        if !host.isEmpty { event.host = line.text(from: host.lowerBound, to: host.upperBound) }
         while position + 3 < bytes.count {
             if line.has("Id:", at: position) {
                 position += 3
                 while position < bytes.count, bytes[position] == 32 { position += 1 }
                 let idStart = position
                 while position < bytes.count, bytes[position] != 32 { position += 1 }
-                if position > idStart { event?.session = line.text(from: idStart, to: position) }
+                if position > idStart { event.session = line.text(from: idStart, to: position) }
                 return
             }
             position += 1
@@ -269,21 +280,21 @@ final class MySQLSlowLogReader: QueryLogLineReader {
 
     private func finishEvent(_ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows {
         inStatement = false
-        guard var current = event else { return }
-        event = nil
-        if current.truncated { summary.truncatedEntries += 1 }
-        if let schema = current.schema, !schema.isEmpty { currentDatabase = schema }
-        guard !current.isAdministratorCommand else { return }
-        let (text, database, timestamp) = Self.splitStatement(current.statement)
+        guard hasEvent else { return }
+        hasEvent = false
+        if event.truncated { summary.truncatedEntries += 1 }
+        if let schema = event.schema, !schema.isEmpty { currentDatabase = schema }
+        guard !event.isAdministratorCommand else { return }
+        let (text, database, timestamp) = Self.splitStatement(event.statement)
         if let database { currentDatabase = database }
-        if let timestamp { current.time = timestamp }
-        if current.time == nil { current.time = lastTime } else { lastTime = current.time }
+        if let timestamp { event.time = timestamp }
+        if event.time == nil { event.time = lastTime } else { lastTime = event.time }
         guard !text.isEmpty else { return }
         let statement = LoggedStatement(
-            text: text, origin: current.origin, session: current.session, time: current.time,
-            durationMs: current.queryTimeMs, user: current.user, database: currentDatabase,
-            clientHost: current.host, rowsSent: current.rowsSent, rowsExamined: current.rowsExamined,
-            lockTimeMs: current.lockTimeMs)
+            text: text, origin: event.origin, session: event.session, time: event.time,
+            durationMs: event.queryTimeMs, user: event.user, database: currentDatabase,
+            clientHost: event.host, rowsSent: event.rowsSent, rowsExamined: event.rowsExamined,
+            lockTimeMs: event.lockTimeMs)
         summary.statements += 1
         try emit(statement)
     }
