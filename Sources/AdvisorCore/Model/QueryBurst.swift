@@ -1,21 +1,23 @@
 /// One statement execution in the order a session ran it: a log line, a row of MySQL's
 /// `events_statements_history_long`. What the N+1 detector reads.
-public struct QueryEvent: Sendable {
+/// A class: the detector keeps each event as a session's previous statement and a run's first, and a
+/// reference makes that one retain instead of one per string.
+public final class QueryEvent: Sendable {
     /// The session it ran in: PostgreSQL `%c` (or `%p`), a MySQL thread id.
-    public var session: String
+    public let session: String
     /// The statement class: the same for the same statement with other literals.
-    public var fingerprint: String
+    public let fingerprint: String
     /// The statement as it ran (literals kept) or normalized; shown as the burst's sample.
-    public var text: String
+    public let text: String
     /// Seconds on any clock that only moves forward within a session; nil when unknown.
-    public var time: Double?
-    public var durationMs: Double?
+    public let time: Double?
+    public let durationMs: Double?
     /// Rows the statement returned, when known: a parent whose rows match the burst's length is the
     /// loop's source.
-    public var rows: Int?
-    public var user: String?
-    public var database: String?
-    public var application: String?
+    public let rows: Int?
+    public let user: String?
+    public let database: String?
+    public let application: String?
 
     public init(
         session: String, fingerprint: String, text: String, time: Double? = nil, durationMs: Double? = nil,
