@@ -42,6 +42,7 @@ mysql_cnf=$mysql_dir/my.cnf
 mysql_socket=$mysql_dir/mysqld.sock
 mysql_pid=$mysql_dir/mysqld.pid
 mysql_log=$mysql_dir/mysqld.log
+mysql_slow_log=$mysql_dir/slow.log
 
 pgbouncer_dir=$servers_dir/pgbouncer
 pgbouncer_ini=$pgbouncer_dir/pgbouncer.ini
@@ -272,6 +273,11 @@ innodb_buffer_pool_size = 256M
 # A throw-away test server: durability buys nothing here and costs load time.
 innodb_flush_log_at_trx_commit = 0
 skip-log-bin
+# The slow log is on but logs nothing slower-than-10-s tests never run; a test that wants its statements in
+# it lowers long_query_time for its own session (the logs command's live calibration).
+slow_query_log = ON
+slow_query_log_file = $mysql_slow_log
+long_query_time = 10
 # TLS offered beside plain connections: the tests connect with ssl-mode=VERIFY_IDENTITY.
 ssl_cert = $mysql_dir/server.crt
 ssl_key = $mysql_dir/server.key
@@ -320,6 +326,9 @@ CREATE USER IF NOT EXISTS '$monitor_user'@'127.0.0.1' IDENTIFIED BY '$monitor_pa
 ALTER USER '$monitor_user'@'127.0.0.1' IDENTIFIED BY '$monitor_password';
 GRANT PROCESS, SHOW VIEW ON *.* TO '$monitor_user'@'127.0.0.1';
 GRANT SELECT ON performance_schema.* TO '$monitor_user'@'127.0.0.1';
+-- The same as my.cnf says, for a server started before the slow log was configured.
+SET GLOBAL slow_query_log_file = '$mysql_slow_log';
+SET GLOBAL slow_query_log = ON;
 EOF
     local checksum marker=$mysql_dir/seed.sha256
     checksum=$(seed_checksum mysql)
@@ -435,6 +444,7 @@ export DBADVISOR_TEST_MYSQL_MONITOR_URL=mysql://$monitor_user:$monitor_password@
 export DBADVISOR_TEST_PGBOUNCER_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pgbouncer_port/$database
 export DBADVISOR_TEST_PGBOUNCER_ADMIN_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pgbouncer_port/pgbouncer
 export DBADVISOR_TEST_PG_LOG=$pg_log
+export DBADVISOR_TEST_MYSQL_SLOW_LOG=$mysql_slow_log
 export DBADVISOR_TEST_CA=$tls_dir/ca.crt
 EOF
 }

@@ -1,7 +1,6 @@
 import AdvisorCore
 import Foundation
 import PostgresConnector
-import TestSupport
 import Testing
 
 /// `dbadvisor logs` calibrated on the test PostgreSQL's own log: a session logs its statements
@@ -10,41 +9,25 @@ import Testing
 @Suite(.enabled(if: LiveServers.postgresIsUsable, LiveServers.postgresSkipMessage), .serialized)
 struct LogsLiveTests {
     /// The server log `scripts/test-servers.sh` starts PostgreSQL with.
-    private static let logPath =
-        ProcessInfo.processInfo.environment["DBADVISOR_TEST_PG_LOG"] ?? "/tmp/dbadvisor-servers/postgres/postgres.log"
-
-    private static var logIsReadable: Bool { FileManager.default.isReadableFile(atPath: logPath) }
+    private static let log = ServerLogTail(
+        path: ProcessInfo.processInfo.environment["DBADVISOR_TEST_PG_LOG"]
+            ?? "/tmp/dbadvisor-servers/postgres/postgres.log")
 
     /// Runs `workload` in a session that logs every statement, and returns the log lines written meanwhile
     /// (in a temporary file the caller removes).
     private func logged(application: String, _ workload: (LibPQSession) throws -> Void) throws -> URL {
         let url = try #require(
             LiveServers.postgresURL, "DBADVISOR_TEST_PG_URL is not set (scripts/test-servers.sh env)")
-        let start = try #require(try FileManager.default.attributesOfItem(atPath: Self.logPath)[.size] as? Int)
-        do {
+        return try Self.log.capture(name: application) { marker in
             let session = try LibPQSession.open(url)
             _ = try session.rows("SET application_name = '\(application)'")
             _ = try session.rows("SET log_min_duration_statement = 0")
             try workload(session)
+            _ = try session.rows("SELECT '\(marker)'")
         }
-        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: Self.logPath))
-        defer { try? handle.close() }
-        try handle.seek(toOffset: UInt64(start))
-        let tail = try handle.readToEnd() ?? Data()
-        let excerpt = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(application).log")
-        try tail.write(to: excerpt)
-        return excerpt
     }
 
-    /// The findings of `dbadvisor logs` on `log`, as JSON objects.
-    private func findings(_ log: URL) throws -> (findings: [[String: Any]], statements: Int) {
-        let result = try CommandRunner.run(["logs", log.path, "--format", "json", "--quiet"])
-        #expect(result.exitCode == 0, "\(result.stderr)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        return (object["findings"] as? [[String: Any]] ?? [], (object["statements"] as? [Any])?.count ?? 0)
-    }
-
-    @Test(.enabled(if: logIsReadable, "the test server's log is not readable here"))
+    @Test(.enabled(if: log.isUsable, "the test server's log is not readable here"))
     func ormLoopIsTheOneBurst() throws {
         let log = try logged(application: "dbadvisor-logs-n-plus-one") { session in
             for list in 0..<6 {
@@ -57,7 +40,7 @@ struct LogsLiveTests {
             }
         }
         defer { try? FileManager.default.removeItem(at: log) }
-        let (findings, statements) = try findings(log)
+        let (findings, statements) = try ServerLogTail.report(log)
         #expect(statements >= 2)
         let bursts = findings.filter { $0["rule_id"] as? String == "n-plus-one-burst" }
         #expect(bursts.count == 1, "\(bursts)")
@@ -67,7 +50,7 @@ struct LogsLiveTests {
         #expect(message.contains("after \"SELECT id, customer_id FROM orders"), "\(message)")
     }
 
-    @Test(.enabled(if: logIsReadable, "the test server's log is not readable here"))
+    @Test(.enabled(if: log.isUsable, "the test server's log is not readable here"))
     func workloadWithoutALoopHasNoBurst() throws {
         let log = try logged(application: "dbadvisor-logs-clean") { session in
             for list in 0..<6 {
@@ -81,7 +64,7 @@ struct LogsLiveTests {
             }
         }
         defer { try? FileManager.default.removeItem(at: log) }
-        let (findings, statements) = try findings(log)
+        let (findings, statements) = try ServerLogTail.report(log)
         #expect(statements >= 3)
         #expect(!findings.contains { $0["rule_id"] as? String == "n-plus-one-burst" })
     }

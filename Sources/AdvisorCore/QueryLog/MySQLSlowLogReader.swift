@@ -240,135 +240,135 @@ final class MySQLSlowLogReader: QueryLogLineReader {
 /// Header lines parsed straight into the event: mutating methods of a value, so reading a field costs no
 /// exclusivity check as a class property's would.
 extension MySQLSlowLogReader.Event {
-        /// Reads a header line (from `start`, after "# "): the time, `User@Host`, `Client`, or
-        /// `Key: value  Key: value` pairs. Byte-level: a slow log is mostly header lines.
-        mutating func readHeader(_ line: LogLine, from start: Int) {
-            let bytes = line.bytes
-            if line.has("Time:", at: start) {
-                var position = start + 5
-                while position < bytes.count, bytes[position] == 32 { position += 1 }
-                if let (parsed, end) = LogTimestamp.parse(bytes, from: position)
-                    ?? LogTimestamp.parseMySQLShort(bytes, from: position)
-                {
-                    time = parsed
-                    position = end
-                }
-                // Percona writes "# Time: 071015 21:43:52 # User@Host: …" on one line.
-                while position + 2 < bytes.count {
-                    if bytes[position] == UInt8(ascii: "#"), bytes[position + 1] == 32 {
-                        readAttributes(line, from: position + 2)
-                        break
-                    }
-                    position += 1
-                }
-                return
-            }
-            readAttributes(line, from: start)
-        }
-
-        mutating func readAttributes(_ line: LogLine, from start: Int) {
-            if line.has("User@Host:", at: start) {
-                readUserHost(line, from: start + 10)
-                return
-            }
-            if line.has("User:", at: start) {
-                readUserHost(line, from: start + 5)
-                return
-            }
-            let bytes = line.bytes
-            if line.has("Client:", at: start) {
-                var position = start + 7
-                while position < bytes.count, bytes[position] == 32 { position += 1 }
-                var end = position
-                while end < bytes.count, bytes[end] != 32, bytes[end] != UInt8(ascii: ":") { end += 1 }
-                if end > position { host = line.text(from: position, to: end) }
-                return
-            }
-            var position = start
-            while position < bytes.count {
-                while position < bytes.count, bytes[position] == 32 { position += 1 }
-                let keyStart = position
-                while position < bytes.count, bytes[position] != 32 { position += 1 }
-                guard position > keyStart + 1, bytes[position - 1] == UInt8(ascii: ":") else { continue }
-                let key = keyStart..<position - 1
-                while position < bytes.count, bytes[position] == 32 { position += 1 }
-                let valueStart = position
-                while position < bytes.count, bytes[position] != 32 { position += 1 }
-                var value = valueStart..<position
-                if value.isEmpty || bytes[position - 1] == UInt8(ascii: ":") {
-                    // "Schema:  Last_errno: 0": an empty value; the next token is a key.
-                    position = valueStart
-                    value = valueStart..<valueStart
-                }
-                set(line, key: key, value: value)
-            }
-        }
-
-        mutating func set(_ line: LogLine, key: Range<Int>, value: Range<Int>) {
-            let bytes = line.bytes
-            func keyIs(_ name: StaticString) -> Bool {
-                key.count == name.utf8CodeUnitCount && line.has(name, at: key.lowerBound)
-            }
-            switch bytes[key.lowerBound] {
-            case UInt8(ascii: "Q") where keyIs("Query_time"):
-                queryTimeMs = MySQLSlowLogReader.number(bytes, value).map { $0 * 1000 }
-            case UInt8(ascii: "L") where keyIs("Lock_time"):
-                lockTimeMs = MySQLSlowLogReader.number(bytes, value).map { $0 * 1000 }
-            case UInt8(ascii: "R") where keyIs("Rows_sent"):
-                rowsSent = MySQLSlowLogReader.number(bytes, value).map { Int($0) }
-            case UInt8(ascii: "R") where keyIs("Rows_examined"):
-                rowsExamined = MySQLSlowLogReader.number(bytes, value).map { Int($0) }
-            case UInt8(ascii: "T") where keyIs("Thread_id"), UInt8(ascii: "I") where keyIs("Id"):
-                if !value.isEmpty { session = line.text(from: value.lowerBound, to: value.upperBound) }
-            case UInt8(ascii: "S") where keyIs("Schema"):
-                schema = line.text(from: value.lowerBound, to: value.upperBound)
-            default:
-                break
-            }
-        }
-
-        /// `User@Host: app[app] @ host.example [10.0.0.1]  Id:   168` (or `User: app[app] @ [10.0.0.1]`);
-        /// replication threads log `[SQL_SLAVE] @  []`.
-        mutating func readUserHost(_ line: LogLine, from start: Int) {
-            let bytes = line.bytes
-            var position = start
+    /// Reads a header line (from `start`, after "# "): the time, `User@Host`, `Client`, or
+    /// `Key: value  Key: value` pairs. Byte-level: a slow log is mostly header lines.
+    mutating func readHeader(_ line: LogLine, from start: Int) {
+        let bytes = line.bytes
+        if line.has("Time:", at: start) {
+            var position = start + 5
             while position < bytes.count, bytes[position] == 32 { position += 1 }
-            let userStart = position
-            if position < bytes.count, bytes[position] == UInt8(ascii: "[") {
-                while position < bytes.count, bytes[position] != 32 { position += 1 }
-            } else {
-                while position < bytes.count, bytes[position] != 32, bytes[position] != UInt8(ascii: "[") { position += 1 }
+            if let (parsed, end) = LogTimestamp.parse(bytes, from: position)
+                ?? LogTimestamp.parseMySQLShort(bytes, from: position)
+            {
+                time = parsed
+                position = end
             }
-            if position > userStart { user = line.text(from: userStart, to: position) }
-            // " @ " then the host name (maybe empty) then "[ip]", then maybe "Id: n".
-            while position + 2 < bytes.count, !(bytes[position] == UInt8(ascii: "@") && bytes[position + 1] == 32) {
+            // Percona writes "# Time: 071015 21:43:52 # User@Host: …" on one line.
+            while position + 2 < bytes.count {
+                if bytes[position] == UInt8(ascii: "#"), bytes[position + 1] == 32 {
+                    readAttributes(line, from: position + 2)
+                    break
+                }
                 position += 1
             }
-            guard position + 2 < bytes.count else { return }
-            position += 2
+            return
+        }
+        readAttributes(line, from: start)
+    }
+
+    mutating func readAttributes(_ line: LogLine, from start: Int) {
+        if line.has("User@Host:", at: start) {
+            readUserHost(line, from: start + 10)
+            return
+        }
+        if line.has("User:", at: start) {
+            readUserHost(line, from: start + 5)
+            return
+        }
+        let bytes = line.bytes
+        if line.has("Client:", at: start) {
+            var position = start + 7
             while position < bytes.count, bytes[position] == 32 { position += 1 }
-            let hostStart = position
+            var end = position
+            while end < bytes.count, bytes[end] != 32, bytes[end] != UInt8(ascii: ":") { end += 1 }
+            if end > position { host = line.text(from: position, to: end) }
+            return
+        }
+        var position = start
+        while position < bytes.count {
+            while position < bytes.count, bytes[position] == 32 { position += 1 }
+            let keyStart = position
+            while position < bytes.count, bytes[position] != 32 { position += 1 }
+            guard position > keyStart + 1, bytes[position - 1] == UInt8(ascii: ":") else { continue }
+            let key = keyStart..<position - 1
+            while position < bytes.count, bytes[position] == 32 { position += 1 }
+            let valueStart = position
+            while position < bytes.count, bytes[position] != 32 { position += 1 }
+            var value = valueStart..<position
+            if value.isEmpty || bytes[position - 1] == UInt8(ascii: ":") {
+                // "Schema:  Last_errno: 0": an empty value; the next token is a key.
+                position = valueStart
+                value = valueStart..<valueStart
+            }
+            set(line, key: key, value: value)
+        }
+    }
+
+    mutating func set(_ line: LogLine, key: Range<Int>, value: Range<Int>) {
+        let bytes = line.bytes
+        func keyIs(_ name: StaticString) -> Bool {
+            key.count == name.utf8CodeUnitCount && line.has(name, at: key.lowerBound)
+        }
+        switch bytes[key.lowerBound] {
+        case UInt8(ascii: "Q") where keyIs("Query_time"):
+            queryTimeMs = MySQLSlowLogReader.number(bytes, value).map { $0 * 1000 }
+        case UInt8(ascii: "L") where keyIs("Lock_time"):
+            lockTimeMs = MySQLSlowLogReader.number(bytes, value).map { $0 * 1000 }
+        case UInt8(ascii: "R") where keyIs("Rows_sent"):
+            rowsSent = MySQLSlowLogReader.number(bytes, value).map { Int($0) }
+        case UInt8(ascii: "R") where keyIs("Rows_examined"):
+            rowsExamined = MySQLSlowLogReader.number(bytes, value).map { Int($0) }
+        case UInt8(ascii: "T") where keyIs("Thread_id"), UInt8(ascii: "I") where keyIs("Id"):
+            if !value.isEmpty { session = line.text(from: value.lowerBound, to: value.upperBound) }
+        case UInt8(ascii: "S") where keyIs("Schema"):
+            schema = line.text(from: value.lowerBound, to: value.upperBound)
+        default:
+            break
+        }
+    }
+
+    /// `User@Host: app[app] @ host.example [10.0.0.1]  Id:   168` (or `User: app[app] @ [10.0.0.1]`);
+    /// replication threads log `[SQL_SLAVE] @  []`.
+    mutating func readUserHost(_ line: LogLine, from start: Int) {
+        let bytes = line.bytes
+        var position = start
+        while position < bytes.count, bytes[position] == 32 { position += 1 }
+        let userStart = position
+        if position < bytes.count, bytes[position] == UInt8(ascii: "[") {
+            while position < bytes.count, bytes[position] != 32 { position += 1 }
+        } else {
             while position < bytes.count, bytes[position] != 32, bytes[position] != UInt8(ascii: "[") { position += 1 }
-            var hostRange = hostStart..<position
-            while position < bytes.count, bytes[position] == 32 { position += 1 }
-            if position < bytes.count, bytes[position] == UInt8(ascii: "[") {
-                let ipStart = position + 1
-                position = ipStart
-                while position < bytes.count, bytes[position] != UInt8(ascii: "]") { position += 1 }
-                if hostRange.isEmpty { hostRange = ipStart..<position }
-                position += 1
-            }
-            if !hostRange.isEmpty { host = line.text(from: hostRange.lowerBound, to: hostRange.upperBound) }
-            while position + 3 < bytes.count {
-                if line.has("Id:", at: position) {
-                    position += 3
-                    while position < bytes.count, bytes[position] == 32 { position += 1 }
-                    let idStart = position
-                    while position < bytes.count, bytes[position] != 32 { position += 1 }
-                    if position > idStart { session = line.text(from: idStart, to: position) }
-                    return
-                }
-                position += 1
-            }
         }
+        if position > userStart { user = line.text(from: userStart, to: position) }
+        // " @ " then the host name (maybe empty) then "[ip]", then maybe "Id: n".
+        while position + 2 < bytes.count, !(bytes[position] == UInt8(ascii: "@") && bytes[position + 1] == 32) {
+            position += 1
+        }
+        guard position + 2 < bytes.count else { return }
+        position += 2
+        while position < bytes.count, bytes[position] == 32 { position += 1 }
+        let hostStart = position
+        while position < bytes.count, bytes[position] != 32, bytes[position] != UInt8(ascii: "[") { position += 1 }
+        var hostRange = hostStart..<position
+        while position < bytes.count, bytes[position] == 32 { position += 1 }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "[") {
+            let ipStart = position + 1
+            position = ipStart
+            while position < bytes.count, bytes[position] != UInt8(ascii: "]") { position += 1 }
+            if hostRange.isEmpty { hostRange = ipStart..<position }
+            position += 1
+        }
+        if !hostRange.isEmpty { host = line.text(from: hostRange.lowerBound, to: hostRange.upperBound) }
+        while position + 3 < bytes.count {
+            if line.has("Id:", at: position) {
+                position += 3
+                while position < bytes.count, bytes[position] == 32 { position += 1 }
+                let idStart = position
+                while position < bytes.count, bytes[position] != 32 { position += 1 }
+                if position > idStart { session = line.text(from: idStart, to: position) }
+                return
+            }
+            position += 1
+        }
+    }
 }
