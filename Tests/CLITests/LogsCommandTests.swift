@@ -46,6 +46,17 @@ struct LogsCommandTests {
         #expect(result.stdout.contains("| p95 | p99 |"))
     }
 
+    @Test func quotedPatternsAreExpandedInOrder() throws {
+        let result = try CommandRunner.run(["logs", "Fixtures/logs/mysql-*.log", "--format", "json", "-q"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["source"] as? String == "Fixtures/logs/mysql-general.log, Fixtures/logs/mysql-slow.log")
+        let nothing = try CommandRunner.run(["logs", "Fixtures/logs/nothing-*.log"])
+        #expect(nothing.exitCode == 2)
+        #expect(nothing.stderr.contains("Fixtures/logs/nothing-*.log: matches no file"))
+        #expect(nothing.stdout.isEmpty)
+    }
+
     @Test func readsStandardInput() throws {
         let text = try String(
             contentsOf: RepositoryPaths.root.appendingPathComponent("Fixtures/logs/mysql-slow.log"), encoding: .utf8)

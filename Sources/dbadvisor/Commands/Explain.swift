@@ -3,6 +3,12 @@ import AdvisorReport
 import ArgumentParser
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension PlanFormat: ExpressibleByArgument {}
 
 extension DBAdvisor {
@@ -73,6 +79,24 @@ extension DBAdvisor {
 /// Reads a named file or standard input into a `PlanInput`, turning I/O problems into exit code 2.
 enum InputFile {
     static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+
+    /// The paths, each one that holds a wildcard (`*`, `?`, `[…]`) and names no file replaced by the files it
+    /// matches, in sorted order (rotated logs in the order written): a quoted pattern, or one from a cron job's
+    /// configuration, works as the shell's would. A pattern that matches nothing is an input error.
+    static func expandingPatterns(_ paths: [String]) throws -> [String] {
+        try paths.flatMap { path -> [String] in
+            guard path != "-", path.contains(where: { "*?[".contains($0) }),
+                !FileManager.default.fileExists(atPath: path)
+            else { return [path] }
+            var matches = glob_t()
+            defer { globfree(&matches) }
+            guard glob(path, 0, nil, &matches) == 0 else {
+                Terminal.printError("dbadvisor: \(path): matches no file")
+                throw ExitCode(Terminal.Code.input.rawValue)
+            }
+            return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
+        }
+    }
 
     static func read(_ path: String) throws -> PlanInput {
         let data: Data?

@@ -21,7 +21,8 @@ extension DBAdvisor {
                 (exit 2). Several files are read in parallel (--jobs).
                 """)
 
-        @Argument(help: "Log files (.gz read as such); '-' reads standard input.")
+        @Argument(
+            help: "Log files (.gz read as such) or quoted patterns ('postgresql-*.log'); '-' reads standard input.")
         var files: [String]
 
         @Option(name: .customLong("log-format"), help: "Read the logs as this format instead of detecting it.")
@@ -51,7 +52,11 @@ extension DBAdvisor {
                 """)
         var ignore: [String] = []
 
-        @Option(help: "Logs read in parallel (default: the number of cores).")
+        @Option(
+            help: """
+                Threads: several logs are read in parallel, one per thread; one log is read on one thread and \
+                digested on a second (default: the number of cores).
+                """)
         var jobs = ProcessInfo.processInfo.activeProcessorCount
 
         @Flag(name: .shortAndLong, help: "No progress lines on standard error.")
@@ -76,10 +81,11 @@ extension DBAdvisor {
         func run() throws {
             let engine = try selection.makeEngine()
             let options = try analyzerOptions()
+            let paths = try InputFile.expandingPatterns(files)
             let started = Date()
             let analysis: LogAnalyzer.Analysis
             do {
-                analysis = try LogAnalyzer.analyze(files.map(QueryLogInput.init(path:)), options: options)
+                analysis = try LogAnalyzer.analyze(paths.map(QueryLogInput.init(path:)), options: options)
             } catch let error as InputError {
                 Terminal.printError("dbadvisor: \(error)")
                 throw ExitCode(Terminal.Code.input.rawValue)
@@ -88,7 +94,7 @@ extension DBAdvisor {
             let snapshot = analysis.snapshot
             let outcome = engine.run(snapshot)
             let report = Report(
-                command: "logs", source: files.map(InputFile.displayName).joined(separator: ", "),
+                command: "logs", source: paths.map(InputFile.displayName).joined(separator: ", "),
                 toolVersion: DBAdvisor.version, generatedAt: Date(), snapshot: snapshot, findings: outcome.findings,
                 rules: outcome.ran, skippedRules: outcome.skipped)
             try output.write(try output.format.reporter.render(report, options: RenderOptions(color: output.color)))
