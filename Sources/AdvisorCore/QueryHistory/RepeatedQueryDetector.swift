@@ -63,23 +63,10 @@ public struct RepeatedQueryDetector: Sendable {
     /// statement class rather than once per execution.
     mutating func addKept(_ event: QueryEvent) {
         if let time = event.time { latestTime = max(latestTime ?? time, time) }
-        // Moved out and back in, not copied: a copy would retain every string the state holds.
-        var state = sessions.removeValue(forKey: event.session) ?? SessionState()
-        if var run = state.run, run.child.fingerprint == event.fingerprint, continues(run, at: event.time) {
-            run.count += 1
-            run.lastTime = event.time ?? run.lastTime
-            run.timeMs = add(run.timeMs, event.durationMs)
-            state.run = run
-        } else {
-            if let run = state.run { close(run, session: event.session) }
-            // The run's parent is the statement before it; a repeat of that parent has none new.
-            let parent = state.previous.flatMap { $0.fingerprint == event.fingerprint ? nil : $0 }
-            state.run = Run(
-                parent: parent, child: event, count: 1, firstTime: event.time, lastTime: event.time,
-                timeMs: event.durationMs)
-        }
-        state.previous = event
-        sessions[event.session] = state
+        // The session's state is updated in place (one lookup); a run the event ends is closed after.
+        let ended = Self.advance(
+            &sessions[event.session, default: SessionState()], by: event, gap: options.maximumGapSeconds)
+        if let ended { close(ended, session: event.session) }
         eventsSinceSweep += 1
         if eventsSinceSweep >= 50_000 { sweepIdleSessions() }
     }
@@ -116,9 +103,30 @@ public struct RepeatedQueryDetector: Sendable {
         var sessionNames: Set<String>
     }
 
-    private func continues(_ run: Run, at time: Double?) -> Bool {
-        guard let time, let last = run.lastTime else { return true }
-        return time - last <= options.maximumGapSeconds
+    /// Moves a session on by one event: its run goes on, or a new one starts; returns the run that ended.
+    private static func advance(_ state: inout SessionState, by event: QueryEvent, gap: Double) -> Run? {
+        var ended: Run?
+        if let run = state.run, run.child.fingerprint == event.fingerprint,
+            isWithin(gap, from: run.lastTime, to: event.time)
+        {
+            state.run?.count += 1
+            state.run?.lastTime = event.time ?? run.lastTime
+            if let duration = event.durationMs { state.run?.timeMs = (run.timeMs ?? 0) + duration }
+        } else {
+            ended = state.run
+            // The run's parent is the statement before it; a repeat of that parent has none new.
+            let parent = state.previous.flatMap { $0.fingerprint == event.fingerprint ? nil : $0 }
+            state.run = Run(
+                parent: parent, child: event, count: 1, firstTime: event.time, lastTime: event.time,
+                timeMs: event.durationMs)
+        }
+        state.previous = event
+        return ended
+    }
+
+    private static func isWithin(_ gap: Double, from last: Double?, to time: Double?) -> Bool {
+        guard let time, let last else { return true }
+        return time - last <= gap
     }
 
     private func add(_ total: Double?, _ value: Double?) -> Double? {
