@@ -46,7 +46,8 @@ public struct StatementDeltas: Sendable {
             let key = statement.findingKey
             var delta = statement
             if let before = previous.statements[key] {
-                if statement.calls >= before.calls, statement.rows >= before.rows,
+                // Scans always count rows (only logs do not, and logs keep no history): `?? 0` never applies.
+                if statement.calls >= before.calls, (statement.rows ?? 0) >= before.rows,
                     statement.totalTimeMs >= before.totalTimeMs - 0.001
                 {
                     delta = Self.subtract(before, from: statement)
@@ -58,8 +59,8 @@ public struct StatementDeltas: Sendable {
             }
             counters[key] = StatementCounters(
                 statementId: statement.id, text: Self.shortText(statement), calls: statement.calls,
-                totalTimeMs: statement.totalTimeMs, rows: statement.rows, windowCalls: delta.calls,
-                windowTotalTimeMs: delta.totalTimeMs, windowRows: delta.rows, windowSeconds: window)
+                totalTimeMs: statement.totalTimeMs, rows: statement.rows ?? 0, windowCalls: delta.calls,
+                windowTotalTimeMs: delta.totalTimeMs, windowRows: delta.rows ?? 0, windowSeconds: window)
             if delta.calls > 0 { statements.append(delta) }
         }
         snapshot.statements = statements
@@ -126,8 +127,8 @@ public struct StatementDeltas: Sendable {
         for statement in statements {
             counters[statement.findingKey] = StatementCounters(
                 statementId: statement.id, text: shortText(statement), calls: statement.calls,
-                totalTimeMs: statement.totalTimeMs, rows: statement.rows, windowCalls: statement.calls,
-                windowTotalTimeMs: statement.totalTimeMs, windowRows: statement.rows, windowSeconds: window)
+                totalTimeMs: statement.totalTimeMs, rows: statement.rows ?? 0, windowCalls: statement.calls,
+                windowTotalTimeMs: statement.totalTimeMs, windowRows: statement.rows ?? 0, windowSeconds: window)
         }
         return counters
     }
@@ -138,7 +139,7 @@ public struct StatementDeltas: Sendable {
         var delta = now
         delta.calls = now.calls - before.calls
         delta.totalTimeMs = max(now.totalTimeMs - before.totalTimeMs, 0)
-        delta.rows = now.rows - before.rows
+        delta.rows = now.rows.map { $0 - before.rows }
         let share = now.calls > 0 ? Double(delta.calls) / Double(now.calls) : 0
         // The other counters are not stored per run: scale them by the share of calls in the window, which
         // keeps ratios (I/O per call, temp blocks per call) as they are over the whole counter span.

@@ -110,11 +110,12 @@ public enum HTMLReporter: Reporter {
         var out = "<section id=\"statements\">\n<h2>Where statement time goes</h2>\n"
         out += "<p class=\"meta\">\(escape(profile.title))</p>\n\(chart)\n"
         out += "<details><summary>Statement table</summary>\n<div class=\"scroll\"><table>\n"
-        out += "<tr><th>#</th><th>calls</th><th>total</th><th>share</th><th>mean</th><th>rows/call</th>"
-        out += "<th>statement</th></tr>\n"
+        out += "<tr><th>#</th><th>calls</th><th>total</th><th>share</th><th>mean</th>"
+        out += "\(profile.hasRows ? "<th>rows/call</th>" : "")<th>statement</th></tr>\n"
         for row in profile.rows {
             out += "<tr><td>\(escape(row.rank))</td><td>\(escape(row.calls))</td><td>\(escape(row.total))</td>"
-            out += "<td>\(escape(row.share))</td><td>\(escape(row.mean))</td><td>\(escape(row.rowsPerCall))</td>"
+            out += "<td>\(escape(row.share))</td><td>\(escape(row.mean))</td>"
+            if profile.hasRows { out += "<td>\(escape(row.rowsPerCall))</td>" }
             out += "<td>\(escape(row.text(maxLength: 200)))</td></tr>\n"
         }
         return out + "</table></div>\n</details>\n</section>\n"

@@ -83,13 +83,16 @@ public enum MarkdownReporter: Reporter {
     private static func profileSection(_ profile: StatementProfileLayout) -> String {
         var out = "## \(escape(profile.title))\n\n"
         let percentiles = profile.hasPercentiles
-        out += "| # | id | calls | total | share | mean | \(percentiles ? "p95 | p99 | " : "")rows/call | statement |\n"
-        out += "|---:|---|---:|---:|---:|---:|\(percentiles ? "---:|---:|" : "")---:|---|\n"
+        let rows = profile.hasRows
+        out += "| # | id | calls | total | share | mean | \(percentiles ? "p95 | p99 | " : "")"
+        out += "\(rows ? "rows/call | " : "")statement |\n"
+        out += "|---:|---|---:|---:|---:|---:|\(percentiles ? "---:|---:|" : "")\(rows ? "---:|" : "")---|\n"
         for row in profile.rows {
             let id = row.id.isEmpty ? "" : "`\(row.id)`"
             out += "| \(row.rank) | \(id) | \(row.calls) | \(row.total) | \(row.share) | \(row.mean) | "
             if percentiles { out += "\(row.p95) | \(row.p99) | " }
-            out += "\(row.rowsPerCall) | \(escape(row.text(maxLength: 100))) |\n"
+            if rows { out += "\(row.rowsPerCall) | " }
+            out += "\(escape(row.text(maxLength: 100))) |\n"
         }
         return out
     }

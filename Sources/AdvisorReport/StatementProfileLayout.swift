@@ -40,6 +40,8 @@ struct StatementProfileLayout {
     let rows: [Row]
     /// Whether any statement shown has percentiles (the p95/p99 columns are shown only then).
     let hasPercentiles: Bool
+    /// Whether any statement shown counts its rows (a PostgreSQL log does not: no rows/call column then).
+    let hasRows: Bool
 
     /// The profile of the snapshot's statements; nil when it has none.
     init?(_ snapshot: Snapshot) {
@@ -59,11 +61,13 @@ struct StatementProfileLayout {
             rows.append(
                 Self.row(
                     rank: "", id: "", calls: rest.reduce(0) { $0 + $1.calls },
-                    totalMs: rest.reduce(0) { $0 + $1.totalTimeMs }, rows: rest.reduce(0) { $0 + $1.rows },
+                    totalMs: rest.reduce(0) { $0 + $1.totalTimeMs },
+                    rows: rest.contains { $0.rows != nil } ? rest.reduce(0) { $0 + ($1.rows ?? 0) } : nil,
                     grandTotal: grandTotal, statement: nil, remainderCount: rest.count))
         }
         self.rows = rows
         hasPercentiles = shown.contains { $0.p95TimeMs != nil }
+        hasRows = shown.contains { $0.rows != nil }
         var title = "Statement profile · "
         title +=
             statements.count > Self.maxRows
@@ -85,7 +89,7 @@ struct StatementProfileLayout {
     }
 
     private static func row(
-        rank: String, id: String, calls: Int, totalMs: Double, rows: Int, grandTotal: Double,
+        rank: String, id: String, calls: Int, totalMs: Double, rows: Int?, grandTotal: Double,
         statement: StatementStats?, remainderCount: Int
     ) -> Row {
         let callCount = Double(calls)
@@ -93,7 +97,7 @@ struct StatementProfileLayout {
             rank: rank, id: id, calls: Formatting.count(callCount), total: Formatting.milliseconds(totalMs),
             share: grandTotal > 0 ? Formatting.percent(fraction: totalMs / grandTotal) : "",
             mean: calls > 0 ? Formatting.milliseconds(totalMs / callCount) : "",
-            rowsPerCall: calls > 0 ? Formatting.decimal(Double(rows) / callCount, digits: 1) : "",
+            rowsPerCall: rows.map { calls > 0 ? Formatting.decimal(Double($0) / callCount, digits: 1) : "" } ?? "",
             p95: statement?.p95TimeMs.map(Formatting.milliseconds) ?? "",
             p99: statement?.p99TimeMs.map(Formatting.milliseconds) ?? "", statement: statement,
             remainderCount: remainderCount)

@@ -69,12 +69,13 @@ public enum TextReporter: Reporter {
         let percentiles = profile.hasPercentiles
         let header = profileColumns(
             rank: "rank", id: "id", idWidth: idWidth, calls: "calls", total: "total", share: "share", mean: "mean",
-            rows: "rows/call", p95: "p95", p99: "p99", percentiles: percentiles)
+            rows: profile.hasRows ? "rows/call" : nil, p95: "p95", p99: "p99", percentiles: percentiles)
         out.line(out.dim(header + "statement"))
         for row in profile.rows {
             let columns = profileColumns(
                 rank: row.rank, id: row.id.truncated(to: idWidth), idWidth: idWidth, calls: row.calls,
-                total: row.total, share: row.share, mean: row.mean, rows: row.rowsPerCall, p95: row.p95, p99: row.p99,
+                total: row.total, share: row.share, mean: row.mean, rows: profile.hasRows ? row.rowsPerCall : nil,
+                p95: row.p95, p99: row.p99,
                 percentiles: percentiles)
             out.line(columns + row.text(maxLength: max(lineWidth - columns.count, 20)))
         }
@@ -82,11 +83,12 @@ public enum TextReporter: Reporter {
 
     private static func profileColumns(
         rank: String, id: String, idWidth: Int, calls: String, total: String, share: String, mean: String,
-        rows: String, p95: String, p99: String, percentiles: Bool
+        rows: String?, p95: String, p99: String, percentiles: Bool
     ) -> String {
         " " + rank.leftPadded(to: 4) + "  " + id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
             + calls.leftPadded(to: 12) + total.leftPadded(to: 10) + share.leftPadded(to: 7) + mean.leftPadded(to: 11)
-            + (percentiles ? p95.leftPadded(to: 9) + p99.leftPadded(to: 9) : "") + rows.leftPadded(to: 10) + "  "
+            + (percentiles ? p95.leftPadded(to: 9) + p99.leftPadded(to: 9) : "") + (rows?.leftPadded(to: 10) ?? "")
+            + "  "
     }
 
     // MARK: - Plan tree
@@ -252,9 +254,10 @@ enum EvidenceText {
         case "kB": Formatting.kilobytes(evidence.value)
         case "bytes": Formatting.kilobytes(evidence.value / 1024)
         case "factor": Formatting.factor(evidence.value)
+        // Whole numbers, and anything of 100 or more, as counts: "calls per day 4,793", not "4,792.54".
         default:
-            (evidence.value == evidence.value.rounded()
-                ? Formatting.count(evidence.value)
+            (evidence.value == evidence.value.rounded() || abs(evidence.value) >= 100
+                ? Formatting.count(evidence.value.rounded())
                 : Formatting.decimal(evidence.value, digits: 2))
                 // "loops 2,000", not "loops 2,000 loops".
                 + (evidence.name.contains(evidence.unit) || evidence.unit == "count" ? "" : " " + evidence.unit)

@@ -16,8 +16,9 @@ public struct StatementStats: Codable, Equatable, Sendable {
     public var minTimeMs: Double?
     public var maxTimeMs: Double?
     public var stddevTimeMs: Double?
-    /// Rows returned or affected, over all calls.
-    public var rows: Int
+    /// Rows returned or affected, over all calls; nil when the source does not count them (a PostgreSQL log,
+    /// a MySQL general log).
+    public var rows: Int?
     /// Total planning time, when the server tracks it (`pg_stat_statements.track_planning`).
     public var planningTimeMs: Double?
     public var sharedBlocksHit: Int?
@@ -55,7 +56,7 @@ public struct StatementStats: Codable, Equatable, Sendable {
 
     public init(
         id: String, text: String, database: String? = nil, user: String? = nil, calls: Int, totalTimeMs: Double,
-        rows: Int
+        rows: Int?
     ) {
         self.id = id
         self.text = text
@@ -69,8 +70,8 @@ public struct StatementStats: Codable, Equatable, Sendable {
     /// Mean time per call in milliseconds (0 for a statement never called).
     public var meanTimeMs: Double { calls > 0 ? totalTimeMs / Double(calls) : 0 }
 
-    /// Rows per call (0 for a statement never called).
-    public var rowsPerCall: Double { calls > 0 ? Double(rows) / Double(calls) : 0 }
+    /// Rows per call (0 for a statement never called); nil when rows are not counted.
+    public var rowsPerCall: Double? { rows.map { calls > 0 ? Double($0) / Double(calls) : 0 } }
 
     /// The key findings about this statement use: the same on every scan of the same server.
     public var findingKey: String { [database ?? "", user ?? "", id].joined(separator: "|") }

@@ -51,7 +51,7 @@ extension LogDigest {
             id: statementClass.id, text: statementClass.normalized,
             database: statementClass.databases.count == 1 ? statementClass.databases[0] : nil,
             user: statementClass.users.count == 1 ? statementClass.users[0] : nil, calls: statementClass.calls,
-            totalTimeMs: statementClass.totalTimeMs, rows: statementClass.rowsSent ?? 0)
+            totalTimeMs: statementClass.totalTimeMs, rows: statementClass.rowsSent)
         let histogram = statementClass.histogram
         if histogram.count > 0 {
             stats.minTimeMs = histogram.minimumMs

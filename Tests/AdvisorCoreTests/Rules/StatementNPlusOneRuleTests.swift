@@ -48,6 +48,13 @@ struct StatementNPlusOneRuleTests {
         #expect(finding.message.contains("ran 100,000 times (× 20)"))
     }
 
+    @Test func statementsWithoutRowCountsAreLeftToTheBurstRule() {
+        // A PostgreSQL log counts no rows: without rows per call a lookup cannot be told from a list.
+        var unknownRows = lookup
+        unknownRows.rows = nil
+        #expect(findings(E.snapshot(statements: [unknownRows, list])).isEmpty)
+    }
+
     @Test func unknownWindowIsLowConfidenceAndCapped() throws {
         var busy = lookup
         busy.calls = 200_000_000

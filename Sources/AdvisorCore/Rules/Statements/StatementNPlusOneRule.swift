@@ -95,8 +95,10 @@ public struct StatementNPlusOneRule: Rule {
         let window = StatementWindow(snapshot)
         var findings: [Finding] = []
         for statement in snapshot.statements {
+            // Rows must be counted: a source without them (a PostgreSQL log) has the N+1 burst rule instead.
             guard statement.calls >= options.minCalls, statement.meanTimeMs > 0,
-                statement.meanTimeMs <= options.maxMeanTimeMs, statement.rowsPerCall <= options.maxRowsPerCall
+                statement.meanTimeMs <= options.maxMeanTimeMs, let rowsPerCall = statement.rowsPerCall,
+                rowsPerCall <= options.maxRowsPerCall
             else { continue }
             if let rate = window.perMinute(Double(statement.calls)), rate < options.minCallsPerMinute { continue }
             let shape = snapshot.shape(of: statement)
@@ -119,7 +121,7 @@ public struct StatementNPlusOneRule: Rule {
         var evidence = [
             Evidence("calls", calls, "count"),
             Evidence("mean time", statement.meanTimeMs, "ms"),
-            Evidence("rows per call", statement.rowsPerCall, "rows"),
+            Evidence("rows per call", statement.rowsPerCall ?? 0, "rows"),
             Evidence("total time", statement.totalTimeMs, "ms"),
         ]
         if let rate = window.perMinute(calls) { evidence.append(Evidence("calls per minute", rate, "count")) }
@@ -127,7 +129,7 @@ public struct StatementNPlusOneRule: Rule {
         evidence.append(Evidence("assumed batched cost per key", batchedCostPerKey, "ms"))
         if let parent {
             evidence.append(Evidence("parent calls", Double(parent.statement.calls), "count"))
-            evidence.append(Evidence("parent rows", Double(parent.statement.rows), "rows"))
+            if let rows = parent.statement.rows { evidence.append(Evidence("parent rows", Double(rows), "rows")) }
         }
         let lookup = BatchedLookup.best(
             statement.text, table: shape.tables[0], indexes: snapshot.indexes, engine: engine)
@@ -170,11 +172,11 @@ public struct StatementNPlusOneRule: Rule {
         var byMultiple: (candidate: StatementStats, multiple: Int, distance: Double)?
         for candidate in snapshot.statements
         where candidate.findingKey != child.findingKey && candidate.calls > 0 && candidate.calls < child.calls
-            && candidate.rowsPerCall >= 2
+            && (candidate.rowsPerCall ?? 0) >= 2
             && (candidate.database == nil || child.database == nil
                 || candidate.database == child.database)
         {
-            let rowsDistance = abs(Double(candidate.rows) - calls) / calls
+            let rowsDistance = abs(Double(candidate.rows ?? 0) - calls) / calls
             let ratio = calls / Double(candidate.calls)
             let multiple = Int(ratio.rounded())
             let multipleDistance = abs(ratio - Double(multiple)) / Double(max(multiple, 1))
@@ -193,7 +195,7 @@ public struct StatementNPlusOneRule: Rule {
         if let byRows {
             return Parent(
                 statement: byRows.candidate,
-                match: "returned \(Formatting.count(Double(byRows.candidate.rows))) rows in total")
+                match: "returned \(Formatting.count(Double(byRows.candidate.rows ?? 0))) rows in total")
         }
         return byMultiple.map { found in
             Parent(

@@ -78,11 +78,10 @@ public struct StatementRegressionRule: Rule {
                 regressed(
                     statement.meanTimeMs, previous: baseline.previousMeanTimeMs, baseline: baseline.baselineMeanTimeMs)
                 && statement.meanTimeMs >= options.minMeanTimeMs
+            let rowsPerCall = statement.rowsPerCall ?? 0
             let moreRows =
-                regressed(
-                    statement.rowsPerCall, previous: baseline.previousRowsPerCall,
-                    baseline: baseline.baselineRowsPerCall)
-                && statement.rowsPerCall - baseline.baselineRowsPerCall >= options.minExtraRowsPerCall
+                regressed(rowsPerCall, previous: baseline.previousRowsPerCall, baseline: baseline.baselineRowsPerCall)
+                && rowsPerCall - baseline.baselineRowsPerCall >= options.minExtraRowsPerCall
             guard slower || moreRows else { return nil }
             return finding(statement, baseline: baseline, slower: slower, moreRows: moreRows, window: window)
         }
@@ -105,7 +104,7 @@ public struct StatementRegressionRule: Rule {
             Evidence("mean time", statement.meanTimeMs, "ms"),
             Evidence("previous mean time", baseline.previousMeanTimeMs, "ms"),
             Evidence("baseline mean time", baseline.baselineMeanTimeMs, "ms"),
-            Evidence("rows per call", statement.rowsPerCall, "rows"),
+            Evidence("rows per call", statement.rowsPerCall ?? 0, "rows"),
             Evidence("previous rows per call", baseline.previousRowsPerCall, "rows"),
             Evidence("baseline rows per call", baseline.baselineRowsPerCall, "rows"),
             Evidence("baseline runs", Double(baseline.baselineRuns), "count"),
@@ -151,7 +150,7 @@ extension StatementRegressionRule {
         }
         if moreRows {
             parts.append(
-                "\(Formatting.decimal(statement.rowsPerCall, digits: 1)) rows per call against "
+                "\(Formatting.decimal(statement.rowsPerCall ?? 0, digits: 1)) rows per call against "
                     + "\(Formatting.decimal(baseline.previousRowsPerCall, digits: 1)) and "
                     + "\(Formatting.decimal(baseline.baselineRowsPerCall, digits: 1))")
         }

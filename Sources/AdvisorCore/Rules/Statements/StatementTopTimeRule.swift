@@ -109,8 +109,8 @@ public struct StatementTopTimeRule: Rule {
             Evidence("total time", statement.totalTimeMs, "ms"),
             Evidence("share of statement time", share * 100, "percent"),
             Evidence("mean time", statement.meanTimeMs, "ms"),
-            Evidence("rows per call", statement.rowsPerCall, "rows"),
         ]
+        if let rows = statement.rowsPerCall { evidence.append(Evidence("rows per call", rows, "rows")) }
         if let max = statement.maxTimeMs { evidence.append(Evidence("max time", max, "ms")) }
         let ioTime = (statement.blockReadTimeMs ?? 0) + (statement.blockWriteTimeMs ?? 0)
         if statement.blockReadTimeMs != nil || statement.blockWriteTimeMs != nil {
@@ -157,8 +157,8 @@ extension StatementTopTimeRule {
     ) -> String {
         "Statement #\(rank) by total time takes \(Formatting.percent(fraction: share)) of all statement time: "
             + "\(Formatting.milliseconds(statement.totalTimeMs)) in \(Formatting.count(Double(statement.calls))) "
-            + "calls\(window.spanText) (mean \(Formatting.milliseconds(statement.meanTimeMs)), "
-            + "\(Formatting.decimal(statement.rowsPerCall, digits: 1)) rows per call)."
+            + "calls\(window.spanText) (mean \(Formatting.milliseconds(statement.meanTimeMs))"
+            + (statement.rowsPerCall.map { ", \(Formatting.decimal($0, digits: 1)) rows per call" } ?? "") + ")."
     }
 
     fileprivate static func recommendation(
