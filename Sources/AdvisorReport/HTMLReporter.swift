@@ -118,7 +118,17 @@ public enum HTMLReporter: Reporter {
             if profile.hasRows { out += "<td>\(escape(row.rowsPerCall))</td>" }
             out += "<td>\(escape(row.text(maxLength: 200)))</td></tr>\n"
         }
-        return out + "</table></div>\n</details>\n</section>\n"
+        out += "</table></div>\n</details>\n"
+        if !profile.samples.isEmpty {
+            out += "<details><summary>Slowest samples: as they ran, literals kept</summary>\n"
+            for sample in profile.samples {
+                out += "<p class=\"meta\">\(escape(sample.rank)). \(escape(sample.id))"
+                out += sample.time.isEmpty ? "</p>\n" : " · \(escape(sample.time))</p>\n"
+                out += "<pre>\(escape(sample.text))</pre>\n"
+            }
+            out += "</details>\n"
+        }
+        return out + "</section>\n"
     }
 
     private static func plans(_ report: Report, options: RenderOptions) -> String {

@@ -94,6 +94,12 @@ public enum MarkdownReporter: Reporter {
             if rows { out += "\(row.rowsPerCall) | " }
             out += "\(escape(row.text(maxLength: 100))) |\n"
         }
+        guard !profile.samples.isEmpty else { return out }
+        out += "\n### Slowest samples\n\nAs they ran, literals kept: what to EXPLAIN.\n"
+        for sample in profile.samples {
+            out += "\n\(sample.rank). `\(sample.id)`\(sample.time.isEmpty ? "" : " · \(sample.time)")\n\n"
+            out += "```sql\n\(sample.text.replacingOccurrences(of: "```", with: "` ` `"))\n```\n"
+        }
         return out
     }
 

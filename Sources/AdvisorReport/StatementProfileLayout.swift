@@ -32,8 +32,21 @@ struct StatementProfileLayout {
         }
     }
 
+    /// The slowest execution of one of the first statements, literals kept: what to EXPLAIN.
+    struct Sample {
+        var rank: String
+        var id: String
+        /// Its time ("" when the source does not say).
+        var time: String
+        /// On one line, cut at `sampleLength`.
+        var text: String
+    }
+
     /// How many statements the profile lists.
     static let maxRows = 10
+    /// How many of them get their sample shown, and how long a sample may be.
+    static let maxSamples = 5
+    static let sampleLength = 2_000
 
     /// "Statement profile · top 10 of 57 statements by total time · 3,412.0 s in all over 2.0 days".
     let title: String
@@ -42,6 +55,8 @@ struct StatementProfileLayout {
     let hasPercentiles: Bool
     /// Whether any statement shown counts its rows (a PostgreSQL log does not: no rows/call column then).
     let hasRows: Bool
+    /// The samples of the first statements that have one (a log's slowest execution, MySQL's sample text).
+    let samples: [Sample]
 
     /// The profile of the snapshot's statements; nil when it has none.
     init?(_ snapshot: Snapshot) {
@@ -68,6 +83,13 @@ struct StatementProfileLayout {
         self.rows = rows
         hasPercentiles = shown.contains { $0.p95TimeMs != nil }
         hasRows = shown.contains { $0.rows != nil }
+        samples = shown.prefix(Self.maxSamples).enumerated().compactMap { offset, statement in
+            guard let text = statement.oneLineSample(maxLength: Self.sampleLength) else { return nil }
+            return Sample(
+                rank: String(offset + 1), id: statement.id,
+                time: statement.maxTimeMs.map(Formatting.milliseconds) ?? "",
+                text: text)
+        }
         var title = "Statement profile · "
         title +=
             statements.count > Self.maxRows

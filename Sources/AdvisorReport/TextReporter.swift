@@ -79,6 +79,15 @@ public enum TextReporter: Reporter {
                 percentiles: percentiles)
             out.line(columns + row.text(maxLength: max(lineWidth - columns.count, 20)))
         }
+        guard !profile.samples.isEmpty else { return }
+        out.line("")
+        out.line(out.bold("Slowest samples · as they ran, literals kept: what to EXPLAIN"))
+        for sample in profile.samples {
+            out.line(
+                " " + sample.rank.leftPadded(to: 4) + "  " + sample.id + (sample.time.isEmpty ? "" : "  " + sample.time)
+            )
+            out.line("       " + sample.text)
+        }
     }
 
     private static func profileColumns(

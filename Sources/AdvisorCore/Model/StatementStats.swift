@@ -101,4 +101,10 @@ public struct StatementSource: Codable, Equatable, Sendable {
         self.resetAt = resetAt
         self.settings = settings
     }
+
+    /// The name of the source `dbadvisor logs` builds from query logs.
+    public static let logName = "log"
+
+    /// Whether the statements were read from query logs rather than the server's statistics.
+    public var isLog: Bool { name == Self.logName }
 }

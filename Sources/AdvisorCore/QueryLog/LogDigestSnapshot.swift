@@ -19,7 +19,7 @@ extension LogDigest {
             facets: [.statements],
             statements: statements,
             statementSource: StatementSource(
-                name: "log", resetAt: firstTime.map { Date(timeIntervalSince1970: $0) },
+                name: StatementSource.logName, resetAt: firstTime.map { Date(timeIntervalSince1970: $0) },
                 settings: ["formats": Set(summaries.map(\.format.rawValue)).sorted().joined(separator: ",")]))
         let window = firstTime.flatMap { first in lastTime.map { $0 - first } }
         if statementsWithoutSession < statements.count || statements.isEmpty {

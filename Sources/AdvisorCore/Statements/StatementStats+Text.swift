@@ -5,6 +5,11 @@ extension StatementStats {
         Self.oneLine(text, maxLength: maxLength)
     }
 
+    /// The sample (an execution with its literals) on one line, as `oneLineText` puts the text; nil without one.
+    public func oneLineSample(maxLength: Int = 80) -> String? {
+        sampleText.map { Self.oneLine($0, maxLength: maxLength) }
+    }
+
     /// Any statement text on one line, as `oneLineText` puts it.
     static func oneLine(_ text: String, maxLength: Int = 80) -> String {
         var line = ""

@@ -76,6 +76,22 @@ struct StatementTopTimeRuleTests {
         #expect(first.recommendation.hasPrefix("Its plan was captured (plan 1)"))
     }
 
+    @Test func fromALogTheSlowestSampleIsWhatToExplain() throws {
+        var snapshot = workload()
+        snapshot.statementSource?.name = StatementSource.logName
+        snapshot.statements[0].sampleText = "SELECT * FROM table_1 WHERE key = 42"
+        snapshot.statements[1] = E.statement(
+            "2", "UPDATE table_2 SET n = n + $1 WHERE key = $2", calls: 2_000, totalTimeMs: 1_500_000, rows: 2_000)
+        snapshot.statements[1].sampleText = "UPDATE table_2 SET n = n + 1 WHERE key = 7"
+        let found = findings(snapshot)
+        let select = try #require(found.first { $0.object.key == "shop|app|1" })
+        #expect(select.recommendation.hasPrefix("Read its plan: EXPLAIN (ANALYZE, BUFFERS) its slowest sample"))
+        #expect(!select.recommendation.contains("--explain-top"))
+        #expect(select.validation.contains("next log"))
+        let update = try #require(found.first { $0.object.key == "shop|app|2" })
+        #expect(update.recommendation.contains("inside a transaction you roll back"))
+    }
+
     @Test func ioTimeTempBlocksAndEngineSpecificAdvice() throws {
         let statement = E.statement(
             "1", "SELECT `status` , COUNT ( * ) FROM `orders` GROUP BY `status`", calls: 100, totalTimeMs: 600_000,

@@ -103,6 +103,7 @@ public struct StatementTopTimeRule: Rule {
         snapshot: Snapshot
     ) -> Finding {
         let calls = Double(statement.calls)
+        let fromLog = snapshot.statementSource?.isLog == true
         var evidence = [
             Evidence("rank by total time", Double(rank), "count"),
             Evidence("calls", calls, "count"),
@@ -142,10 +143,10 @@ public struct StatementTopTimeRule: Rule {
             recommendation: Self.recommendation(
                 statement, rank: rank, shape: snapshot.shape(of: statement),
                 planNumber: snapshot.planNumber(of: statement),
-                engine: snapshot.server.engine),
+                engine: snapshot.server.engine, fromLog: fromLog),
             risk: "None: this finding points at where the time goes; the change it leads to carries its own risk.",
             validation: "After the change, compare the statement's mean time and share of statement time in the "
-                + "next scan over a similar window: both should drop.")
+                + "next \(fromLog ? "log" : "scan") over a similar window: both should drop.")
     }
 }
 
@@ -162,7 +163,8 @@ extension StatementTopTimeRule {
     }
 
     fileprivate static func recommendation(
-        _ statement: StatementStats, rank: Int, shape: StatementShape, planNumber: Int?, engine: Engine
+        _ statement: StatementStats, rank: Int, shape: StatementShape, planNumber: Int?, engine: Engine,
+        fromLog: Bool
     ) -> String {
         var text: String
         if let planNumber {
@@ -170,12 +172,21 @@ extension StatementTopTimeRule {
         } else {
             let explain: String
             switch engine {
-            case .postgres:
-                explain = "EXPLAIN (ANALYZE, BUFFERS) with typical values (16+: EXPLAIN (GENERIC_PLAN) as is)"
-            case .mysql: explain = "EXPLAIN ANALYZE with typical values"
-            case .mariadb: explain = "ANALYZE FORMAT=JSON with typical values"
+            case .postgres: explain = "EXPLAIN (ANALYZE, BUFFERS)"
+            case .mysql: explain = "EXPLAIN ANALYZE"
+            case .mariadb: explain = "ANALYZE FORMAT=JSON"
             }
-            text = "Read its plan: dbadvisor scan --explain-top \(rank), or \(explain)"
+            if fromLog, statement.sampleText != nil {
+                // A log keeps the slowest execution with its literals: the statement to explain as it ran.
+                text =
+                    "Read its plan: \(explain) its slowest sample (listed under the statement profile"
+                    + (shape.command == .select ? ")" : "; ANALYZE runs it, so inside a transaction you roll back)")
+                if engine == .postgres { text += ", or have auto_explain log it" }
+            } else {
+                text =
+                    "Read its plan: dbadvisor scan --explain-top \(rank), or \(explain) with typical values"
+                    + (engine == .postgres ? " (16+: EXPLAIN (GENERIC_PLAN) as is)" : "")
+            }
         }
         text += tableAdvice(shape)
         if statement.calls >= 10_000, statement.meanTimeMs < 1 {
