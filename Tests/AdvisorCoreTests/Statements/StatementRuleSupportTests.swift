@@ -59,4 +59,18 @@ struct StatementRuleSupportTests {
         #expect(unknown.perMinute(100) == nil)
         #expect(unknown.severity(.savedTimePerDay, for: 1e12) == .medium)
     }
+
+    @Test func aShortWindowStillRanksButDecidesNoHighSeverity() {
+        // Ten minutes of a burst extrapolated to a day: said so, low confidence, severity at most medium.
+        let source = StatementSource(name: "pg_stat_statements")
+        let short = StatementWindow(StatementRuleExamples.snapshot(days: 600.0 / 86_400, source: source))
+        #expect(short.perDayOrCumulative(1) == 144)
+        #expect(short.periodText == "per day, extrapolated from 10 minutes")
+        #expect(short.confidence(.high) == .low)
+        #expect(short.severity(.savedTimePerDay, for: 1e12) == .medium)
+        let day = StatementWindow(StatementRuleExamples.snapshot(days: 1, source: source))
+        #expect(day.periodText == "per day")
+        #expect(day.confidence(.high) == .high)
+        #expect(day.severity(.savedTimePerDay, for: 1e12) == .critical)
+    }
 }

@@ -4,7 +4,7 @@
 /// When the window is unknown (no reset time and no server start), rates cannot be computed: the
 /// rules then rank by the cumulative numbers, say so, and lower their confidence.
 struct StatementWindow {
-    /// Seconds the counters cover; nil when unknown or too short (under a minute) to extrapolate from.
+    /// Seconds the counters cover; nil when unknown or under a second (nothing to extrapolate from).
     let seconds: Double?
     private let snapshot: Snapshot
 
@@ -14,6 +14,11 @@ struct StatementWindow {
     }
 
     var isKnown: Bool { seconds != nil }
+
+    /// Under an hour: the daily figures extrapolate a sample that may have been a burst (a short log, counters
+    /// reset minutes ago), so they rank findings but are said as such and decide no severity above medium.
+    static let shortSeconds = 3_600.0
+    var isShort: Bool { seconds.map { $0 < Self.shortSeconds } ?? false }
 
     /// The daily rate of a cumulative counter, or the counter itself when the window is unknown.
     func perDayOrCumulative(_ cumulative: Double) -> Double {
@@ -27,7 +32,8 @@ struct StatementWindow {
 
     /// "per day", or what the cumulative figure covers when the window is unknown.
     var periodText: String {
-        isKnown ? "per day" : "since the counters started (window unknown: cumulative, not per day)"
+        guard let seconds else { return "since the counters started (window unknown: cumulative, not per day)" }
+        return isShort ? "per day, extrapolated from \(Formatting.duration(seconds: seconds))" : "per day"
     }
 
     /// " over 2.5 days" or "" when unknown, for messages.
@@ -35,14 +41,14 @@ struct StatementWindow {
         seconds.map { " over \(Formatting.duration(seconds: $0))" } ?? ""
     }
 
-    /// The confidence a rule states: `known` when the window is known, low otherwise.
-    func confidence(_ known: Confidence) -> Confidence { isKnown ? known : .low }
+    /// The confidence a rule states: `known` when the window is known and not short, low otherwise.
+    func confidence(_ known: Confidence) -> Confidence { isKnown && !isShort ? known : .low }
 
-    /// A severity from daily figures; without a window the cumulative figure may cover years, so the
-    /// severity is capped at medium.
+    /// A severity from daily figures; without a window the cumulative figure may cover years, and a short one
+    /// extrapolates minutes to a day, so the severity is capped at medium then.
     func severity(_ levels: Levels, for value: Double) -> Severity {
         let severity = levels.severity(for: value)
-        return isKnown ? severity : min(severity, .medium)
+        return isKnown && !isShort ? severity : min(severity, .medium)
     }
 }
 
