@@ -92,6 +92,20 @@ struct StatementTopTimeRuleTests {
         #expect(update.recommendation.contains("inside a transaction you roll back"))
     }
 
+    @Test func aCommitIsAdvisedOnItsLogFlushNotItsPlan() throws {
+        var snapshot = workload()
+        snapshot.statements[0] = E.statement("1", "END", calls: 90_000, totalTimeMs: 4_000_000, rows: 0)
+        let postgres = try #require(findings(snapshot).first { $0.object.key == "shop|app|1" })
+        #expect(postgres.recommendation.hasPrefix("A COMMIT waits for its WAL to be flushed to disk"))
+        #expect(postgres.recommendation.contains("synchronous_commit = off"))
+        #expect(!postgres.recommendation.contains("EXPLAIN"))
+        var mysql = snapshot
+        mysql.server.engine = .mysql
+        mysql.statements[0].text = "commit"
+        let innodb = try #require(findings(mysql).first { $0.object.key == "shop|app|1" })
+        #expect(innodb.recommendation.contains("innodb_flush_log_at_trx_commit = 2"))
+    }
+
     @Test func ioTimeTempBlocksAndEngineSpecificAdvice() throws {
         let statement = E.statement(
             "1", "SELECT `status` , COUNT ( * ) FROM `orders` GROUP BY `status`", calls: 100, totalTimeMs: 600_000,

@@ -43,7 +43,9 @@ public struct StatementTopTimeRule: Rule {
             (PostgreSQL 16+: `EXPLAIN (GENERIC_PLAN)` on the normalized text as is), MySQL `EXPLAIN ANALYZE`, \
             MariaDB `ANALYZE FORMAT=JSON`. Look at the columns its WHERE clause filters on and the indexes \
             that serve them. A cheap statement called very often is better batched (see \
-            `statement-n-plus-one`) or cached. **Validate:** after the change, the statement's mean time and \
+            `statement-n-plus-one`) or cached. A `COMMIT` has no plan: its time is the log flush to disk, \
+            paid once per transaction (fewer, larger transactions; `synchronous_commit`, \
+            `innodb_flush_log_at_trx_commit`). **Validate:** after the change, the statement's mean time and \
             share drop in the next scan over a similar window.
             """,
         examples: [
@@ -166,6 +168,7 @@ extension StatementTopTimeRule {
         _ statement: StatementStats, rank: Int, shape: StatementShape, planNumber: Int?, engine: Engine,
         fromLog: Bool
     ) -> String {
+        if isCommit(statement.text) { return commitAdvice(engine) }
         var text: String
         if let planNumber {
             text = "Its plan was captured (plan \(planNumber)): the plan findings on it say where the time goes"
@@ -193,6 +196,30 @@ extension StatementTopTimeRule {
             text += "; at this call rate, fewer calls (batching, caching) may save more than a faster plan"
         }
         return text + "."
+    }
+
+    /// `COMMIT` or `END` (with `WORK`/`TRANSACTION`, or `COMMIT PREPARED`): no plan to read, its time is the log flush.
+    private static func isCommit(_ text: String) -> Bool {
+        let firstWord = text.drop { $0.isWhitespace }.prefix { $0.isLetter }.lowercased()
+        return firstWord == "commit" || firstWord == "end"
+    }
+
+    /// Where a commit's time goes: waiting for its log records to reach disk (and replicas), once per transaction.
+    private static func commitAdvice(_ engine: Engine) -> String {
+        switch engine {
+        case .postgres:
+            "A COMMIT waits for its WAL to be flushed to disk (and, with synchronous_standby_names, for the "
+                + "standbys): its time is the disk's flush latency times the number of transactions. Measure the "
+                + "disk with pg_test_fsync; commit less often (group small transactions, batch writes); where "
+                + "losing the last few transactions in a crash is acceptable, SET synchronous_commit = off for "
+                + "those sessions (the database stays consistent)."
+        case .mysql, .mariadb:
+            "A COMMIT flushes the redo log (innodb_flush_log_at_trx_commit = 1) and the binary log "
+                + "(sync_binlog = 1) to disk: its time is the disk's fsync latency times the number of "
+                + "transactions. Commit less often (group small transactions, batch writes), put the logs on a disk "
+                + "with fast fsync, or, where losing up to a second of transactions in a crash is acceptable, set "
+                + "innodb_flush_log_at_trx_commit = 2."
+        }
     }
 
     /// What the statement's shape says to look at: the columns an index should serve, or rows read unfiltered.
