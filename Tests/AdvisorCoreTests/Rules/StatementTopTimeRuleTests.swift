@@ -106,6 +106,27 @@ struct StatementTopTimeRuleTests {
         #expect(innodb.recommendation.contains("innodb_flush_log_at_trx_commit = 2"))
     }
 
+    @Test func insertsAndSchemaChangesAreAdvisedOnWhatTheyCost() throws {
+        var snapshot = workload()
+        snapshot.statements[0] = E.statement(
+            "1", "INSERT INTO rental VALUES ($1, $2, $3)", calls: 90_000, totalTimeMs: 4_000_000, rows: 90_000)
+        snapshot.statements[1] = E.statement(
+            "2", "ALTER TABLE film ADD COLUMN rating int", calls: 1, totalTimeMs: 1_500_000, rows: 0)
+        snapshot.statements[2] = E.statement(
+            "3", "INSERT INTO archive SELECT * FROM orders WHERE created_at < $1", calls: 10, totalTimeMs: 1_000_000,
+            rows: 10)
+        let found = findings(snapshot)
+        let insert = try #require(found.first { $0.object.key == "shop|app|1" })
+        #expect(insert.recommendation.hasPrefix("An INSERT … VALUES has no plan to tune"))
+        #expect(insert.recommendation.contains("writing each row into rental"))
+        let alter = try #require(found.first { $0.object.key == "shop|app|2" })
+        #expect(alter.recommendation.hasPrefix("A schema or maintenance statement (ALTER)"))
+        #expect(alter.recommendation.contains("CREATE INDEX CONCURRENTLY"))
+        // INSERT … SELECT reads rows: its plan matters.
+        let insertSelect = try #require(found.first { $0.object.key == "shop|app|3" })
+        #expect(insertSelect.recommendation.hasPrefix("Read its plan"))
+    }
+
     @Test func ioTimeTempBlocksAndEngineSpecificAdvice() throws {
         let statement = E.statement(
             "1", "SELECT `status` , COUNT ( * ) FROM `orders` GROUP BY `status`", calls: 100, totalTimeMs: 600_000,

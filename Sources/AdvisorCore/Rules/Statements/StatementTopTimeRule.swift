@@ -45,7 +45,8 @@ public struct StatementTopTimeRule: Rule {
             that serve them. A cheap statement called very often is better batched (see \
             `statement-n-plus-one`) or cached. A `COMMIT` has no plan: its time is the log flush to disk, \
             paid once per transaction (fewer, larger transactions; `synchronous_commit`, \
-            `innodb_flush_log_at_trx_commit`). **Validate:** after the change, the statement's mean time and \
+            `innodb_flush_log_at_trx_commit`); an `INSERT … VALUES` is advised on its writes (batching, indexes \
+            to maintain) and a schema or maintenance statement on when and how it runs. **Validate:** after the change, the statement's mean time and \
             share drop in the next scan over a similar window.
             """,
         examples: [
@@ -168,7 +169,12 @@ extension StatementTopTimeRule {
         _ statement: StatementStats, rank: Int, shape: StatementShape, planNumber: Int?, engine: Engine,
         fromLog: Bool
     ) -> String {
-        if isCommit(statement.text) { return commitAdvice(engine) }
+        let verb = firstWord(statement.text)
+        if verb == "commit" || verb == "end" { return commitAdvice(engine) }
+        if maintenanceVerbs.contains(verb) { return maintenanceAdvice(verb, engine) }
+        if verb == "insert" || verb == "replace", !statement.text.lowercased().contains("select") {
+            return insertAdvice(shape)
+        }
         var text: String
         if let planNumber {
             text = "Its plan was captured (plan \(planNumber)): the plan findings on it say where the time goes"
@@ -198,10 +204,38 @@ extension StatementTopTimeRule {
         return text + "."
     }
 
-    /// `COMMIT` or `END` (with `WORK`/`TRANSACTION`, or `COMMIT PREPARED`): no plan to read, its time is the log flush.
-    private static func isCommit(_ text: String) -> Bool {
-        let firstWord = text.drop { $0.isWhitespace }.prefix { $0.isLetter }.lowercased()
-        return firstWord == "commit" || firstWord == "end"
+    private static func name(_ use: StatementShape.TableUse) -> String {
+        use.schema.map { "\($0).\(use.table)" } ?? use.table
+    }
+
+    /// The statement's first keyword, lower-cased: statements without a plan worth reading are told by it.
+    private static func firstWord(_ text: String) -> String {
+        text.drop { $0.isWhitespace || $0 == "(" }.prefix { $0.isLetter }.lowercased()
+    }
+
+    /// Schema changes and maintenance: their time is not a plan's.
+    private static let maintenanceVerbs: Set<String> = [
+        "create", "alter", "drop", "truncate", "rename", "comment", "grant", "revoke", "analyze", "optimize",
+        "vacuum", "reindex", "cluster", "checksum", "repair", "refresh", "flush",
+    ]
+
+    private static func maintenanceAdvice(_ verb: String, _ engine: Engine) -> String {
+        let online =
+            engine == .postgres
+            ? "CREATE INDEX CONCURRENTLY, ALTER TABLE … NOT VALID then VALIDATE, pg_repack"
+            : "ALGORITHM=INPLACE/INSTANT with LOCK=NONE, pt-online-schema-change or gh-ost"
+        return "A schema or maintenance statement (\(verb.uppercased())) has no plan to tune. If it runs while the "
+            + "application does, run it off-peak or in a form that does not block writes (\(online)); if it "
+            + "runs often (tables created and dropped per request), keep the schema fixed instead."
+    }
+
+    /// INSERT … VALUES: the time is writing rows, not finding them.
+    private static func insertAdvice(_ shape: StatementShape) -> String {
+        let table = shape.tables.first.map { " into " + name($0) } ?? ""
+        return "An INSERT … VALUES has no plan to tune: its time is writing each row\(table) and maintaining "
+            + "the indexes, foreign keys and triggers that come with it. Send rows in batches (multi-row VALUES, "
+            + "COPY or LOAD DATA) where the application inserts one per statement, and drop the indexes nothing "
+            + "reads (see index-unused)."
     }
 
     /// Where a commit's time goes: waiting for its log records to reach disk (and replicas), once per transaction.
@@ -224,7 +258,6 @@ extension StatementTopTimeRule {
 
     /// What the statement's shape says to look at: the columns an index should serve, or rows read unfiltered.
     private static func tableAdvice(_ shape: StatementShape) -> String {
-        func name(_ use: StatementShape.TableUse) -> String { use.schema.map { "\($0).\(use.table)" } ?? use.table }
         let filtered = shape.tables.filter { !$0.filter.isEmpty }
         if !filtered.isEmpty {
             let parts = filtered.map { "\(name($0)) on \($0.filter.allColumns.joined(separator: ", "))" }
