@@ -120,7 +120,8 @@ public enum HTMLReporter: Reporter {
         }
         out += "</table></div>\n</details>\n"
         if !profile.samples.isEmpty {
-            out += "<details><summary>Slowest samples: as they ran, literals kept</summary>\n"
+            out +=
+                "<details><summary>\(profile.samplesHeading): as they ran, literals kept</summary>\n"
             for sample in profile.samples {
                 out += "<p class=\"meta\">\(escape(sample.rank)). \(escape(sample.id))"
                 out += sample.time.isEmpty ? "</p>\n" : " · \(escape(sample.time))</p>\n"

@@ -95,7 +95,8 @@ public enum MarkdownReporter: Reporter {
             out += "\(escape(row.text(maxLength: 100))) |\n"
         }
         guard !profile.samples.isEmpty else { return out }
-        out += "\n### Slowest samples\n\nAs they ran, literals kept: what to EXPLAIN.\n"
+        out +=
+            "\n### \(profile.samplesHeading)\n\nAs they ran, literals kept: what to EXPLAIN.\n"
         for sample in profile.samples {
             out += "\n\(sample.rank). `\(sample.id)`\(sample.time.isEmpty ? "" : " · \(sample.time)")\n\n"
             out += "```sql\n\(sample.text.replacingOccurrences(of: "```", with: "` ` `"))\n```\n"

@@ -57,19 +57,31 @@ struct StatementProfileLayout {
     let hasRows: Bool
     /// The samples of the first statements that have one (a log's slowest execution, MySQL's sample text).
     let samples: [Sample]
+    /// Whether any statement is timed. A general log or `log_statement` alone times none: the profile then
+    /// ranks by calls, its share is of calls, and the time columns stay empty.
+    let isTimed: Bool
+
+    /// "Slowest samples", or "Samples" when nothing is timed (each is then the first execution seen).
+    var samplesHeading: String { isTimed ? "Slowest samples" : "Samples" }
 
     /// The profile of the snapshot's statements; nil when it has none.
     init?(_ snapshot: Snapshot) {
+        let isTimed = snapshot.statements.contains { $0.totalTimeMs > 0 }
+        // Ranked by time, or by calls when nothing is timed.
+        func weight(_ statement: StatementStats) -> Double {
+            isTimed ? statement.totalTimeMs : Double(statement.calls)
+        }
         let statements = snapshot.statements.sorted { a, b in
-            a.totalTimeMs != b.totalTimeMs ? a.totalTimeMs > b.totalTimeMs : a.findingKey < b.findingKey
+            weight(a) != weight(b) ? weight(a) > weight(b) : a.findingKey < b.findingKey
         }
         guard !statements.isEmpty else { return nil }
-        let grandTotal = statements.reduce(0) { $0 + $1.totalTimeMs }
+        let grandTotal = statements.reduce(0) { $0 + weight($1) }
         let shown = statements.prefix(Self.maxRows)
         var rows = shown.enumerated().map { offset, statement in
             Self.row(
                 rank: String(offset + 1), id: statement.id, calls: statement.calls, totalMs: statement.totalTimeMs,
-                rows: statement.rows, grandTotal: grandTotal, statement: statement, remainderCount: 0)
+                share: weight(statement) / grandTotal, rows: statement.rows, isTimed: isTimed, statement: statement,
+                remainderCount: 0)
         }
         let rest = statements.dropFirst(Self.maxRows)
         if !rest.isEmpty {
@@ -77,9 +89,11 @@ struct StatementProfileLayout {
                 Self.row(
                     rank: "", id: "", calls: rest.reduce(0) { $0 + $1.calls },
                     totalMs: rest.reduce(0) { $0 + $1.totalTimeMs },
+                    share: rest.reduce(0) { $0 + weight($1) } / grandTotal,
                     rows: rest.contains { $0.rows != nil } ? rest.reduce(0) { $0 + ($1.rows ?? 0) } : nil,
-                    grandTotal: grandTotal, statement: nil, remainderCount: rest.count))
+                    isTimed: isTimed, statement: nil, remainderCount: rest.count))
         }
+        self.isTimed = isTimed
         self.rows = rows
         hasPercentiles = shown.contains { $0.p95TimeMs != nil }
         hasRows = shown.contains { $0.rows != nil }
@@ -93,9 +107,12 @@ struct StatementProfileLayout {
         var title = "Statement profile · "
         title +=
             statements.count > Self.maxRows
-            ? "top \(Self.maxRows) of \(statements.count) statements by total time"
-            : "\(statements.count) statement\(statements.count == 1 ? "" : "s") by total time"
-        title += " · \(Formatting.milliseconds(grandTotal)) in all"
+            ? "top \(Self.maxRows) of \(statements.count) statements"
+            : "\(statements.count) statement\(statements.count == 1 ? "" : "s")"
+        title +=
+            isTimed
+            ? " by total time · \(Formatting.milliseconds(grandTotal)) in all"
+            : " by calls (none is timed) · \(Formatting.count(grandTotal)) calls in all"
         if let seconds = snapshot.statementWindowSeconds, seconds >= 60 {
             let days = seconds / 86_400
             // A log of a few minutes is said in minutes, not as "0.0 hours".
@@ -111,14 +128,15 @@ struct StatementProfileLayout {
     }
 
     private static func row(
-        rank: String, id: String, calls: Int, totalMs: Double, rows: Int?, grandTotal: Double,
+        rank: String, id: String, calls: Int, totalMs: Double, share: Double, rows: Int?, isTimed: Bool,
         statement: StatementStats?, remainderCount: Int
     ) -> Row {
         let callCount = Double(calls)
         return Row(
-            rank: rank, id: id, calls: Formatting.count(callCount), total: Formatting.milliseconds(totalMs),
-            share: grandTotal > 0 ? Formatting.percent(fraction: totalMs / grandTotal) : "",
-            mean: calls > 0 ? Formatting.milliseconds(totalMs / callCount) : "",
+            rank: rank, id: id, calls: Formatting.count(callCount),
+            total: isTimed ? Formatting.milliseconds(totalMs) : "",
+            share: share.isFinite ? Formatting.percent(fraction: share) : "",
+            mean: isTimed && calls > 0 ? Formatting.milliseconds(totalMs / callCount) : "",
             rowsPerCall: rows.map { calls > 0 ? Formatting.decimal(Double($0) / callCount, digits: 1) : "" } ?? "",
             p95: statement?.p95TimeMs.map(Formatting.milliseconds) ?? "",
             p99: statement?.p99TimeMs.map(Formatting.milliseconds) ?? "", statement: statement,

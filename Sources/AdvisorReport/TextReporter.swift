@@ -81,7 +81,9 @@ public enum TextReporter: Reporter {
         }
         guard !profile.samples.isEmpty else { return }
         out.line("")
-        out.line(out.bold("Slowest samples · as they ran, literals kept: what to EXPLAIN"))
+        out.line(
+            out.bold("\(profile.samplesHeading) · as they ran, literals kept: what to EXPLAIN")
+        )
         for sample in profile.samples {
             out.line(
                 " " + sample.rank.leftPadded(to: 4) + "  " + sample.id + (sample.time.isEmpty ? "" : "  " + sample.time)

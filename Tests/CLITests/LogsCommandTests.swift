@@ -48,6 +48,15 @@ struct LogsCommandTests {
         #expect(result.stdout.contains("| p95 | p99 | rows/call |"))
     }
 
+    @Test func anUntimedLogIsProfiledByCalls() throws {
+        let result = try CommandRunner.run(
+            ["logs", "Fixtures/logs/mysql-general.log", "-q"], environment: ["NO_COLOR": "1"])
+        #expect(result.exitCode == 0)
+        #expect(result.stdout.contains("by calls (none is timed)"), "\(result.stdout)")
+        #expect(!result.stdout.contains("0.000 ms"))
+        #expect(result.stdout.contains("Samples · as they ran"))
+    }
+
     @Test func quotedPatternsAreExpandedInOrder() throws {
         let result = try CommandRunner.run(["logs", "Fixtures/logs/mysql-*.log", "--format", "json", "-q"])
         #expect(result.exitCode == 0, "\(result.stderr)")
