@@ -55,6 +55,8 @@ public struct LoggedStatement: Sendable {
     public var rowsExamined: Int?
     /// Time spent waiting for table locks, milliseconds (MySQL `Lock_time`).
     public var lockTimeMs: Double?
+    /// Temporary files it wrote, bytes (PostgreSQL `log_temp_files`).
+    public var tempFileBytes: Int?
     /// The auto_explain plan logged with the statement (text or JSON), ready for `PlanReader`.
     public var plan: String?
     /// Where the entry starts.

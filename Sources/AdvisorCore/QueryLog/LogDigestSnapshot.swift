@@ -63,6 +63,8 @@ extension LogDigest {
         }
         stats.rowsExamined = statementClass.rowsExamined
         stats.lockTimeMs = statementClass.lockTimeMs
+        // Temporary files in PostgreSQL's 8 kB blocks, as pg_stat_statements counts them (temp_blks_written).
+        stats.tempBlocksWritten = statementClass.tempFileBytes.map { ($0 + 8_191) / 8_192 }
         stats.tag = statementClass.tag
         stats.sampleText = statementClass.sample.text
         return stats

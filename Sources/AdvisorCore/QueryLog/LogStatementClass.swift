@@ -34,6 +34,8 @@ public struct LogStatementClass: Sendable {
     public var rowsSent: Int?
     public var rowsExamined: Int?
     public var lockTimeMs: Double?
+    /// PostgreSQL log: bytes of temporary files written, over the calls that logged them (`log_temp_files`).
+    public var tempFileBytes: Int?
     public var sample: Sample
     /// The auto_explain plan of the slowest execution that logged one, and that execution's time.
     public var plan: String?
@@ -97,6 +99,7 @@ public struct LogStatementClass: Sendable {
         if let rows = statement.rowsSent { rowsSent = (rowsSent ?? 0) + rows }
         if let rows = statement.rowsExamined { rowsExamined = (rowsExamined ?? 0) + rows }
         if let lock = statement.lockTimeMs { lockTimeMs = (lockTimeMs ?? 0) + lock }
+        if let bytes = statement.tempFileBytes { tempFileBytes = (tempFileBytes ?? 0) + bytes }
         Self.remember(statement.user, in: &users)
         Self.remember(statement.database, in: &databases)
         Self.remember(statement.application, in: &applications)
@@ -122,6 +125,7 @@ public struct LogStatementClass: Sendable {
         rowsSent = Self.sum(rowsSent, other.rowsSent)
         rowsExamined = Self.sum(rowsExamined, other.rowsExamined)
         lockTimeMs = Self.sum(lockTimeMs, other.lockTimeMs)
+        tempFileBytes = Self.sum(tempFileBytes, other.tempFileBytes)
         tag = tag ?? other.tag
         for user in other.users { Self.remember(user, in: &users) }
         for database in other.databases { Self.remember(database, in: &databases) }

@@ -3,7 +3,9 @@
 /// with `log_duration`), bind values from `DETAIL:  parameters:`, and auto_explain plans.
 ///
 /// A statement is held back until the next message, which may be its `DETAIL`; statements waiting
-/// for their duration are kept per session (one at most each), so memory stays bounded.
+/// for their duration are kept per session (one at most each), so memory stays bounded. `temporary file:`
+/// entries (`log_temp_files`) come before the entry of the statement that wrote the files, with that statement
+/// on their `STATEMENT:` line: their sizes wait per session and go to the session's next statement of that text.
 final class PostgresStatementAssembler {
     private var held: LoggedStatement?
     /// Per session: a statement logged without duration, waiting for a `duration:` line.
@@ -12,6 +14,10 @@ final class PostgresStatementAssembler {
     private var detailTarget: String?
     /// The last message was an `ERROR`: its `STATEMENT:` is a failed statement.
     private var afterError = false
+    /// Per session: temporary files written by the statement it runs, and that statement's text once read.
+    private var pendingTempFiles: [String: (bytes: Int, text: String?)] = [:]
+    /// The session whose `temporary file:` entry the next `STATEMENT:` line belongs to.
+    private var tempFileSession: String?
 
     func handle(
         _ message: PostgresLogMessage, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void
@@ -22,6 +28,8 @@ final class PostgresStatementAssembler {
         }
         try releaseHeld(&summary, emit)
         detailTarget = nil
+        let tempFileSession = self.tempFileSession
+        self.tempFileSession = nil
         if message.truncated { summary.truncatedEntries += 1 }
         switch message.level {
         case .error:
@@ -30,6 +38,9 @@ final class PostgresStatementAssembler {
         case .statement:
             if afterError { summary.failedStatements += 1 }
             afterError = false
+            if let session = tempFileSession {
+                pendingTempFiles[session]?.text = message.text.withUnsafeBufferPointer { Self.trimmedText($0, from: 0) }
+            }
             return
         case .log:
             afterError = false
@@ -54,6 +65,10 @@ final class PostgresStatementAssembler {
     ) rethrows {
         let sessionKey = message.session ?? ""
         try message.text.withUnsafeBufferPointer { text in
+            if PostgresLogMessage.startsWith(text, "temporary file:") {
+                recordTempFile(text, session: sessionKey)
+                return
+            }
             var position = 0
             var duration: Double?
             if PostgresLogMessage.startsWith(text, "duration:") {
@@ -167,8 +182,34 @@ final class PostgresStatementAssembler {
         _ statement: LoggedStatement, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void
     ) rethrows {
         guard !statement.text.isEmpty else { return }
+        var statement = statement
+        // Files the session's statement wrote; when their STATEMENT line named another statement (one logged
+        // below log_min_duration_statement), they are dropped rather than charged to this one.
+        if let files = pendingTempFiles.removeValue(forKey: statement.session ?? ""),
+            files.text == nil || files.text == statement.text
+        {
+            statement.tempFileBytes = files.bytes
+        }
         summary.statements += 1
         try emit(statement)
+    }
+
+    /// `temporary file: path "base/pgsql_tmp/pgsql_tmp123.0", size 12517376`: adds the size to the session's
+    /// pending files (a statement may write several).
+    private func recordTempFile(_ text: UnsafeBufferPointer<UInt8>, session: String) {
+        var position = 15
+        while position + 5 <= text.count, !PostgresLogMessage.startsWith(text, "size ", at: position) { position += 1 }
+        position += 5
+        var bytes = 0
+        var digits = 0
+        while position < text.count, text[position] >= 48, text[position] <= 57, digits < 19 {
+            bytes = bytes * 10 + Int(text[position] - 48)
+            position += 1
+            digits += 1
+        }
+        guard digits > 0 else { return }
+        pendingTempFiles[session, default: (0, nil)].bytes += bytes
+        tempFileSession = session
     }
 
     private func skipSpaces(_ text: UnsafeBufferPointer<UInt8>, _ position: inout Int) {

@@ -171,4 +171,28 @@ import Testing
         let statements = try QueryLogReader.readAll(input).statements
         #expect(statements.map(\.time) == [1_772_355_600.5, 1_772_370_000])
     }
+
+    /// log_temp_files: the sizes go to the statement the STATEMENT line names, when its own entry follows.
+    @Test func temporaryFilesGoToTheirStatement() throws {
+        let lines = [
+            "2026-03-01 10:00:00 UTC [7] LOG:  temporary file: path \"base/pgsql_tmp/pgsql_tmp7.0\", size 8192000",
+            "2026-03-01 10:00:00 UTC [7] STATEMENT:  SELECT * FROM big ORDER BY x",
+            "2026-03-01 10:00:00 UTC [7] LOG:  temporary file: path \"base/pgsql_tmp/pgsql_tmp7.1\", size 1000",
+            "2026-03-01 10:00:00 UTC [7] STATEMENT:  SELECT * FROM big ORDER BY x",
+            "2026-03-01 10:00:00 UTC [7] LOG:  duration: 900.000 ms  statement: SELECT * FROM big ORDER BY x",
+            // A statement below log_min_duration_statement spilled: its files are not the next statement's.
+            "2026-03-01 10:00:01 UTC [7] LOG:  temporary file: path \"base/pgsql_tmp/pgsql_tmp7.2\", size 4096",
+            "2026-03-01 10:00:01 UTC [7] STATEMENT:  SELECT * FROM small ORDER BY y",
+            "2026-03-01 10:00:02 UTC [7] LOG:  duration: 5.000 ms  statement: SELECT 1",
+        ]
+        let input = QueryLogInput(bytes: Array(lines.joined(separator: "\n").utf8))
+        let statements = try QueryLogReader.readAll(input, options: .init(format: .postgresStderr)).statements
+        #expect(statements.map(\.text) == ["SELECT * FROM big ORDER BY x", "SELECT 1"])
+        #expect(statements.map(\.tempFileBytes) == [8_193_000, nil])
+        // In the snapshot as pg_stat_statements would count them: 8 kB blocks, rounded up.
+        var options = LogAnalyzer.Options()
+        options.reader.format = .postgresStderr
+        let snapshot = try LogAnalyzer.analyze([input], options: options).snapshot
+        #expect(snapshot.statements.first { $0.text.hasPrefix("select * from big") }?.tempBlocksWritten == 1_001)
+    }
 }
