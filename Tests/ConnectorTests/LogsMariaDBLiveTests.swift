@@ -1,5 +1,6 @@
 import Foundation
 import MySQLConnector
+import TestSupport
 import Testing
 
 /// `dbadvisor logs` calibrated on the test MariaDB's slow log: a session lowers `long_query_time` to 0 for
@@ -49,6 +50,24 @@ struct LogsMariaDBLiveTests {
         #expect(message.contains("after \"SELECT id, customer_id FROM orders"), "\(message)")
         // The slow log counts each statement's rows: every list returned as many orders as the loop ran.
         #expect(message.contains("6 of 6 bursts had as many calls as it returned rows"), "\(message)")
+    }
+
+    /// `log_slow_verbosity = query_plan` adds how each statement ran; a scan without an index and an on-disk sort
+    /// reach the statement profile as performance_schema would count them.
+    @Test(.enabled(if: log.isUsable, "the test server's slow log is not readable here"))
+    func queryPlanVerbosityCountsFullScans() throws {
+        let log = try logged(name: "mariadb-query-plan") { session in
+            _ = try session.rows("SET SESSION log_slow_verbosity = 'query_plan'")
+            for _ in 0..<3 { _ = try session.rows("SELECT count(*) FROM orders WHERE note LIKE '%gift%'") }
+        }
+        defer { try? FileManager.default.removeItem(at: log) }
+        let result = try CommandRunner.run(["logs", log.path, "--format", "json", "--quiet"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let statements = try #require(object["statements"] as? [[String: Any]])
+        let scan = try #require(statements.first { ($0["text"] as? String)?.contains("note like") == true })
+        #expect(scan["calls"] as? Int == 3)
+        #expect(scan["no_index_used_calls"] as? Int == 3, "\(scan)")
     }
 
     @Test(.enabled(if: log.isUsable, "the test server's slow log is not readable here"))

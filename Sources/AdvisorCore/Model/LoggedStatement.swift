@@ -18,6 +18,29 @@ public struct LoggedStatement: Sendable {
         }
     }
 
+    /// How a statement ran, as MySQL-family slow logs say it (MariaDB's `log_slow_verbosity`, Percona's
+    /// extended fields): per execution, or summed over a statement class's executions.
+    public struct ExecutionCounters: Sendable, Equatable {
+        /// Executions that scanned a table without an index (`Full_scan: Yes`).
+        public var fullScans = 0
+        /// Internal temporary tables, and those of them on disk (`Tmp_table(s)`, `Tmp_table_on_disk`, `Tmp_disk_tables`).
+        public var tempTables = 0
+        public var tempDiskTables = 0
+        /// Sort merge passes (`Merge_passes`): a sort that did not fit in sort_buffer_size.
+        public var sortMergePasses = 0
+
+        public init() {}
+
+        static func + (a: ExecutionCounters, b: ExecutionCounters) -> ExecutionCounters {
+            var sum = a
+            sum.fullScans += b.fullScans
+            sum.tempTables += b.tempTables
+            sum.tempDiskTables += b.tempDiskTables
+            sum.sortMergePasses += b.sortMergePasses
+            return sum
+        }
+    }
+
     /// Where an entry starts in its log.
     public struct Origin: Sendable, Equatable {
         /// The file as the user named it (`-` for standard input).
@@ -57,6 +80,8 @@ public struct LoggedStatement: Sendable {
     public var lockTimeMs: Double?
     /// Temporary files it wrote, bytes (PostgreSQL `log_temp_files`).
     public var tempFileBytes: Int?
+    /// Full scans, temporary tables and sort merge passes, when the slow log says (MySQL family).
+    public var executionCounters: ExecutionCounters?
     /// The auto_explain plan logged with the statement (text or JSON), ready for `PlanReader`.
     public var plan: String?
     /// Where the entry starts.

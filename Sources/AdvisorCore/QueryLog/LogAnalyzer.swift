@@ -25,7 +25,8 @@ public enum LogAnalyzer {
     }
 
     /// Reads and digests `inputs`. Throws the first input's error (in input order) when one cannot be read or is
-    /// no log, or when logs of different engines are mixed.
+    /// no log, or when logs of different engines are mixed; an empty input is skipped with a notice when others
+    /// are read, and is an error when every input is empty.
     public static func analyze(_ inputs: [QueryLogInput], options: Options = Options()) throws -> Analysis {
         let results = ResultSlots(count: inputs.count)
         let workers = max(1, min(options.jobs, inputs.count))
@@ -44,12 +45,21 @@ public enum LogAnalyzer {
         }
         var merged = LogDigest(options: options.digest)
         var summaries: [QueryLogSummary] = []
+        var emptyInputs: [InputError] = []
         for outcome in results.outcomes() {
+            // An empty file among others (a log just rotated) is skipped and said; alone it is an input error.
+            if case .failure(let error as InputError) = outcome, error.reason == QueryLogFormatDetector.emptyInputReason
+            {
+                emptyInputs.append(error)
+                continue
+            }
             let (digest, summary) = try outcome.get()
             try merged.merge(digest)
             summaries.append(summary)
         }
-        let snapshot = merged.snapshot(summaries: summaries, planLimit: options.planLimit)
+        if summaries.isEmpty, let first = emptyInputs.first { throw first }
+        var snapshot = merged.snapshot(summaries: summaries, planLimit: options.planLimit)
+        snapshot.notices += emptyInputs.map { Notice(level: .warning, message: "\($0.file): empty, nothing to read") }
         return Analysis(digest: merged, snapshot: snapshot, summaries: summaries)
     }
 

@@ -65,6 +65,13 @@ extension LogDigest {
         stats.lockTimeMs = statementClass.lockTimeMs
         // Temporary files in PostgreSQL's 8 kB blocks, as pg_stat_statements counts them (temp_blks_written).
         stats.tempBlocksWritten = statementClass.tempFileBytes.map { ($0 + 8_191) / 8_192 }
+        if let counters = statementClass.executionCounters {
+            // As performance_schema's digests count them (SUM_NO_INDEX_USED, SUM_CREATED_TMP_(DISK_)TABLES, …).
+            stats.noIndexUsedCalls = counters.fullScans
+            stats.tempTables = counters.tempTables
+            stats.tempDiskTables = counters.tempDiskTables
+            stats.sortMergePasses = counters.sortMergePasses
+        }
         stats.tag = statementClass.tag
         stats.sampleText = statementClass.sample.text
         return stats

@@ -36,6 +36,8 @@ public struct LogStatementClass: Sendable {
     public var lockTimeMs: Double?
     /// PostgreSQL log: bytes of temporary files written, over the calls that logged them (`log_temp_files`).
     public var tempFileBytes: Int?
+    /// MySQL-family slow log: full scans, temporary tables and merge passes, over the calls that logged them.
+    public var executionCounters: LoggedStatement.ExecutionCounters?
     public var sample: Sample
     /// The auto_explain plan of the slowest execution that logged one, and that execution's time.
     public var plan: String?
@@ -100,6 +102,7 @@ public struct LogStatementClass: Sendable {
         if let rows = statement.rowsExamined { rowsExamined = (rowsExamined ?? 0) + rows }
         if let lock = statement.lockTimeMs { lockTimeMs = (lockTimeMs ?? 0) + lock }
         if let bytes = statement.tempFileBytes { tempFileBytes = (tempFileBytes ?? 0) + bytes }
+        if let counters = statement.executionCounters { executionCounters = (executionCounters ?? .init()) + counters }
         Self.remember(statement.user, in: &users)
         Self.remember(statement.database, in: &databases)
         Self.remember(statement.application, in: &applications)
@@ -126,6 +129,7 @@ public struct LogStatementClass: Sendable {
         rowsExamined = Self.sum(rowsExamined, other.rowsExamined)
         lockTimeMs = Self.sum(lockTimeMs, other.lockTimeMs)
         tempFileBytes = Self.sum(tempFileBytes, other.tempFileBytes)
+        if let counters = other.executionCounters { executionCounters = (executionCounters ?? .init()) + counters }
         tag = tag ?? other.tag
         for user in other.users { Self.remember(user, in: &users) }
         for database in other.databases { Self.remember(database, in: &databases) }

@@ -17,6 +17,8 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         var statement: [UInt8] = []
         var isAdministratorCommand = false
         var truncated = false
+        /// `Full_scan`, `Tmp_table…`, `Merge_passes` when the header has them.
+        var counters: LoggedStatement.ExecutionCounters?
 
         /// Starts the next event, keeping the statement buffer's capacity.
         mutating func restart(at origin: LoggedStatement.Origin) {
@@ -159,11 +161,12 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         if let timestamp { event.time = timestamp }
         if event.time == nil { event.time = lastTime } else { lastTime = event.time }
         guard !text.isEmpty else { return }
-        let statement = LoggedStatement(
+        var statement = LoggedStatement(
             text: text, origin: event.origin, session: event.session, time: event.time,
             durationMs: event.queryTimeMs, user: event.user, database: currentDatabase,
             clientHost: event.host, rowsSent: event.rowsSent, rowsExamined: event.rowsExamined,
             lockTimeMs: event.lockTimeMs)
+        statement.executionCounters = event.counters
         summary.statements += 1
         try emit(statement)
     }
@@ -322,6 +325,19 @@ extension MySQLSlowLogReader.Event {
             if !value.isEmpty { session = line.text(from: value.lowerBound, to: value.upperBound) }
         case UInt8(ascii: "S") where keyIs("Schema"):
             schema = line.text(from: value.lowerBound, to: value.upperBound)
+        case UInt8(ascii: "F") where keyIs("Full_scan"):
+            counters.setting { $0.fullScans = Self.yes(line, value) }
+        // MariaDB and Percona say Yes/No per kind; Percona's extended lines count (`Tmp_tables: 2`).
+        case UInt8(ascii: "T") where keyIs("Tmp_table"):
+            counters.setting { $0.tempTables = max($0.tempTables, Self.yes(line, value)) }
+        case UInt8(ascii: "T") where keyIs("Tmp_tables"):
+            counters.setting { $0.tempTables = max($0.tempTables, Self.count(bytes, value)) }
+        case UInt8(ascii: "T") where keyIs("Tmp_table_on_disk"):
+            counters.setting { $0.tempDiskTables = max($0.tempDiskTables, Self.yes(line, value)) }
+        case UInt8(ascii: "T") where keyIs("Tmp_disk_tables"):
+            counters.setting { $0.tempDiskTables = max($0.tempDiskTables, Self.count(bytes, value)) }
+        case UInt8(ascii: "M") where keyIs("Merge_passes"):
+            counters.setting { $0.sortMergePasses = Self.count(bytes, value) }
         default:
             break
         }
@@ -370,5 +386,23 @@ extension MySQLSlowLogReader.Event {
             }
             position += 1
         }
+    }
+
+    /// 1 for `Yes`, 0 otherwise.
+    private static func yes(_ line: LogLine, _ value: Range<Int>) -> Int {
+        value.count == 3 && line.has("Yes", at: value.lowerBound) ? 1 : 0
+    }
+
+    private static func count(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) -> Int {
+        MySQLSlowLogReader.number(bytes, value).map { Int($0) } ?? 0
+    }
+}
+
+extension LoggedStatement.ExecutionCounters? {
+    /// Changes the counters, starting from zero when there were none.
+    fileprivate mutating func setting(_ change: (inout LoggedStatement.ExecutionCounters) -> Void) {
+        var counters = self ?? LoggedStatement.ExecutionCounters()
+        change(&counters)
+        self = counters
     }
 }

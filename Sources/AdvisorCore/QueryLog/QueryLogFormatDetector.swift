@@ -2,12 +2,15 @@
 /// the format recognising the most wins; a PostgreSQL stderr log also gets the `log_line_prefix`
 /// that matches the most lines.
 enum QueryLogFormatDetector {
+    /// Why an input with no line at all is refused (several logs go on without it: see `LogAnalyzer`).
+    static let emptyInputReason = "empty input: no log lines to read"
+
     static func detect(_ lines: [[UInt8]], prefix: PostgresLogLinePrefix?, name: String) throws -> (
         format: QueryLogFormat, prefix: PostgresLogLinePrefix?
     ) {
         let meaningful = lines.filter { !$0.isEmpty }
         guard !meaningful.isEmpty else {
-            throw InputError(file: name, reason: "empty input: no log lines to read")
+            throw InputError(file: name, reason: emptyInputReason)
         }
         var scores: [(QueryLogFormat, Int)] = [
             (.postgresJSON, meaningful.count { PostgresJSONLogReader.looksLikeEntry($0) }),

@@ -195,4 +195,44 @@ import Testing
         let snapshot = try LogAnalyzer.analyze([input], options: options).snapshot
         #expect(snapshot.statements.first { $0.text.hasPrefix("select * from big") }?.tempBlocksWritten == 1_001)
     }
+
+    /// MariaDB's log_slow_verbosity=query_plan and Percona's extended lines: full scans, temporary tables, merge passes.
+    @Test func slowLogExecutionCounters() throws {
+        let log = """
+            # Time: 260301  8:00:00
+            # User@Host: app[app] @ localhost []
+            # Thread_id: 7  Schema: shop  QC_hit: No
+            # Query_time: 1.500000  Lock_time: 0.000100  Rows_sent: 10  Rows_examined: 500000
+            # Full_scan: Yes  Full_join: No  Tmp_table: Yes  Tmp_table_on_disk: Yes
+            # Filesort: Yes  Filesort_on_disk: Yes  Merge_passes: 3  Priority_queue: No
+            SET timestamp=1772352000;
+            SELECT status, count(*) FROM orders GROUP BY status ORDER BY 2;
+            # User@Host: app[app] @ localhost []
+            # Thread_id: 7  Schema: shop
+            # Query_time: 0.200000  Lock_time: 0.000100  Rows_sent: 1  Rows_examined: 1
+            # Bytes_sent: 89  Tmp_tables: 2  Tmp_disk_tables: 1  Tmp_table_sizes: 0
+            SELECT 1 FROM dual;
+            # User@Host: app[app] @ localhost []
+            # Thread_id: 7  Schema: shop
+            # Query_time: 0.100000  Lock_time: 0.000100  Rows_sent: 1  Rows_examined: 1
+            SELECT 2 FROM dual;
+            """
+        let statements = try QueryLogReader.readAll(QueryLogInput(bytes: Array(log.utf8))).statements
+        try #require(statements.count == 3)
+        let first = try #require(statements[0].executionCounters)
+        #expect((first.fullScans, first.tempTables, first.tempDiskTables, first.sortMergePasses) == (1, 1, 1, 3))
+        let second = try #require(statements[1].executionCounters)
+        #expect((second.fullScans, second.tempTables, second.tempDiskTables, second.sortMergePasses) == (0, 2, 1, 0))
+        #expect(statements[2].executionCounters == nil)
+    }
+
+    /// A log just rotated (empty) among others is skipped and said; alone it is an input error.
+    @Test func anEmptyLogAmongOthers() throws {
+        let empty = QueryLogInput(bytes: [], name: "empty.log")
+        let slow = QueryLogInput(path: RepositoryPaths.fixtures.appendingPathComponent("logs/mysql-slow.log").path)
+        let analysis = try LogAnalyzer.analyze([empty, slow])
+        #expect(analysis.digest.statements == 2)
+        #expect(analysis.snapshot.notices.contains { $0.message == "empty.log: empty, nothing to read" })
+        #expect(throws: InputError.self) { try LogAnalyzer.analyze([empty]) }
+    }
 }
