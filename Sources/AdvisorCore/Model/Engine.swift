@@ -33,6 +33,8 @@ public enum Facet: String, Codable, Sendable, CaseIterable, Comparable {
     case queryHistory = "query_history"
     /// Earlier runs of the same target from the history store: `Snapshot.statementBaselines` is meaningful.
     case history
+    /// A server log that reports lock waits was read: `Snapshot.lockWaits` is meaningful (empty: none logged).
+    case lockWaits = "lock_waits"
 
     public static func < (lhs: Facet, rhs: Facet) -> Bool { lhs.rawValue < rhs.rawValue }
 }

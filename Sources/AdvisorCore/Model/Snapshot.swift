@@ -26,6 +26,8 @@ public struct Snapshot: Codable, Equatable, Sendable {
     /// Each statement's figures in earlier runs of the same target, filled by the history store
     /// (facet `.history`); empty otherwise.
     public var statementBaselines: [StatementBaseline] = []
+    /// Lock waits and deadlocks a server log reported per statement class (facet `.lockWaits`).
+    public var lockWaits: [StatementLockWaits] = []
 
     public init(
         server: ServerInfo, facets: Set<Facet> = [], settings: [String: String] = [:], plans: [CapturedPlan] = [],
@@ -52,7 +54,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, server, facets, settings, plans, notices, statements, statementSource, databases, tables,
-            indexes, foreignKeys, connections, queryBursts, queryHistoryWindowSeconds, statementBaselines
+            indexes, foreignKeys, connections, queryBursts, queryHistoryWindowSeconds, statementBaselines, lockWaits
     }
 
     /// Every collection may be absent from the file: a snapshot of plans alone is a valid snapshot.
@@ -75,6 +77,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
         queryHistoryWindowSeconds = try container.decodeIfPresent(Double.self, forKey: .queryHistoryWindowSeconds)
         statementBaselines =
             try container.decodeIfPresent([StatementBaseline].self, forKey: .statementBaselines) ?? []
+        lockWaits = try container.decodeIfPresent([StatementLockWaits].self, forKey: .lockWaits) ?? []
     }
 
     /// A snapshot holding only plans read from a file (`dbadvisor explain`).

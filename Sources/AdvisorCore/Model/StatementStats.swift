@@ -49,7 +49,7 @@ public struct StatementStats: Codable, Equatable, Sendable {
     public var p50TimeMs: Double?
     public var p95TimeMs: Double?
     public var p99TimeMs: Double?
-    /// Time spent waiting for table locks over all calls, milliseconds (MySQL slow log `Lock_time`).
+    /// Time spent waiting for locks over all calls, milliseconds (MySQL slow log `Lock_time`, `SUM_LOCK_TIME`).
     public var lockTimeMs: Double?
     /// The sqlcommenter / marginalia attribution the statement carried (`controller=orders,action=show`).
     public var tag: String?

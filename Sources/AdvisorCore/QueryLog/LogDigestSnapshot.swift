@@ -28,6 +28,10 @@ extension LogDigest {
             snapshot.queryHistoryWindowSeconds = window
         }
         snapshot.notices = summaries.flatMap(Self.notices)
+        if engine == .postgres {
+            snapshot.facets.insert(.lockWaits)
+            snapshot.lockWaits = Self.lockWaits(summaries)
+        }
         if statementsWithoutSession > 0 {
             snapshot.notices.append(
                 Notice(
@@ -45,6 +49,19 @@ extension LogDigest {
     }
 
     // MARK: - Private
+
+    /// Every log's lock waits per statement class, most time waited first.
+    private static func lockWaits(_ summaries: [QueryLogSummary]) -> [StatementLockWaits] {
+        var byClass: [UInt64: StatementLockWaits] = [:]
+        for summary in summaries {
+            for (hash, waits) in summary.lockWaits {
+                if byClass[hash] == nil { byClass[hash] = waits } else { byClass[hash]?.merge(waits) }
+            }
+        }
+        return byClass.values.sorted {
+            ($0.waitedMs, $0.deadlocks, $1.statementId) > ($1.waitedMs, $1.deadlocks, $0.statementId)
+        }
+    }
 
     private func statementStats(_ statementClass: LogStatementClass) -> StatementStats {
         var stats = StatementStats(

@@ -122,7 +122,9 @@ final class PostgresCSVLogReader: QueryLogLineReader {
         }
         let message = record[Column.message]
         let relevant = message.withUnsafeBufferPointer { PostgresLogMessage.isRelevant(level, $0) }
-        var entry = PostgresLogMessage(level: relevant ? level : .other, text: relevant ? message : [], origin: origin)
+        var entry = PostgresLogMessage(
+            level: relevant ? level : PostgresLogMessage.skippedLevel(level), text: relevant ? message : [],
+            origin: origin)
         if relevant {
             entry.truncated = wasTruncated
             entry.detail = text(Column.detail)

@@ -67,7 +67,9 @@ final class PostgresJSONLogReader: QueryLogLineReader {
         }
         let bytes = Array(text.utf8.prefix(maximumEntryBytes))
         let relevant = bytes.withUnsafeBufferPointer { PostgresLogMessage.isRelevant(level, $0) }
-        var message = PostgresLogMessage(level: relevant ? level : .other, text: relevant ? bytes : [], origin: origin)
+        var message = PostgresLogMessage(
+            level: relevant ? level : PostgresLogMessage.skippedLevel(level), text: relevant ? bytes : [],
+            origin: origin)
         if relevant {
             message.truncated = text.utf8.count > maximumEntryBytes
             message.detail = string("detail")
@@ -115,7 +117,9 @@ final class PostgresJSONLogReader: QueryLogLineReader {
             }
             let text = UnsafeBufferPointer(rebasing: buffer[match.contentStart...])
             guard PostgresLogMessage.isRelevant(match.level, text) else {
-                try assembler.handle(PostgresLogMessage(level: .other, text: [], origin: origin), &summary, emit)
+                try assembler.handle(
+                    PostgresLogMessage(level: PostgresLogMessage.skippedLevel(match.level), text: [], origin: origin),
+                    &summary, emit)
                 return
             }
             func field(_ range: Range<Int>?) -> String? {

@@ -366,7 +366,8 @@ enum PostgresLogLevel: Sendable {
 
     static let byName: [String: PostgresLogLevel] = [
         "LOG": .log, "DETAIL": .detail, "STATEMENT": .statement, "ERROR": .error, "FATAL": .error, "PANIC": .error,
-        "WARNING": .other, "NOTICE": .other, "INFO": .other, "HINT": .other, "CONTEXT": .other, "QUERY": .other,
-        "LOCATION": .other, "DEBUG": .other,
+        "WARNING": .other, "NOTICE": .other, "INFO": .other, "DEBUG": .other,
+        // Lines that describe the message before them, as DETAIL does.
+        "HINT": .detail, "CONTEXT": .detail, "QUERY": .detail, "LOCATION": .detail,
     ]
 }

@@ -22,12 +22,16 @@ struct PostgresLogMessage {
         switch level {
         case .log:
             return startsWith(text, "duration:") || startsWith(text, "statement:") || startsWith(text, "execute ")
-                || startsWith(text, "temporary file:")
+                || startsWith(text, "temporary file:") || startsWith(text, "process ")
         case .detail: return startsWith(text, "parameters:")
         case .error, .statement: return true
         case .other: return false
         }
     }
+
+    /// The level an irrelevant message is handed on with (text left out): a `DETAIL`, `CONTEXT` or `HINT` stays a
+    /// detail, so that what the message before it started (a lock wait waiting for its `STATEMENT:`) goes on.
+    static func skippedLevel(_ level: PostgresLogLevel) -> PostgresLogLevel { level == .detail ? .detail : .other }
 
     static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString, at start: Int = 0) -> Bool {
         let count = prefix.utf8CodeUnitCount

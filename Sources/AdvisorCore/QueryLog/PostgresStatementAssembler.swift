@@ -18,6 +18,16 @@ final class PostgresStatementAssembler {
     private var pendingTempFiles: [String: (bytes: Int, text: String?)] = [:]
     /// The session whose `temporary file:` entry the next `STATEMENT:` line belongs to.
     private var tempFileSession: String?
+    /// A lock wait or deadlock just logged, waiting for the `STATEMENT:` line that names its statement.
+    private var pendingLockEvent: LockEvent?
+    /// Lock waits are tallied per statement class, fingerprinted here as the digest would.
+    private var fingerprinter = StatementFingerprinter(engine: .postgres)
+
+    private enum LockEvent {
+        case waiting(kind: String, ms: Double)
+        case acquired(kind: String, ms: Double)
+        case deadlock
+    }
 
     func handle(
         _ message: PostgresLogMessage, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void
@@ -30,16 +40,23 @@ final class PostgresStatementAssembler {
         detailTarget = nil
         let tempFileSession = self.tempFileSession
         self.tempFileSession = nil
+        let lockEvent = pendingLockEvent
+        pendingLockEvent = nil
         if message.truncated { summary.truncatedEntries += 1 }
         switch message.level {
         case .error:
             afterError = true
+            if message.text.withUnsafeBufferPointer({ PostgresLogMessage.startsWith($0, "deadlock detected") }) {
+                pendingLockEvent = .deadlock
+            }
             return
         case .statement:
             if afterError { summary.failedStatements += 1 }
             afterError = false
-            if let session = tempFileSession {
-                pendingTempFiles[session]?.text = message.text.withUnsafeBufferPointer { Self.trimmedText($0, from: 0) }
+            if tempFileSession != nil || lockEvent != nil {
+                let text = message.text.withUnsafeBufferPointer { Self.trimmedText($0, from: 0) }
+                if let session = tempFileSession { pendingTempFiles[session]?.text = text }
+                if let lockEvent { tally(lockEvent, statement: text, into: &summary) }
             }
             return
         case .log:
@@ -67,6 +84,10 @@ final class PostgresStatementAssembler {
         try message.text.withUnsafeBufferPointer { text in
             if PostgresLogMessage.startsWith(text, "temporary file:") {
                 recordTempFile(text, session: sessionKey)
+                return
+            }
+            if PostgresLogMessage.startsWith(text, "process ") {
+                pendingLockEvent = Self.lockEvent(text)
                 return
             }
             var position = 0
@@ -192,6 +213,49 @@ final class PostgresStatementAssembler {
         }
         summary.statements += 1
         try emit(statement)
+    }
+
+    /// `process 4882 still waiting for ShareLock on transaction 259635360 after 1000.119 ms` (or `acquired`):
+    /// the lock's mode and object kind without its ids ("ShareLock on transaction"), and the time waited.
+    private static func lockEvent(_ text: UnsafeBufferPointer<UInt8>) -> LockEvent? {
+        let words = String(decoding: text, as: UTF8.self).split(separator: " ")
+        guard words.count > 4, let verb = words.firstIndex(where: { $0 == "waiting" || $0 == "acquired" }),
+            let after = words.lastIndex(of: "after"), after + 1 < words.count,
+            let ms = Double(words[after + 1])
+        else { return nil }
+        let lockStart = words[verb] == "waiting" ? verb + 2 : verb + 1  // past "waiting for"
+        guard lockStart < after else { return nil }
+        // Words up to the first id: "ShareLock on tuple (0,1) of relation 16385" → "ShareLock on tuple".
+        let kind = words[lockStart..<after].prefix { word in
+            guard let first = word.first else { return false }
+            return !first.isNumber && first != "(" && first != "["
+        }.joined(separator: " ")
+        return words[verb] == "waiting" ? .waiting(kind: kind, ms: ms) : .acquired(kind: kind, ms: ms)
+    }
+
+    /// Counts a lock event for the statement class of `statement`.
+    private func tally(_ event: LockEvent, statement: String, into summary: inout QueryLogSummary) {
+        guard !statement.isEmpty else { return }
+        let hash = fingerprinter.hash(statement)
+        var waits =
+            summary.lockWaits[hash]
+            ?? StatementLockWaits(
+                statementId: LogStatementClass.hex(hash), text: fingerprinter.normalized, sampleText: statement)
+        switch event {
+        case .waiting(let kind, let ms):
+            waits.waits += 1
+            waits.reportedWaitMs += ms
+            waits.longestWaitMs = max(waits.longestWaitMs, ms)
+            waits.remember(kind)
+        case .acquired(let kind, let ms):
+            waits.acquiredWaits += 1
+            waits.acquiredWaitMs += ms
+            waits.longestWaitMs = max(waits.longestWaitMs, ms)
+            waits.remember(kind)
+        case .deadlock:
+            waits.deadlocks += 1
+        }
+        summary.lockWaits[hash] = waits
     }
 
     /// `temporary file: path "base/pgsql_tmp/pgsql_tmp123.0", size 12517376`: adds the size to the session's

@@ -71,7 +71,7 @@ final class PostgresStderrLogReader: QueryLogLineReader {
         let text = UnsafeBufferPointer(rebasing: bytes[match.contentStart...])
         let origin = LoggedStatement.Origin(file: file, line: line.number, byteOffset: line.offset)
         guard PostgresLogMessage.isRelevant(match.level, text) else {
-            current = PostgresLogMessage(level: .other, text: [], origin: origin)
+            current = PostgresLogMessage(level: PostgresLogMessage.skippedLevel(match.level), text: [], origin: origin)
             return
         }
         func field(_ range: Range<Int>?) -> String? {
@@ -90,7 +90,8 @@ final class PostgresStderrLogReader: QueryLogLineReader {
     }
 
     private func continueMessage(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) {
-        guard inMessage, var message = current, message.level != .other else { return }
+        // Skipped messages (no text) take no continuation lines.
+        guard inMessage, var message = current, message.level != .other, !message.text.isEmpty else { return }
         current = nil
         let piece =
             bytes.count > start

@@ -35,6 +35,8 @@ public struct QueryLogSummary: Sendable {
     public var unparsableSamples: [UnparsableLine] = []
     /// Entries cut because they were longer than the reader keeps (`QueryLogReader.Options.maximumEntryBytes`).
     public var truncatedEntries = 0
+    /// PostgreSQL: lock waits and deadlocks per statement class hash (as the digest fingerprints them).
+    public var lockWaits: [UInt64: StatementLockWaits] = [:]
 
     /// An empty summary for a file about to be read.
     public init(file: String, format: QueryLogFormat, logLinePrefix: String? = nil) {

@@ -25,6 +25,7 @@ public let builtInRules: [any Rule.Type] = [
     RowMisestimateRule.self,
     SeqScanFilterRule.self,
     WorkersNotLaunchedRule.self,
+    StatementLockWaitsRule.self,
     StatementNPlusOneRule.self,
     StatementRegressionRule.self,
     StatementTempSpillRule.self,

@@ -62,6 +62,7 @@ enum MySQLStatementsCollector: MySQLCollector {
             statement.minTimeMs = try row.optionalNumber("min_time_ms")
             statement.maxTimeMs = try row.optionalNumber("max_time_ms")
             statement.rowsExamined = try row.optionalInteger("rows_examined")
+            statement.lockTimeMs = try row.optionalNumber("lock_time_ms")
             statement.noIndexUsedCalls = try row.optionalInteger("no_index_used")
             statement.noGoodIndexUsedCalls = try row.optionalInteger("no_good_index_used")
             statement.tempTables = try row.optionalInteger("tmp_tables")

@@ -41,7 +41,8 @@ struct LogDigestTests {
         let snapshot = try LogAnalyzer.analyze([QueryLogInput(path: nPlusOne)], options: options()).snapshot
         #expect(snapshot.server.engine == .postgres)
         #expect(snapshot.statementSource?.name == "log")
-        #expect(snapshot.facets == [.statements, .queryHistory])
+        #expect(snapshot.facets == [.statements, .queryHistory, .lockWaits])
+        #expect(snapshot.lockWaits.isEmpty)
         let window = try #require(snapshot.queryHistoryWindowSeconds)
         #expect(abs(window - 72.11) < 0.01)
         #expect(snapshot.statementWindowSeconds.map { abs($0 - window) < 0.01 } == true)

@@ -39,9 +39,36 @@ enum StatementRuleExamples {
         return snapshot
     }
 
+    /// A PostgreSQL log of a day whose lock waits are `waits` (and their statements, one call a second each).
+    static func lockWaits(_ waits: [StatementLockWaits]) -> Snapshot {
+        var snapshot = self.snapshot(
+            statements: waits.map {
+                statement($0.statementId, $0.text, calls: 86_400, totalTimeMs: 86_400 * 2, rows: nil)
+            },
+            source: StatementSource(name: StatementSource.logName))
+        snapshot.facets.insert(.lockWaits)
+        snapshot.lockWaits = waits
+        return snapshot
+    }
+
+    /// The lock waits of one statement class, as a log reports them.
+    static func lockWait(
+        _ text: String, waits: Int, acquiredWaitMs: Double, deadlocks: Int = 0, kinds: [String]
+    ) -> StatementLockWaits {
+        var lockWaits = StatementLockWaits(statementId: "lw\(text.count)", text: text, sampleText: text)
+        lockWaits.waits = waits
+        lockWaits.reportedWaitMs = Double(waits) * 1_000
+        lockWaits.acquiredWaits = waits
+        lockWaits.acquiredWaitMs = acquiredWaitMs
+        lockWaits.longestWaitMs = acquiredWaitMs / Double(max(waits, 1)) * 3
+        lockWaits.deadlocks = deadlocks
+        lockWaits.lockKinds = kinds
+        return lockWaits
+    }
+
     /// A statement of database "shop" run by "app".
     static func statement(
-        _ id: String, _ text: String, calls: Int, totalTimeMs: Double, rows: Int,
+        _ id: String, _ text: String, calls: Int, totalTimeMs: Double, rows: Int?,
         _ configure: (inout StatementStats) -> Void = { _ in }
     ) -> StatementStats {
         var statement = StatementStats(

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+@testable import AdvisorCore
+
+struct StatementLockWaitsRuleTests {
+    typealias E = StatementRuleExamples
+
+    private func findings(_ snapshot: Snapshot) -> [Finding] {
+        RuleEngine(rules: [StatementLockWaitsRule()]).run(snapshot).findings
+    }
+
+    @Test func rowLockWaitsAndDeadlocksFromALog() throws {
+        let update = E.lockWait(
+            "UPDATE accounts SET balance = balance + $1 WHERE id = $2", waits: 40, acquiredWaitMs: 900_000,
+            deadlocks: 3, kinds: ["ShareLock on transaction"])
+        let finding = try #require(findings(E.lockWaits([update])).first)
+        #expect(finding.object.key == "shop|app|\(update.statementId)")
+        #expect(finding.severity == .high)
+        #expect(finding.message.hasPrefix("It waited for locks 40 times longer than deadlock_timeout"))
+        #expect(finding.message.contains("was cancelled in 3 deadlocks"))
+        #expect(finding.message.hasSuffix("Locks waited for: ShareLock on transaction."))
+        #expect(finding.evidence("time waited") == 900_000)
+        #expect(finding.recommendation.contains("keep write transactions short"))
+        #expect(finding.recommendation.contains("change rows in one order everywhere"))
+        #expect(finding.impact.summary.contains("3 transactions cancelled by deadlocks"))
+    }
+
+    @Test func aTableLockWaitIsAdvisedOnSchemaChanges() throws {
+        let select = E.lockWait(
+            "SELECT * FROM t1", waits: 1, acquiredWaitMs: 13_556, kinds: ["AccessShareLock on relation"])
+        let finding = try #require(findings(E.lockWaits([select])).first)
+        #expect(finding.recommendation.hasPrefix("It queues for a table lock behind a schema change"))
+        #expect(finding.recommendation.contains("lock_timeout"))
+        #expect(!finding.recommendation.contains("deadlock"))
+    }
+
+    @Test func aSingleDeadlockIsAtLeastMedium() throws {
+        var waits = StatementLockWaits(statementId: "x", text: "UPDATE t SET a = $1 WHERE id = $2")
+        waits.deadlocks = 1
+        let finding = try #require(findings(E.lockWaits([waits])).first)
+        #expect(finding.severity == .medium)
+        #expect(finding.message == "It was cancelled in 1 deadlock.")
+    }
+
+    @Test func mysqlLockTimeShare() throws {
+        let deletes = E.statement(
+            "d9", "DELETE FROM sessions WHERE expires_at < ?", calls: 2_000, totalTimeMs: 900_000, rows: 40_000
+        ) { $0.lockTimeMs = 600_000 }
+        let snapshot = E.snapshot(engine: .mysql, statements: [deletes])
+        let finding = try #require(findings(snapshot).first)
+        #expect(finding.message.hasPrefix("It waited for locks 600.0 s of its 900.0 s (67 %)"))
+        #expect(finding.recommendation.contains("sys.innodb_lock_waits"))
+        var small = deletes
+        small.lockTimeMs = 100_000
+        #expect(findings(E.snapshot(engine: .mysql, statements: [small])).isEmpty)
+    }
+
+    /// The log reader ties `still waiting`, `acquired` and `deadlock detected` to the STATEMENT after them, across
+    /// the DETAIL and CONTEXT lines between.
+    @Test func logLockEventsReachTheSnapshot() throws {
+        let lines = [
+            "2026-03-01 10:00:01 UTC [7] LOG:  process 7 still waiting for ShareLock on transaction 42 after 1000.1 ms",
+            "2026-03-01 10:00:01 UTC [7] DETAIL:  Process holding the lock: 8. Wait queue: 7.",
+            "2026-03-01 10:00:01 UTC [7] CONTEXT:  while updating tuple (0,1) in relation \"accounts\"",
+            "2026-03-01 10:00:01 UTC [7] STATEMENT:  UPDATE accounts SET balance = 1 WHERE id = 5",
+            "2026-03-01 10:00:04 UTC [7] LOG:  process 7 acquired ShareLock on transaction 42 after 3500.5 ms",
+            "2026-03-01 10:00:04 UTC [7] STATEMENT:  UPDATE accounts SET balance = 1 WHERE id = 5",
+            "2026-03-01 10:00:04 UTC [7] LOG:  duration: 3501.000 ms  statement: UPDATE accounts SET balance = 1 WHERE id = 5",
+            "2026-03-01 10:00:09 UTC [9] ERROR:  deadlock detected",
+            "2026-03-01 10:00:09 UTC [9] DETAIL:  Process 9 waits for ShareLock on transaction 43; blocked by process 7.",
+            "\tProcess 7 waits for ShareLock on transaction 44; blocked by process 9.",
+            "2026-03-01 10:00:09 UTC [9] STATEMENT:  UPDATE accounts SET balance = 2 WHERE id = 6",
+        ]
+        var options = LogAnalyzer.Options()
+        options.reader.format = .postgresStderr
+        let input = QueryLogInput(bytes: Array(lines.joined(separator: "\n").utf8))
+        let snapshot = try LogAnalyzer.analyze([input], options: options).snapshot
+        #expect(snapshot.facets.contains(.lockWaits))
+        let waits = try #require(snapshot.lockWaits.first)
+        #expect(snapshot.lockWaits.count == 1)
+        #expect(waits.statementId == snapshot.statements.first?.id)
+        #expect((waits.waits, waits.acquiredWaits, waits.deadlocks) == (1, 1, 1))
+        #expect(waits.acquiredWaitMs == 3_500.5 && waits.longestWaitMs == 3_500.5)
+        #expect(waits.lockKinds == ["ShareLock on transaction"])
+        #expect(findings(snapshot).map(\.ruleId) == ["statement-lock-waits"])
+    }
+}
