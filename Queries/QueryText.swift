@@ -24,6 +24,8 @@ public enum QueryText: String, CaseIterable, Sendable {
     case pgForeignKeys = "pg_foreign_keys"
     case pgActivity = "pg_activity"
     case pgConnectionLimits = "pg_connection_limits"
+    case pgCheckpoints = "pg_checkpoints"
+    case pgCheckpointsV17 = "pg_checkpoints_v17"
     case pgbouncerPools = "pgbouncer_pools"
     case pgbouncerDatabases = "pgbouncer_databases"
     case pgbouncerStats = "pgbouncer_stats"
@@ -72,6 +74,8 @@ public enum QueryText: String, CaseIterable, Sendable {
             case .pgForeignKeys: PackageResources.pg_foreign_keys_sql
             case .pgActivity: PackageResources.pg_activity_sql
             case .pgConnectionLimits: PackageResources.pg_connection_limits_sql
+            case .pgCheckpoints: PackageResources.pg_checkpoints_sql
+            case .pgCheckpointsV17: PackageResources.pg_checkpoints_v17_sql
             case .pgbouncerPools: PackageResources.pgbouncer_pools_sql
             case .pgbouncerDatabases: PackageResources.pgbouncer_databases_sql
             case .pgbouncerStats: PackageResources.pgbouncer_stats_sql

@@ -26,8 +26,9 @@ public enum PostgresScanner {
 
     /// The collectors, in the order they run; each adds its facet.
     static let collectors: [any PostgresCollector.Type] = [
-        ServerCollector.self, SettingsCollector.self, DatabasesCollector.self, StatementsCollector.self,
-        TablesCollector.self, IndexesCollector.self, ForeignKeysCollector.self, ActivityCollector.self,
+        ServerCollector.self, SettingsCollector.self, DatabasesCollector.self, CheckpointsCollector.self,
+        StatementsCollector.self, TablesCollector.self, IndexesCollector.self, ForeignKeysCollector.self,
+        ActivityCollector.self,
     ]
 
     /// Connects and collects. Throws `ConnectionError` when no connection can be made at all; a

@@ -22,11 +22,19 @@ struct PostgresCollectorLiveTests {
         #expect(outcome.interruption == nil)
         #expect(
             progress == [
-                "reading server", "reading settings", "reading databases", "reading statements", "reading tables",
-                "reading indexes", "reading foreign keys", "reading connections",
+                "reading server", "reading settings", "reading databases", "reading checkpoints",
+                "reading statements", "reading tables", "reading indexes", "reading foreign keys",
+                "reading connections",
             ])
         let snapshot = outcome.snapshot
         try expectSeededShop(snapshot)
+        // The checkpoint counters of pg_stat_bgwriter (PostgreSQL 15 here), over the time since their reset.
+        let checkpoints = try #require(snapshot.checkpoints)
+        #expect(snapshot.facets.contains(.checkpoints))
+        #expect(checkpoints.source == "pg_stat_bgwriter")
+        #expect(checkpoints.timed >= 0 && checkpoints.requested >= 0)
+        #expect(checkpoints.windowSeconds.map { $0 > 0 } == true)
+        #expect(snapshot.settings["checkpoint_completion_target"] != nil)
 
         let marked = try #require(snapshot.statements.first { $0.text == Self.markedStatement })
         #expect(marked.calls == 2)
@@ -92,7 +100,9 @@ struct PostgresCollectorLiveTests {
     /// What the seed plants, as any login with pg_monitor or ownership sees it.
     private func expectSeededShop(_ snapshot: Snapshot) throws {
         #expect(
-            snapshot.facets == [.settings, .databases, .statements, .tables, .indexes, .foreignKeys, .connections])
+            snapshot.facets == [
+                .settings, .databases, .checkpoints, .statements, .tables, .indexes, .foreignKeys, .connections,
+            ])
         #expect(!snapshot.notices.contains { $0.level == .warning })
 
         let server = snapshot.server

@@ -35,6 +35,8 @@ public enum Facet: String, Codable, Sendable, CaseIterable, Comparable {
     case history
     /// A server log that reports lock waits was read: `Snapshot.lockWaits` is meaningful (empty: none logged).
     case lockWaits = "lock_waits"
+    /// Checkpoint counts were read (statistics or a log): `Snapshot.checkpoints` is set.
+    case checkpoints
 
     public static func < (lhs: Facet, rhs: Facet) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -28,6 +28,8 @@ public struct Snapshot: Codable, Equatable, Sendable {
     public var statementBaselines: [StatementBaseline] = []
     /// Lock waits and deadlocks a server log reported per statement class (facet `.lockWaits`).
     public var lockWaits: [StatementLockWaits] = []
+    /// How often and why the server checkpointed (facet `.checkpoints`).
+    public var checkpoints: CheckpointActivity?
 
     public init(
         server: ServerInfo, facets: Set<Facet> = [], settings: [String: String] = [:], plans: [CapturedPlan] = [],
@@ -54,7 +56,8 @@ public struct Snapshot: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case formatVersion, server, facets, settings, plans, notices, statements, statementSource, databases, tables,
-            indexes, foreignKeys, connections, queryBursts, queryHistoryWindowSeconds, statementBaselines, lockWaits
+            indexes, foreignKeys, connections, queryBursts, queryHistoryWindowSeconds, statementBaselines, lockWaits,
+            checkpoints
     }
 
     /// Every collection may be absent from the file: a snapshot of plans alone is a valid snapshot.
@@ -78,6 +81,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
         statementBaselines =
             try container.decodeIfPresent([StatementBaseline].self, forKey: .statementBaselines) ?? []
         lockWaits = try container.decodeIfPresent([StatementLockWaits].self, forKey: .lockWaits) ?? []
+        checkpoints = try container.decodeIfPresent(CheckpointActivity.self, forKey: .checkpoints)
     }
 
     /// A snapshot holding only plans read from a file (`dbadvisor explain`).

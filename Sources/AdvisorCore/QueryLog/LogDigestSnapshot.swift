@@ -31,6 +31,12 @@ extension LogDigest {
         if engine == .postgres {
             snapshot.facets.insert(.lockWaits)
             snapshot.lockWaits = Self.lockWaits(summaries)
+            var checkpoints = QueryLogSummary.CheckpointLog()
+            for summary in summaries { checkpoints.merge(summary.checkpoints) }
+            if !checkpoints.isEmpty {
+                snapshot.facets.insert(.checkpoints)
+                snapshot.checkpoints = Self.activity(checkpoints, window: window)
+            }
         }
         if statementsWithoutSession > 0 {
             snapshot.notices.append(
@@ -49,6 +55,20 @@ extension LogDigest {
     }
 
     // MARK: - Private
+
+    private static func activity(_ log: QueryLogSummary.CheckpointLog, window: Double?) -> CheckpointActivity {
+        let starts = log.timed + log.requested + log.other
+        let span = log.firstStart.flatMap { first in log.lastStart.map { $0 - first } }
+        var activity = CheckpointActivity(
+            source: StatementSource.logName, timed: log.timed, requested: log.requested,
+            windowSeconds: [window, span].compactMap { $0 }.max())
+        activity.other = log.other
+        if let span, span > 0, starts > 1 { activity.averageIntervalSeconds = span / Double(starts - 1) }
+        activity.tooFrequentWarnings = log.tooFrequentWarnings
+        activity.shortestSecondsApart = log.shortestSecondsApart
+        if log.distances > 0 { activity.averageDistanceKilobytes = log.distanceKilobytes / Double(log.distances) }
+        return activity
+    }
 
     /// Every log's lock waits per statement class, most time waited first.
     private static func lockWaits(_ summaries: [QueryLogSummary]) -> [StatementLockWaits] {

@@ -22,7 +22,7 @@ struct PostgresLogMessage {
         switch level {
         case .log:
             return startsWith(text, "duration:") || startsWith(text, "statement:") || startsWith(text, "execute ")
-                || startsWith(text, "temporary file:") || startsWith(text, "process ")
+                || startsWith(text, "temporary file:") || startsWith(text, "process ") || startsWith(text, "checkpoint")
         case .detail: return startsWith(text, "parameters:")
         case .error, .statement: return true
         case .other: return false

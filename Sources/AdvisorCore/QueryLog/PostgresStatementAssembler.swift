@@ -90,6 +90,10 @@ final class PostgresStatementAssembler {
                 pendingLockEvent = Self.lockEvent(text)
                 return
             }
+            if PostgresLogMessage.startsWith(text, "checkpoint") {
+                Self.readCheckpoint(String(decoding: text, as: UTF8.self), at: message.time, into: &summary.checkpoints)
+                return
+            }
             var position = 0
             var duration: Double?
             if PostgresLogMessage.startsWith(text, "duration:") {
@@ -231,6 +235,36 @@ final class PostgresStatementAssembler {
             return !first.isNumber && first != "(" && first != "["
         }.joined(separator: " ")
         return words[verb] == "waiting" ? .waiting(kind: kind, ms: ms) : .acquired(kind: kind, ms: ms)
+    }
+
+    /// `checkpoint starting: immediate force wait` (why it started), `checkpoint complete: …; distance=15923 kB, …`
+    /// (WAL since the one before) and `checkpoints are occurring too frequently (8 seconds apart)`.
+    static func readCheckpoint(_ text: String, at time: Double?, into log: inout QueryLogSummary.CheckpointLog) {
+        if text.hasPrefix("checkpoint starting:") {
+            if let time {
+                log.firstStart = min(log.firstStart ?? time, time)
+                log.lastStart = max(log.lastStart ?? time, time)
+            }
+            let flags = text.dropFirst(20).split(separator: " ")
+            if flags.contains("wal") || flags.contains("xlog") {
+                log.requested += 1
+            } else if flags.contains("time") {
+                log.timed += 1
+            } else {
+                log.other += 1
+            }
+        } else if text.hasPrefix("checkpoint complete:"), let range = text.range(of: "distance=") {
+            let digits = text[range.upperBound...].prefix { $0.isNumber }
+            if let kilobytes = Double(digits) {
+                log.distanceKilobytes += kilobytes
+                log.distances += 1
+            }
+        } else if text.hasPrefix("checkpoints are occurring too frequently ("),
+            let seconds = Double(text.dropFirst(42).prefix { $0.isNumber })
+        {
+            log.tooFrequentWarnings += 1
+            log.shortestSecondsApart = min(log.shortestSecondsApart ?? seconds, seconds)
+        }
     }
 
     /// Counts a lock event for the statement class of `statement`.

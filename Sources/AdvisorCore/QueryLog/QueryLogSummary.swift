@@ -37,6 +37,41 @@ public struct QueryLogSummary: Sendable {
     public var truncatedEntries = 0
     /// PostgreSQL: lock waits and deadlocks per statement class hash (as the digest fingerprints them).
     public var lockWaits: [UInt64: StatementLockWaits] = [:]
+    /// PostgreSQL: the checkpoints logged (`log_checkpoints`).
+    public var checkpoints = CheckpointLog()
+
+    /// What `checkpoint starting:`, `checkpoint complete:` and `checkpoints are occurring too frequently` lines say.
+    public struct CheckpointLog: Sendable, Equatable {
+        public var timed = 0
+        /// Started because WAL neared max_wal_size (`wal`, `xlog` before PostgreSQL 11).
+        public var requested = 0
+        /// Forced or immediate (CHECKPOINT, backups), shutdown, end of recovery.
+        public var other = 0
+        public var tooFrequentWarnings = 0
+        public var shortestSecondsApart: Double?
+        /// `distance=` of completed checkpoints: their sum (kB) and how many said it.
+        public var distanceKilobytes = 0.0
+        public var distances = 0
+        /// When the first and the last checkpoint started, seconds since 1970.
+        public var firstStart: Double?
+        public var lastStart: Double?
+
+        public var isEmpty: Bool { timed + requested + other + tooFrequentWarnings == 0 }
+
+        mutating func merge(_ other: CheckpointLog) {
+            timed += other.timed
+            requested += other.requested
+            self.other += other.other
+            tooFrequentWarnings += other.tooFrequentWarnings
+            if let seconds = other.shortestSecondsApart {
+                shortestSecondsApart = min(shortestSecondsApart ?? seconds, seconds)
+            }
+            distanceKilobytes += other.distanceKilobytes
+            distances += other.distances
+            if let first = other.firstStart { firstStart = min(firstStart ?? first, first) }
+            if let last = other.lastStart { lastStart = max(lastStart ?? last, last) }
+        }
+    }
 
     /// An empty summary for a file about to be read.
     public init(file: String, format: QueryLogFormat, logLinePrefix: String? = nil) {

@@ -1,6 +1,7 @@
 /// Every rule dbadvisor ships, sorted by id. A test fails when a `*Rule.swift` file is missing here.
 public let builtInRules: [any Rule.Type] = [
     BlockedQueriesRule.self,
+    CheckpointFrequencyRule.self,
     ConnectionSaturationRule.self,
     DatabaseCacheHitRatioRule.self,
     ForeignKeyMissingIndexRule.self,
