@@ -37,6 +37,10 @@ public struct PostgresExplainRequest: Sendable, Equatable {
     ///   - serverMajor: the server's major version, 12 and later.
     ///   - analyze: execute the statement when it is a read-only query without placeholders.
     ///   - preparedName: the name for a prepared statement, unique in the session.
+    /// Leads every command: pg_stat_statements keeps the text as sent, and the statements collector leaves out
+    /// what starts with `-- pg_` (dbadvisor's own queries), so scans do not report their own EXPLAINs.
+    public static let marker = "-- pg_explain: dbadvisor's EXPLAIN of a collected statement\n"
+
     public init(statement: PostgresStatementText, serverMajor: Int, analyze: Bool, preparedName: String) {
         let text = statement.text
         setup = []
@@ -44,16 +48,19 @@ public struct PostgresExplainRequest: Sendable, Equatable {
         if !statement.hasPlaceholders {
             method = analyze && statement.isReadOnlyQuery ? .analyze : .plain
             let options = method == .analyze ? "ANALYZE, BUFFERS, FORMAT JSON" : "FORMAT JSON"
-            explain = "EXPLAIN (\(options)) \(text)"
+            explain = Self.marker + "EXPLAIN (\(options)) \(text)"
         } else if serverMajor >= 16 {
             method = .genericPlan
-            explain = "EXPLAIN (GENERIC_PLAN, FORMAT JSON) \(text)"
+            explain = Self.marker + "EXPLAIN (GENERIC_PLAN, FORMAT JSON) \(text)"
         } else {
             method = .preparedGenericPlan
-            setup = ["SET LOCAL plan_cache_mode = force_generic_plan", "PREPARE \(preparedName) AS \(text)"]
+            setup = [
+                Self.marker + "SET LOCAL plan_cache_mode = force_generic_plan",
+                Self.marker + "PREPARE \(preparedName) AS \(text)",
+            ]
             let nulls = Array(repeating: "NULL", count: statement.highestPlaceholder).joined(separator: ", ")
-            explain = "EXPLAIN (FORMAT JSON) EXECUTE \(preparedName)(\(nulls))"
-            cleanup = ["DEALLOCATE \(preparedName)"]
+            explain = Self.marker + "EXPLAIN (FORMAT JSON) EXECUTE \(preparedName)(\(nulls))"
+            cleanup = [Self.marker + "DEALLOCATE \(preparedName)"]
         }
     }
 }
