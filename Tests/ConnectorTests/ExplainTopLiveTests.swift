@@ -121,6 +121,11 @@ struct ExplainTopLiveTests {
 
         #expect(try session.rows(Self.ordersDigest) == before)
         #expect(try session.rows("SELECT name FROM pg_prepared_statements").isEmpty)
+        // Its own EXPLAIN, PREPARE and DEALLOCATE commands are in pg_stat_statements, but not in the next scan.
+        let owned = try session.rows("SELECT query FROM pg_stat_statements WHERE query LIKE '-- pg\\_explain:%'")
+        #expect(!owned.isEmpty)
+        let rescanned = try Self.readStatements(from: session)
+        #expect(!rescanned.contains { $0.text.contains("dbadvisor_explain") || $0.text.hasPrefix("EXPLAIN") })
     }
 
     @Test func analyzeExecutesOnlyReadOnlyQueriesWithoutPlaceholders() throws {
