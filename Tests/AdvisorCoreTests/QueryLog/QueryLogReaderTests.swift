@@ -185,14 +185,12 @@ import Testing
             "2026-03-01 10:00:01 UTC [7] STATEMENT:  SELECT * FROM small ORDER BY y",
             "2026-03-01 10:00:02 UTC [7] LOG:  duration: 5.000 ms  statement: SELECT 1",
         ]
-        let input = QueryLogInput(bytes: Array(lines.joined(separator: "\n").utf8))
+        let input = StderrLogExample.input(lines)
         let statements = try QueryLogReader.readAll(input, options: .init(format: .postgresStderr)).statements
         #expect(statements.map(\.text) == ["SELECT * FROM big ORDER BY x", "SELECT 1"])
         #expect(statements.map(\.tempFileBytes) == [8_193_000, nil])
         // In the snapshot as pg_stat_statements would count them: 8 kB blocks, rounded up.
-        var options = LogAnalyzer.Options()
-        options.reader.format = .postgresStderr
-        let snapshot = try LogAnalyzer.analyze([input], options: options).snapshot
+        let snapshot = try StderrLogExample.snapshot(lines)
         #expect(snapshot.statements.first { $0.text.hasPrefix("select * from big") }?.tempBlocksWritten == 1_001)
     }
 

@@ -42,10 +42,7 @@ struct CheckpointFrequencyRuleTests {
             "2026-03-01 10:02:00 UTC [5] LOG:  checkpoint starting: immediate force wait",
             "2026-03-01 10:05:00 UTC [7] LOG:  duration: 1.000 ms  statement: SELECT 1",
         ]
-        var options = LogAnalyzer.Options()
-        options.reader.format = .postgresStderr
-        let input = QueryLogInput(bytes: Array(lines.joined(separator: "\n").utf8))
-        let snapshot = try LogAnalyzer.analyze([input], options: options).snapshot
+        let snapshot = try StderrLogExample.snapshot(lines)
         let checkpoints = try #require(snapshot.checkpoints)
         #expect((checkpoints.timed, checkpoints.requested, checkpoints.other) == (1, 1, 1))
         #expect(checkpoints.tooFrequentWarnings == 1 && checkpoints.shortestSecondsApart == 30)

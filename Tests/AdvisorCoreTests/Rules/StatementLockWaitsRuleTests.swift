@@ -72,10 +72,7 @@ struct StatementLockWaitsRuleTests {
             "\tProcess 7 waits for ShareLock on transaction 44; blocked by process 9.",
             "2026-03-01 10:00:09 UTC [9] STATEMENT:  UPDATE accounts SET balance = 2 WHERE id = 6",
         ]
-        var options = LogAnalyzer.Options()
-        options.reader.format = .postgresStderr
-        let input = QueryLogInput(bytes: Array(lines.joined(separator: "\n").utf8))
-        let snapshot = try LogAnalyzer.analyze([input], options: options).snapshot
+        let snapshot = try StderrLogExample.snapshot(lines)
         #expect(snapshot.facets.contains(.lockWaits))
         let waits = try #require(snapshot.lockWaits.first)
         #expect(snapshot.lockWaits.count == 1)
