@@ -4,7 +4,7 @@
 ///
 /// Lenient by design: statement texts are cut, carry vendor syntax, or are not SQL the reader knows;
 /// whatever cannot be read leaves a table out or its filter empty, never an error. Sub-queries and
-/// CTE bodies are not analysed: only the main query's own tables count.
+/// CTE bodies are not analysed: only the main query's own tables count, and a CTE it reads is not one.
 public struct StatementShape: Equatable, Sendable {
     public enum Command: String, Sendable {
         case select, insert, update, delete, merge, other
@@ -44,7 +44,7 @@ public struct StatementShape: Equatable, Sendable {
     public init(_ text: String, engine: Engine) {
         let source = ConditionSource(text, engine: engine)
         let tokens = source.tokens
-        let (depths, mainStart) = Self.mainQuery(tokens)
+        let (depths, mainStart, commonTables) = Self.mainQuery(tokens)
         var command = Command.other
         var tables: [(schema: String?, table: String, alias: String?)] = []
         var whereRange: Range<Int>?
@@ -97,6 +97,8 @@ public struct StatementShape: Equatable, Sendable {
         tables += Self.commaListedTables(tokens, depths, from: mainStart).filter { listed in
             !tables.contains { $0.table == listed.table && $0.alias == listed.alias }
         }
+        // `WITH daily AS (…) SELECT … FROM daily`: daily is the query's own result, not a table to index.
+        tables.removeAll { $0.schema == nil && commonTables.contains($0.table.lowercased()) }
         let whereText = whereRange.map { source.text(of: $0) }
         let single = tables.count == 1
         self.command = command
@@ -137,8 +139,10 @@ public struct StatementShape: Equatable, Sendable {
         "tablesample", "only",
     ]
 
-    /// Parenthesis depth of every token, and where the main query starts (after a WITH list).
-    private static func mainQuery(_ tokens: [ConditionToken]) -> (depths: [Int], start: Int) {
+    /// Parenthesis depth of every token, where the main query starts (after a WITH list), and the names the
+    /// WITH list defines (lower-cased).
+    private static func mainQuery(_ tokens: [ConditionToken]) -> (depths: [Int], start: Int, commonTables: Set<String>)
+    {
         var depths: [Int] = []
         depths.reserveCapacity(tokens.count)
         var depth = 0
@@ -150,20 +154,30 @@ public struct StatementShape: Equatable, Sendable {
         var start = 0
         // Skip a leading parenthesis (`(SELECT …) UNION …`) only as far as its first keyword.
         while start < tokens.count, tokens[start] == .leftParen { start += 1 }
-        guard start < tokens.count, tokens[start].isKeyword("with") else { return (depths, start) }
+        guard start < tokens.count, tokens[start].isKeyword("with") else { return (depths, start, []) }
         // WITH [RECURSIVE] name [(cols)] AS [NOT] [MATERIALIZED] (…), … main-command
         let baseDepth = depths[start]
+        var names: Set<String> = []
         var index = start + 1
+        if index < tokens.count, tokens[index].isKeyword("recursive") { index += 1 }
+        var expectingName = true
         while index < tokens.count {
-            if depths[index] == baseDepth, case .identifier(let word, false) = tokens[index],
-                ["select", "insert", "update", "delete", "merge", "values", "table"].contains(word.lowercased()),
-                index > 0, tokens[index - 1] != .leftParen
-            {
-                return (depths.map { $0 - baseDepth }, index)
+            if depths[index] == baseDepth, case .identifier(let word, let quoted) = tokens[index] {
+                if ["select", "insert", "update", "delete", "merge", "values", "table"].contains(word.lowercased()),
+                    !quoted, index > 0, tokens[index - 1] != .leftParen
+                {
+                    return (depths.map { $0 - baseDepth }, index, names)
+                }
+                if expectingName {
+                    names.insert(word.lowercased())
+                    expectingName = false
+                }
+            } else if depths[index] == baseDepth, tokens[index] == .comma {
+                expectingName = true
             }
             index += 1
         }
-        return (depths, start)
+        return (depths, start, names)
     }
 
     private typealias Named = (reference: (schema: String?, table: String, alias: String?), end: Int)

@@ -38,6 +38,20 @@ import Testing
         #expect(shape.hasAggregate)
     }
 
+    @Test func theCommonTablesAQueryReadsAreNotTables() {
+        let shape = StatementShape(
+            """
+            WITH RECURSIVE daily (day, revenue) AS (SELECT date(placed_at), sum(total) FROM orders GROUP BY 1),
+                 top AS MATERIALIZED (SELECT * FROM daily ORDER BY revenue DESC LIMIT 5)
+            SELECT t.day, c.name FROM top t JOIN calendar c ON c.day = t.day, daily d WHERE d.day = t.day
+            """, engine: .postgres)
+        #expect(shape.tables.map(\.table) == ["calendar"])
+        // A schema-qualified table of the same name is a table.
+        let qualified = StatementShape(
+            "WITH orders AS (SELECT 1) SELECT * FROM public.orders WHERE id = $1", engine: .postgres)
+        #expect(qualified.tables.map(\.table) == ["orders"])
+    }
+
     @Test func writesAndMySQLQuoting() {
         let update = StatementShape("UPDATE orders SET status = $1 WHERE id = $2", engine: .postgres)
         #expect(update.command == .update)
