@@ -33,8 +33,9 @@ public enum Facet: String, Codable, Sendable, CaseIterable, Comparable {
     case queryHistory = "query_history"
     /// Earlier runs of the same target from the history store: `Snapshot.statementBaselines` is meaningful.
     case history
-    /// A server log that reports lock waits was read: `Snapshot.lockWaits` is meaningful (empty: none logged).
-    case lockWaits = "lock_waits"
+    /// A PostgreSQL server log was read: `Snapshot.lockWaits` and `statementErrors` are meaningful (empty: none
+    /// logged).
+    case serverLogEvents = "server_log_events"
     /// Checkpoint counts were read (statistics or a log): `Snapshot.checkpoints` is set.
     case checkpoints
 

@@ -26,8 +26,10 @@ public struct Snapshot: Codable, Equatable, Sendable {
     /// Each statement's figures in earlier runs of the same target, filled by the history store
     /// (facet `.history`); empty otherwise.
     public var statementBaselines: [StatementBaseline] = []
-    /// Lock waits and deadlocks a server log reported per statement class (facet `.lockWaits`).
+    /// Lock waits and deadlocks a server log reported per statement class (facet `.serverLogEvents`).
     public var lockWaits: [StatementLockWaits] = []
+    /// Errors a server log reported per statement class (facet `.serverLogEvents`).
+    public var statementErrors: [StatementErrors] = []
     /// How often and why the server checkpointed (facet `.checkpoints`).
     public var checkpoints: CheckpointActivity?
 
@@ -57,7 +59,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case formatVersion, server, facets, settings, plans, notices, statements, statementSource, databases, tables,
             indexes, foreignKeys, connections, queryBursts, queryHistoryWindowSeconds, statementBaselines, lockWaits,
-            checkpoints
+            statementErrors, checkpoints
     }
 
     /// Every collection may be absent from the file: a snapshot of plans alone is a valid snapshot.
@@ -81,6 +83,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
         statementBaselines =
             try container.decodeIfPresent([StatementBaseline].self, forKey: .statementBaselines) ?? []
         lockWaits = try container.decodeIfPresent([StatementLockWaits].self, forKey: .lockWaits) ?? []
+        statementErrors = try container.decodeIfPresent([StatementErrors].self, forKey: .statementErrors) ?? []
         checkpoints = try container.decodeIfPresent(CheckpointActivity.self, forKey: .checkpoints)
     }
 

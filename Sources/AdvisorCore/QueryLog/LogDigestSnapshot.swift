@@ -29,8 +29,9 @@ extension LogDigest {
         }
         snapshot.notices = summaries.flatMap(Self.notices)
         if engine == .postgres {
-            snapshot.facets.insert(.lockWaits)
+            snapshot.facets.insert(.serverLogEvents)
             snapshot.lockWaits = Self.lockWaits(summaries)
+            snapshot.statementErrors = Self.statementErrors(summaries)
             var checkpoints = QueryLogSummary.CheckpointLog()
             for summary in summaries { checkpoints.merge(summary.checkpoints) }
             if !checkpoints.isEmpty {
@@ -68,6 +69,17 @@ extension LogDigest {
         activity.shortestSecondsApart = log.shortestSecondsApart
         if log.distances > 0 { activity.averageDistanceKilobytes = log.distanceKilobytes / Double(log.distances) }
         return activity
+    }
+
+    /// Every log's errors per statement class, most failures first.
+    private static func statementErrors(_ summaries: [QueryLogSummary]) -> [StatementErrors] {
+        var byClass: [UInt64: StatementErrors] = [:]
+        for summary in summaries {
+            for (hash, errors) in summary.statementErrors {
+                if byClass[hash] == nil { byClass[hash] = errors } else { byClass[hash]?.merge(errors) }
+            }
+        }
+        return byClass.values.sorted { ($0.count, $1.statementId) > ($1.count, $0.statementId) }
     }
 
     /// Every log's lock waits per statement class, most time waited first.

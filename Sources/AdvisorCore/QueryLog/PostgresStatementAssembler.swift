@@ -29,6 +29,9 @@ final class PostgresStatementAssembler {
         case deadlock
     }
 
+    /// The first line of the `ERROR:` just logged, waiting for the `STATEMENT:` line that names its statement.
+    private var pendingError: String?
+
     func handle(
         _ message: PostgresLogMessage, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void
     ) rethrows {
@@ -42,21 +45,26 @@ final class PostgresStatementAssembler {
         self.tempFileSession = nil
         let lockEvent = pendingLockEvent
         pendingLockEvent = nil
+        let error = pendingError
+        pendingError = nil
         if message.truncated { summary.truncatedEntries += 1 }
         switch message.level {
         case .error:
             afterError = true
             if message.text.withUnsafeBufferPointer({ PostgresLogMessage.startsWith($0, "deadlock detected") }) {
                 pendingLockEvent = .deadlock
+            } else {
+                pendingError = Self.firstLine(message.text)
             }
             return
         case .statement:
             if afterError { summary.failedStatements += 1 }
             afterError = false
-            if tempFileSession != nil || lockEvent != nil {
+            if tempFileSession != nil || lockEvent != nil || error != nil {
                 let text = message.text.withUnsafeBufferPointer { Self.trimmedText($0, from: 0) }
                 if let session = tempFileSession { pendingTempFiles[session]?.text = text }
                 if let lockEvent { tally(lockEvent, statement: text, into: &summary) }
+                if let error { tally(error: error, statement: text, into: &summary) }
             }
             return
         case .log:
@@ -265,6 +273,28 @@ final class PostgresStatementAssembler {
             log.tooFrequentWarnings += 1
             log.shortestSecondsApart = min(log.shortestSecondsApart ?? seconds, seconds)
         }
+    }
+
+    /// An error message's first line, at most 200 characters, without the ` at character 15` position (which varies
+    /// with the literals), so that the same error counts once.
+    private static func firstLine(_ text: [UInt8]) -> String {
+        let line = String(decoding: text.prefix { $0 != 10 }.prefix(200), as: UTF8.self).trimmingLogWhitespace
+        guard let position = line.range(of: " at character ", options: .backwards),
+            line[position.upperBound...].allSatisfy(\.isNumber)
+        else { return line }
+        return String(line[..<position.lowerBound])
+    }
+
+    /// Counts a failure of the statement class of `statement`.
+    private func tally(error: String, statement: String, into summary: inout QueryLogSummary) {
+        guard !statement.isEmpty, !error.isEmpty else { return }
+        let hash = fingerprinter.hash(statement)
+        var errors =
+            summary.statementErrors[hash]
+            ?? StatementErrors(
+                statementId: LogStatementClass.hex(hash), text: fingerprinter.normalized, sampleText: statement)
+        errors.add(error)
+        summary.statementErrors[hash] = errors
     }
 
     /// Counts a lock event for the statement class of `statement`.

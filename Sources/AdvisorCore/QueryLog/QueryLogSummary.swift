@@ -37,6 +37,8 @@ public struct QueryLogSummary: Sendable {
     public var truncatedEntries = 0
     /// PostgreSQL: lock waits and deadlocks per statement class hash (as the digest fingerprints them).
     public var lockWaits: [UInt64: StatementLockWaits] = [:]
+    /// PostgreSQL: errors per statement class hash.
+    public var statementErrors: [UInt64: StatementErrors] = [:]
     /// PostgreSQL: the checkpoints logged (`log_checkpoints`).
     public var checkpoints = CheckpointLog()
 

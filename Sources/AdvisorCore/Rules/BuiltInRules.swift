@@ -26,6 +26,7 @@ public let builtInRules: [any Rule.Type] = [
     RowMisestimateRule.self,
     SeqScanFilterRule.self,
     WorkersNotLaunchedRule.self,
+    StatementErrorsRule.self,
     StatementLockWaitsRule.self,
     StatementNPlusOneRule.self,
     StatementRegressionRule.self,

@@ -41,7 +41,7 @@ struct LogDigestTests {
         let snapshot = try LogAnalyzer.analyze([QueryLogInput(path: nPlusOne)], options: options()).snapshot
         #expect(snapshot.server.engine == .postgres)
         #expect(snapshot.statementSource?.name == "log")
-        #expect(snapshot.facets == [.statements, .queryHistory, .lockWaits])
+        #expect(snapshot.facets == [.statements, .queryHistory, .serverLogEvents])
         #expect(snapshot.lockWaits.isEmpty)
         let window = try #require(snapshot.queryHistoryWindowSeconds)
         #expect(abs(window - 72.11) < 0.01)

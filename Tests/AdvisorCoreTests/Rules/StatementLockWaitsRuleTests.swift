@@ -73,7 +73,7 @@ struct StatementLockWaitsRuleTests {
             "2026-03-01 10:00:09 UTC [9] STATEMENT:  UPDATE accounts SET balance = 2 WHERE id = 6",
         ]
         let snapshot = try StderrLogExample.snapshot(lines)
-        #expect(snapshot.facets.contains(.lockWaits))
+        #expect(snapshot.facets.contains(.serverLogEvents))
         let waits = try #require(snapshot.lockWaits.first)
         #expect(snapshot.lockWaits.count == 1)
         #expect(waits.statementId == snapshot.statements.first?.id)

@@ -46,9 +46,24 @@ enum StatementRuleExamples {
                 statement($0.statementId, $0.text, calls: 86_400, totalTimeMs: 86_400 * 2, rows: nil)
             },
             source: StatementSource(name: StatementSource.logName))
-        snapshot.facets.insert(.lockWaits)
+        snapshot.facets.insert(.serverLogEvents)
         snapshot.lockWaits = waits
         return snapshot
+    }
+
+    /// A PostgreSQL log of a day whose statements failed as `errors` say.
+    static func errors(_ errors: [StatementErrors]) -> Snapshot {
+        var snapshot = self.snapshot(statements: [], source: StatementSource(name: StatementSource.logName))
+        snapshot.facets.insert(.serverLogEvents)
+        snapshot.statementErrors = errors
+        return snapshot
+    }
+
+    /// The failures of one statement class, by message.
+    static func failing(_ text: String, _ messages: KeyValuePairs<String, Int>) -> StatementErrors {
+        var errors = StatementErrors(statementId: "e\(text.count)", text: text, sampleText: text)
+        for (message, count) in messages { errors.add(message, count: count) }
+        return errors
     }
 
     /// The lock waits of one statement class, as a log reports them.
