@@ -10,6 +10,7 @@ public enum QueryText: String, CaseIterable, Sendable {
     case pgServer = "pg_server"
     case pgSettings = "pg_settings"
     case pgDatabases = "pg_databases"
+    case pgDatabasesV14 = "pg_databases_v14"
     case pgStatementsExtension = "pg_statements_extension"
     case pgStatementsV12 = "pg_statements_v12"
     case pgStatementsV13 = "pg_statements_v13"
@@ -60,6 +61,7 @@ public enum QueryText: String, CaseIterable, Sendable {
             case .pgServer: PackageResources.pg_server_sql
             case .pgSettings: PackageResources.pg_settings_sql
             case .pgDatabases: PackageResources.pg_databases_sql
+            case .pgDatabasesV14: PackageResources.pg_databases_v14_sql
             case .pgStatementsExtension: PackageResources.pg_statements_extension_sql
             case .pgStatementsV12: PackageResources.pg_statements_v12_sql
             case .pgStatementsV13: PackageResources.pg_statements_v13_sql

@@ -1,6 +1,6 @@
 -- pg_databases: the counters of every database on the server (template databases excepted).
 -- Reads: pg_stat_database, pg_database, pg_database_size().
--- Versions: PostgreSQL 12 and later. Privilege: none beyond CONNECT; the size of a database the login
+-- Versions: PostgreSQL 12 and 13 (14 and later: pg_databases_v14.sql, which adds sessions). Privilege: none beyond CONNECT; the size of a database the login
 --          may not connect to needs pg_read_all_stats (pg_monitor) and is NULL without it.
 -- Columns: database_name (text), size_bytes (bigint or NULL), blocks_hit, blocks_read, temp_files,
 --          temp_bytes, deadlocks, commits, rollbacks (bigint), stats_reset_epoch (seconds since

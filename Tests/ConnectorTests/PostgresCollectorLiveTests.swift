@@ -35,6 +35,10 @@ struct PostgresCollectorLiveTests {
         #expect(checkpoints.timed >= 0 && checkpoints.requested >= 0)
         #expect(checkpoints.windowSeconds.map { $0 > 0 } == true)
         #expect(snapshot.settings["checkpoint_completion_target"] != nil)
+        // The scanned database's sessions (PostgreSQL 14+): at least this scan's own.
+        let sessions = try #require(snapshot.sessionActivity)
+        #expect(sessions.source == "pg_stat_database" && sessions.sessions >= 1)
+        #expect(sessions.windowSeconds.map { $0 > 0 } == true)
 
         let marked = try #require(snapshot.statements.first { $0.text == Self.markedStatement })
         #expect(marked.calls == 2)
@@ -101,7 +105,8 @@ struct PostgresCollectorLiveTests {
     private func expectSeededShop(_ snapshot: Snapshot) throws {
         #expect(
             snapshot.facets == [
-                .settings, .databases, .checkpoints, .statements, .tables, .indexes, .foreignKeys, .connections,
+                .settings, .databases, .sessions, .checkpoints, .statements, .tables, .indexes, .foreignKeys,
+                .connections,
             ])
         #expect(!snapshot.notices.contains { $0.level == .warning })
 

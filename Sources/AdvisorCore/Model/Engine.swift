@@ -38,6 +38,8 @@ public enum Facet: String, Codable, Sendable, CaseIterable, Comparable {
     case serverLogEvents = "server_log_events"
     /// Checkpoint counts were read (statistics or a log): `Snapshot.checkpoints` is set.
     case checkpoints
+    /// Session counts were read (statistics or a log): `Snapshot.sessionActivity` is set.
+    case sessions
 
     public static func < (lhs: Facet, rhs: Facet) -> Bool { lhs.rawValue < rhs.rawValue }
 }

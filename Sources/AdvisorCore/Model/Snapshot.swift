@@ -32,6 +32,8 @@ public struct Snapshot: Codable, Equatable, Sendable {
     public var statementErrors: [StatementErrors] = []
     /// How often and why the server checkpointed (facet `.checkpoints`).
     public var checkpoints: CheckpointActivity?
+    /// How many sessions the server started and how long they lasted (facet `.sessions`).
+    public var sessionActivity: SessionActivity?
 
     public init(
         server: ServerInfo, facets: Set<Facet> = [], settings: [String: String] = [:], plans: [CapturedPlan] = [],
@@ -59,7 +61,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case formatVersion, server, facets, settings, plans, notices, statements, statementSource, databases, tables,
             indexes, foreignKeys, connections, queryBursts, queryHistoryWindowSeconds, statementBaselines, lockWaits,
-            statementErrors, checkpoints
+            statementErrors, checkpoints, sessionActivity
     }
 
     /// Every collection may be absent from the file: a snapshot of plans alone is a valid snapshot.
@@ -85,6 +87,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
         lockWaits = try container.decodeIfPresent([StatementLockWaits].self, forKey: .lockWaits) ?? []
         statementErrors = try container.decodeIfPresent([StatementErrors].self, forKey: .statementErrors) ?? []
         checkpoints = try container.decodeIfPresent(CheckpointActivity.self, forKey: .checkpoints)
+        sessionActivity = try container.decodeIfPresent(SessionActivity.self, forKey: .sessionActivity)
     }
 
     /// A snapshot holding only plans read from a file (`dbadvisor explain`).

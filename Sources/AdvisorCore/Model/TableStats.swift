@@ -143,6 +143,9 @@ public struct DatabaseStats: Codable, Equatable, Sendable {
     public var deadlocks: Int?
     public var commits: Int?
     public var rollbacks: Int?
+    /// Sessions started, and the time spent in them (PostgreSQL 14 and later).
+    public var sessions: Int?
+    public var sessionTimeMs: Double?
     public var statsResetAt: Date?
 
     public init(name: String) {

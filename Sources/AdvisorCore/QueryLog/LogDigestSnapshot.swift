@@ -38,6 +38,14 @@ extension LogDigest {
                 snapshot.facets.insert(.checkpoints)
                 snapshot.checkpoints = Self.activity(checkpoints, window: window)
             }
+            let connections = summaries.reduce(0) { $0 + $1.connections }
+            if connections > 0 {
+                snapshot.facets.insert(.sessions)
+                snapshot.sessionActivity = SessionActivity(
+                    source: StatementSource.logName, sessions: connections,
+                    timedSessions: summaries.reduce(0) { $0 + $1.disconnections },
+                    totalSessionSeconds: summaries.reduce(0) { $0 + $1.sessionSeconds }, windowSeconds: window)
+            }
         }
         if statementsWithoutSession > 0 {
             snapshot.notices.append(

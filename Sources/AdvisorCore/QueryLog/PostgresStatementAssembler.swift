@@ -98,6 +98,17 @@ final class PostgresStatementAssembler {
                 pendingLockEvent = Self.lockEvent(text)
                 return
             }
+            if PostgresLogMessage.startsWith(text, "connection authorized") {
+                summary.connections += 1
+                return
+            }
+            if PostgresLogMessage.startsWith(text, "disconnection:") {
+                if let seconds = Self.sessionSeconds(String(decoding: text, as: UTF8.self)) {
+                    summary.disconnections += 1
+                    summary.sessionSeconds += seconds
+                }
+                return
+            }
             if PostgresLogMessage.startsWith(text, "checkpoint") {
                 Self.readCheckpoint(String(decoding: text, as: UTF8.self), at: message.time, into: &summary.checkpoints)
                 return
@@ -243,6 +254,16 @@ final class PostgresStatementAssembler {
             return !first.isNumber && first != "(" && first != "["
         }.joined(separator: " ")
         return words[verb] == "waiting" ? .waiting(kind: kind, ms: ms) : .acquired(kind: kind, ms: ms)
+    }
+
+    /// `disconnection: session time: 1:02:03.456 user=…`: the session's length in seconds.
+    static func sessionSeconds(_ text: String) -> Double? {
+        guard let range = text.range(of: "session time: ") else { return nil }
+        let parts = text[range.upperBound...].prefix { $0 != " " }.split(separator: ":")
+        guard parts.count == 3, let hours = Double(parts[0]), let minutes = Double(parts[1]),
+            let seconds = Double(parts[2])
+        else { return nil }
+        return hours * 3_600 + minutes * 60 + seconds
     }
 
     /// `checkpoint starting: immediate force wait` (why it started), `checkpoint complete: …; distance=15923 kB, …`

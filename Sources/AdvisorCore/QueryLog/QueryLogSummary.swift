@@ -41,6 +41,11 @@ public struct QueryLogSummary: Sendable {
     public var statementErrors: [UInt64: StatementErrors] = [:]
     /// PostgreSQL: the checkpoints logged (`log_checkpoints`).
     public var checkpoints = CheckpointLog()
+    /// PostgreSQL: sessions started (`connection authorized`, `log_connections`) and ended with their length
+    /// (`disconnection: session time: 0:00:00.012`, `log_disconnections`).
+    public var connections = 0
+    public var disconnections = 0
+    public var sessionSeconds = 0.0
 
     /// What `checkpoint starting:`, `checkpoint complete:` and `checkpoints are occurring too frequently` lines say.
     public struct CheckpointLog: Sendable, Equatable {

@@ -2,6 +2,7 @@
 public let builtInRules: [any Rule.Type] = [
     BlockedQueriesRule.self,
     CheckpointFrequencyRule.self,
+    ConnectionChurnRule.self,
     ConnectionSaturationRule.self,
     DatabaseCacheHitRatioRule.self,
     ForeignKeyMissingIndexRule.self,
