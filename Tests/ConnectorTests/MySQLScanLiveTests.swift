@@ -14,6 +14,10 @@ struct MySQLScanLiveTests {
         let snapshot = outcome.snapshot
         #expect(snapshot.server.engine == .mariadb)
         #expect(snapshot.server.startedAt != nil)
+        // Connections over Uptime: at least the tests' own sessions.
+        let sessions = try #require(snapshot.sessionActivity)
+        #expect(sessions.source == "SHOW GLOBAL STATUS" && sessions.sessions >= 1)
+        #expect(sessions.windowSeconds.map { $0 > 0 } == true)
         #expect(
             snapshot.facets.isSuperset(of: [
                 .settings, .databases, .statements, .tables, .indexes, .foreignKeys, .connections,

@@ -68,6 +68,12 @@ enum MySQLSettingsCollector: MySQLCollector {
         snapshot.databases.removeAll { $0.name == serverDatabaseName }
         snapshot.databases.append(database)
         snapshot.facets.formUnion([.settings, .databases])
+        // Connections counts every connection attempt since the server started.
+        if let connections = counter("Connections"), let uptime = status["Uptime"].flatMap(Double.init) {
+            snapshot.sessionActivity = SessionActivity(
+                source: "SHOW GLOBAL STATUS", sessions: connections, windowSeconds: uptime)
+            snapshot.facets.insert(.sessions)
+        }
     }
 
     /// True unless the server says performance_schema is off (`OFF` or `0`).

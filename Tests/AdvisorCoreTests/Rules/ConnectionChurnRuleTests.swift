@@ -30,6 +30,20 @@ struct ConnectionChurnRuleTests {
         #expect(finding.recommendation.hasPrefix("Sessions are started even with a pooler in front"))
     }
 
+    @Test func mysqlConnectionsOverUptimeWithAThreadCacheTooSmall() throws {
+        var snapshot = StatementRuleExamples.snapshot(
+            engine: .mysql, settings: ["status.Threads_created": "400000", "status.Connections": "864000"])
+        snapshot.facets.insert(.sessions)
+        snapshot.sessionActivity = SessionActivity(
+            source: "SHOW GLOBAL STATUS", sessions: 864_000, windowSeconds: 86_400)
+        let finding = try #require(findings(snapshot).first)
+        #expect(finding.message.hasPrefix("The server started 864,000 sessions over 1.0 days (10.0 a second):"))
+        #expect(finding.recommendation.contains("ProxySQL"))
+        #expect(finding.recommendation.contains("46 % of connections created a thread: raise thread_cache_size"))
+        // 10 a second × 86,400 s × 0.5 ms.
+        #expect(finding.evidence("estimated start-up time per day") == 432_000)
+    }
+
     @Test func longSessionsOrAnUnknownWindowAreNoFinding() {
         #expect(findings(ConnectionChurnRule.example(sessions: 400_000, totalSessionSeconds: 40_000_000)).isEmpty)
         var unknown = ConnectionChurnRule.example(sessions: 3_456_000, totalSessionSeconds: 172_800)
