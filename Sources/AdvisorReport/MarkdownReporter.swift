@@ -84,13 +84,13 @@ public enum MarkdownReporter: Reporter {
         var out = "## \(escape(profile.title))\n\n"
         let percentiles = profile.hasPercentiles
         let rows = profile.hasRows
-        out += "| # | id | calls | total | share | mean | \(percentiles ? "p95 | p99 | " : "")"
+        out += "| # | id | calls | total | share | mean | \(percentiles ? "p50 | p95 | p99 | max | " : "")"
         out += "\(rows ? "rows/call | " : "")statement |\n"
-        out += "|---:|---|---:|---:|---:|---:|\(percentiles ? "---:|---:|" : "")\(rows ? "---:|" : "")---|\n"
+        out += "|---:|---|---:|---:|---:|---:|\(percentiles ? "---:|---:|---:|---:|" : "")\(rows ? "---:|" : "")---|\n"
         for row in profile.rows {
             let id = row.id.isEmpty ? "" : "`\(row.id)`"
             out += "| \(row.rank) | \(id) | \(row.calls) | \(row.total) | \(row.share) | \(row.mean) | "
-            if percentiles { out += "\(row.p95) | \(row.p99) | " }
+            if percentiles { out += "\(row.p50) | \(row.p95) | \(row.p99) | \(row.maximum) | " }
             if rows { out += "\(row.rowsPerCall) | " }
             out += "\(escape(row.text(maxLength: 100))) |\n"
         }

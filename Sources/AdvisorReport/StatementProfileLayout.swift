@@ -15,8 +15,10 @@ struct StatementProfileLayout {
         var mean: String
         var rowsPerCall: String
         /// 95th and 99th percentile of the time per call ("" when unknown): logs keep the distribution.
+        var p50: String
         var p95: String
         var p99: String
+        var maximum: String
         /// The statement, nil for the remainder line (which says how many it sums instead).
         var statement: StatementStats?
         var remainderCount: Int
@@ -51,7 +53,7 @@ struct StatementProfileLayout {
     /// "Statement profile · top 10 of 57 statements by total time · 3,412.0 s in all over 2.0 days".
     let title: String
     let rows: [Row]
-    /// Whether any statement shown has percentiles (the p95/p99 columns are shown only then).
+    /// Whether any statement shown has percentiles (the p50/p95/p99/max columns are shown only then).
     let hasPercentiles: Bool
     /// Whether any statement shown counts its rows (a PostgreSQL log does not: no rows/call column then).
     let hasRows: Bool
@@ -138,8 +140,10 @@ struct StatementProfileLayout {
             share: share.isFinite ? Formatting.percent(fraction: share) : "",
             mean: isTimed && calls > 0 ? Formatting.milliseconds(totalMs / callCount) : "",
             rowsPerCall: rows.map { calls > 0 ? Formatting.decimal(Double($0) / callCount, digits: 1) : "" } ?? "",
+            p50: statement?.p50TimeMs.map(Formatting.milliseconds) ?? "",
             p95: statement?.p95TimeMs.map(Formatting.milliseconds) ?? "",
-            p99: statement?.p99TimeMs.map(Formatting.milliseconds) ?? "", statement: statement,
+            p99: statement?.p99TimeMs.map(Formatting.milliseconds) ?? "",
+            maximum: statement?.maxTimeMs.map(Formatting.milliseconds) ?? "", statement: statement,
             remainderCount: remainderCount)
     }
 }

@@ -60,7 +60,7 @@ public enum TextReporter: Reporter {
     // MARK: - Statement profile
 
     /// The report's width: the statement text is cut so that profile lines stay within it.
-    private static let lineWidth = 120
+    private static let lineWidth = 132
 
     private static func renderProfile(_ profile: StatementProfileLayout, into out: inout TextBuffer) {
         out.line(out.bold(profile.title))
@@ -69,13 +69,14 @@ public enum TextReporter: Reporter {
         let percentiles = profile.hasPercentiles
         let header = profileColumns(
             rank: "rank", id: "id", idWidth: idWidth, calls: "calls", total: "total", share: "share", mean: "mean",
-            rows: profile.hasRows ? "rows/call" : nil, p95: "p95", p99: "p99", percentiles: percentiles)
+            rows: profile.hasRows ? "rows/call" : nil, distribution: ["p50", "p95", "p99", "max"],
+            percentiles: percentiles)
         out.line(out.dim(header + "statement"))
         for row in profile.rows {
             let columns = profileColumns(
                 rank: row.rank, id: row.id.truncated(to: idWidth), idWidth: idWidth, calls: row.calls,
                 total: row.total, share: row.share, mean: row.mean, rows: profile.hasRows ? row.rowsPerCall : nil,
-                p95: row.p95, p99: row.p99,
+                distribution: [row.p50, row.p95, row.p99, row.maximum],
                 percentiles: percentiles)
             out.line(columns + row.text(maxLength: max(lineWidth - columns.count, 20)))
         }
@@ -94,11 +95,11 @@ public enum TextReporter: Reporter {
 
     private static func profileColumns(
         rank: String, id: String, idWidth: Int, calls: String, total: String, share: String, mean: String,
-        rows: String?, p95: String, p99: String, percentiles: Bool
+        rows: String?, distribution: [String], percentiles: Bool
     ) -> String {
         " " + rank.leftPadded(to: 4) + "  " + id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
             + calls.leftPadded(to: 12) + total.leftPadded(to: 10) + share.leftPadded(to: 7) + mean.leftPadded(to: 11)
-            + (percentiles ? p95.leftPadded(to: 9) + p99.leftPadded(to: 9) : "") + (rows?.leftPadded(to: 10) ?? "")
+            + (percentiles ? distribution.map { $0.leftPadded(to: 9) }.joined() : "") + (rows?.leftPadded(to: 10) ?? "")
             + "  "
     }
 

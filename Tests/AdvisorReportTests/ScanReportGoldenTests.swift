@@ -114,7 +114,7 @@ struct ScanReportGoldenTests {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let profileLines = lines.drop { !$0.hasPrefix("Statement profile") }.prefix { !$0.isEmpty }
         #expect(profileLines.count == 13)
-        #expect(profileLines.allSatisfy { $0.count <= 120 })
+        #expect(profileLines.allSatisfy { $0.count <= 132 })
     }
 
     @Test func noProfileWithoutStatements() {

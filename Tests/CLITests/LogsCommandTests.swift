@@ -45,7 +45,7 @@ struct LogsCommandTests {
         ])
         #expect(result.exitCode == 0)
         #expect(result.stdout.hasPrefix("# dbadvisor logs"))
-        #expect(result.stdout.contains("| p95 | p99 | rows/call |"))
+        #expect(result.stdout.contains("| p50 | p95 | p99 | max | rows/call |"))
     }
 
     @Test func anUntimedLogIsProfiledByCalls() throws {
