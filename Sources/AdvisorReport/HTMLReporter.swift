@@ -96,9 +96,7 @@ public enum HTMLReporter: Reporter {
         guard !notices.isEmpty else { return "" }
         var out = "<section id=\"notices\">\n"
         for notice in notices {
-            out += "<p class=\"notice\">\(escape(notice.message))"
-            if let remedy = notice.remedy { out += " \(escape(remedy))" }
-            out += "</p>\n"
+            out += "<p class=\"notice\">\(escape(notice.text))</p>\n"
         }
         return out + "</section>\n"
     }

@@ -13,7 +13,7 @@ public enum MarkdownReporter: Reporter {
         let plans = report.snapshot.plans.count
         out += plans == 0 ? "\n" : " · \(plans) plan\(plans == 1 ? "" : "s")\n"
         for notice in report.snapshot.notices {
-            out += "\n> **Note:** \(escape(notice.message))" + (notice.remedy.map { " \(escape($0))" } ?? "") + "\n"
+            out += "\n> **Note:** \(escape(notice.text))\n"
         }
         if let profile = StatementProfileLayout(report.snapshot) { out += "\n" + profileSection(profile) }
         for (offset, captured) in report.snapshot.plans.enumerated() {

@@ -29,7 +29,7 @@ public enum SARIFReporter: Reporter {
             toolExecutionNotifications: nonEmpty(report.snapshot.notices).map {
                 $0.map { notice in
                     Notification(
-                        message: Message(text: notice.message + (notice.remedy.map { " " + $0 } ?? "")),
+                        message: Message(text: notice.text),
                         level: notice.level == .warning ? "warning" : "note",
                         descriptor: notice.code.map { DescriptorReference(id: $0) })
                 }

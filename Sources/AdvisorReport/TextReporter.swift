@@ -10,7 +10,7 @@ public enum TextReporter: Reporter {
         var out = TextBuffer(color: options.color)
         out.line(out.bold(headline(report)))
         for notice in report.snapshot.notices {
-            out.line("note: \(notice.message)" + (notice.remedy.map { " \($0)" } ?? ""))
+            out.line("note: \(notice.text)")
         }
         if let profile = StatementProfileLayout(report.snapshot) {
             out.line("")

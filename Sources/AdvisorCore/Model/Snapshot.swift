@@ -188,6 +188,14 @@ public struct Notice: Codable, Equatable, Sendable {
     /// SQL that closes the gap, when there is some (`CREATE EXTENSION pg_stat_statements;`).
     public var fixSQL: String?
 
+    /// The message and its remedy as one text ("… is off: …. Turn it on …").
+    public var text: String {
+        guard let remedy else { return message }
+        if message.last.map({ ".:;!?".contains($0) }) ?? true { return message + " " + remedy }
+        // A new sentence: "… (line 11). If the prefix is wrong, …".
+        return message + ". " + remedy.prefix(1).uppercased() + remedy.dropFirst()
+    }
+
     public init(level: Level, message: String, remedy: String? = nil, code: String? = nil, fixSQL: String? = nil) {
         self.level = level
         self.message = message

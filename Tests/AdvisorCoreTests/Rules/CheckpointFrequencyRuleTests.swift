@@ -25,6 +25,12 @@ struct CheckpointFrequencyRuleTests {
         #expect(findings(CheckpointFrequencyRule.example(timed: 280, requested: 2)).isEmpty)
         #expect(findings(CheckpointFrequencyRule.example(timed: 100, requested: 9)).isEmpty)
         #expect(findings(CheckpointFrequencyRule.example(timed: 100, requested: 12)).first?.severity == .medium)
+        // From the statistics: a few requests (a CREATE DATABASE, restarts) over a short window are no evidence.
+        var young = CheckpointFrequencyRule.example(timed: 0, requested: 5)
+        #expect(findings(young).isEmpty)
+        young.checkpoints?.requested = 30
+        young.checkpoints?.windowSeconds = 6_000
+        #expect(findings(young).isEmpty)
     }
 
     /// From a log: the WAL each checkpoint saw sizes the proposal, and the server's warnings are quoted.

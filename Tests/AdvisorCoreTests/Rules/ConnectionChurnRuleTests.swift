@@ -68,6 +68,14 @@ struct ConnectionChurnRuleTests {
         #expect(activity.sessions == 180 && activity.timedSessions == 180)
         #expect(abs((activity.meanSessionSeconds ?? 0) - 0.04) < 1e-9)
         #expect(activity.windowSeconds == 59)
-        #expect(findings(snapshot).first?.severity == .medium)
+        // A minute says nothing about a rate: below min_window_seconds.
+        #expect(findings(snapshot).isEmpty)
+        var longer = snapshot
+        longer.sessionActivity?.windowSeconds = 150
+        longer.sessionActivity?.sessions = 180
+        #expect(findings(longer).isEmpty)
+        longer.sessionActivity?.windowSeconds = 600
+        longer.sessionActivity?.sessions = 1_200
+        #expect(findings(longer).first?.severity == .medium)
     }
 }

@@ -8,6 +8,10 @@ public struct CheckpointFrequencyRule: Rule {
         public var minRequestedShare = 0.1
         /// …and at least this many requested checkpoints (or any "too frequently" warning in a log).
         public var minRequested = 3
+        /// The statistics do not say why a checkpoint was requested (CHECKPOINT commands, CREATE DATABASE and
+        /// base backups count too), so from them the rule wants more and longer evidence.
+        public var minRequestedInStatistics = 10
+        public var minStatisticsWindowSeconds = 21_600.0
         /// At or above this share, the severity is high.
         public var highRequestedShare = 0.5
         /// The headroom the suggested max_wal_size leaves over the WAL one checkpoint_timeout writes.
@@ -29,11 +33,12 @@ public struct CheckpointFrequencyRule: Rule {
             `max_wal_size` (1 GB by default). Requested checkpoints mean more checkpoint I/O, and after each one \
             the first change to every page writes the whole page to WAL again (full-page writes): more WAL, \
             more I/O, slower writes and replicas further behind. The counts come from `pg_stat_bgwriter` \
-            (`pg_stat_checkpointer` on 17+; their requested count also holds `CHECKPOINT` commands and base \
-            backups) or from a log with `log_checkpoints` (on by default since 15), whose \
-            `checkpoints are occurring too frequently` warnings are quoted. The server is reported when \
-            requested checkpoints are at least `min_requested_share` of all and at least `min_requested`, or \
-            when the log warned.
+            (`pg_stat_checkpointer` on 17+; their requested count also holds `CHECKPOINT` commands, `CREATE \
+            DATABASE` and base backups) or from a log with `log_checkpoints` (on by default since 15), whose \
+            reasons tell them apart and whose `checkpoints are occurring too frequently` warnings are quoted. \
+            The server is reported when requested checkpoints are at least `min_requested_share` of all and at \
+            least `min_requested` in a log (`min_requested_in_statistics` over at least \
+            `min_statistics_window_seconds` from the statistics), or when the log warned.
 
             **Fix:** raise `max_wal_size` (a reload is enough) so that checkpoints come from the timeout: to the \
             WAL one `checkpoint_timeout` writes × (1 + `checkpoint_completion_target`) × `headroom` when a log \
@@ -62,11 +67,13 @@ public struct CheckpointFrequencyRule: Rule {
     public func evaluate(_ context: RuleContext) -> [Finding] {
         guard let checkpoints = context.snapshot.checkpoints else { return [] }
         let warned = (checkpoints.tooFrequentWarnings ?? 0) > 0
-        guard
-            warned
-                || (checkpoints.requested >= options.minRequested
-                    && checkpoints.requestedShare >= options.minRequestedShare)
-        else { return [] }
+        let fromLog = checkpoints.source == StatementSource.logName
+        let enough =
+            fromLog
+            ? checkpoints.requested >= options.minRequested
+            : checkpoints.requested >= options.minRequestedInStatistics
+                && (checkpoints.windowSeconds ?? 0) >= options.minStatisticsWindowSeconds
+        guard warned || (enough && checkpoints.requestedShare >= options.minRequestedShare) else { return [] }
         return [finding(checkpoints, settings: context.snapshot.settings)]
     }
 

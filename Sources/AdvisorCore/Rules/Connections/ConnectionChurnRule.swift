@@ -6,6 +6,10 @@ public struct ConnectionChurnRule: Rule {
         public var minSessionsPerSecond = 1.0
         /// …when sessions last this long or less on average (when their length is known).
         public var maxMeanSessionSeconds = 10.0
+        /// Fewer sessions, or a shorter window, say nothing about a rate (a handful of connections in the seconds
+        /// after a restart).
+        public var minSessions = 100
+        public var minWindowSeconds = 600.0
         /// At or above this many new sessions per second, the severity is high.
         public var highSessionsPerSecond = 20.0
         /// What starting a session costs the server, milliseconds: PostgreSQL forks a process, authenticates and
@@ -29,7 +33,8 @@ public struct ConnectionChurnRule: Rule {
             and warms its catalog caches again, a few milliseconds of server time before the first query, and \
             more round trips for the client. An application that opens a connection per request or job pays \
             that every time, and bursts of new connections crowd `max_connections`. The server is reported \
-            when it starts at least `min_sessions_per_second` sessions per second on average and they last at \
+            when it starts at least `min_sessions_per_second` sessions per second on average (at least \
+            `min_sessions` over at least `min_window_seconds`) and they last at \
             most `max_mean_session_seconds` (when their length is known): from `pg_stat_database.sessions` and \
             `session_time` of the scanned database (PostgreSQL 14 and later), a log with `log_connections` \
             and `log_disconnections`, or MySQL's and MariaDB's `Connections` status counter over `Uptime`.
@@ -62,6 +67,7 @@ public struct ConnectionChurnRule: Rule {
 
     public func evaluate(_ context: RuleContext) -> [Finding] {
         guard let activity = context.snapshot.sessionActivity, let perSecond = activity.sessionsPerSecond,
+            activity.sessions >= options.minSessions, (activity.windowSeconds ?? 0) >= options.minWindowSeconds,
             perSecond >= options.minSessionsPerSecond,
             (activity.meanSessionSeconds ?? 0) <= options.maxMeanSessionSeconds
         else { return [] }
