@@ -98,7 +98,8 @@ public struct StatementErrorsRule: Rule {
 
     private func finding(_ errors: StatementErrors, costly: Int, snapshot: Snapshot) -> Finding {
         let severity: Severity = costly >= options.highFailures ? .high : (costly > 0 ? .medium : .low)
-        let statement = snapshot.statements.first { $0.id == errors.statementId }
+        let (object, statement) = FindingObject.loggedStatement(
+            id: errors.statementId, text: errors.text, in: snapshot)
         var evidence = [Evidence("failures", Double(errors.count), "count")]
         if costly > 0 { evidence.append(Evidence("cancelled or out of resources", Double(costly), "count")) }
         if let statement { evidence.append(Evidence("completed calls logged", Double(statement.calls), "count")) }
@@ -107,9 +108,7 @@ public struct StatementErrorsRule: Rule {
             ruleId: Self.description.id,
             severity: severity,
             category: Self.description.category,
-            object: FindingObject(
-                kind: .statement, name: StatementStats.oneLine(errors.text),
-                key: statement?.findingKey ?? errors.statementId),
+            object: object,
             message: "It failed \(Formatting.count(Double(errors.count))) time\(errors.count == 1 ? "" : "s"): "
                 + listed.joined(separator: "; ") + ".",
             evidence: evidence,

@@ -99,7 +99,7 @@ public struct StatementLockWaitsRule: Rule {
         var severity = window.severity(options.severityByWaitPerDay, for: waitedPerDay)
         // A deadlock cancels a transaction: the application sees an error, whatever the time lost.
         if waits.deadlocks > 0 { severity = max(severity, .medium) }
-        let statement = snapshot.statements.first { $0.id == waits.statementId }
+        let (object, statement) = FindingObject.loggedStatement(id: waits.statementId, text: waits.text, in: snapshot)
         var evidence = [
             Evidence("lock waits logged", Double(waits.waits), "count"),
             Evidence("waits that ended", Double(waits.acquiredWaits), "count"),
@@ -113,9 +113,7 @@ public struct StatementLockWaitsRule: Rule {
             ruleId: Self.description.id,
             severity: severity,
             category: Self.description.category,
-            object: FindingObject(
-                kind: .statement, name: StatementStats.oneLine(waits.text),
-                key: statement?.findingKey ?? waits.statementId),
+            object: object,
             message: Self.message(waits),
             evidence: evidence,
             impact: .daily(

@@ -63,6 +63,16 @@ extension FindingObject {
     static func statement(_ statement: StatementStats) -> FindingObject {
         FindingObject(kind: .statement, name: statement.oneLineText(), key: statement.findingKey)
     }
+
+    /// A statement class a server log's events name (lock waits, errors), keyed as its profile entry is when the
+    /// log also timed it, so that findings about one statement share its key; and that entry, when there is one.
+    static func loggedStatement(id: String, text: String, in snapshot: Snapshot) -> (FindingObject, StatementStats?) {
+        let statement = snapshot.statements.first { $0.id == id }
+        return (
+            FindingObject(kind: .statement, name: StatementStats.oneLine(text), key: statement?.findingKey ?? id),
+            statement
+        )
+    }
 }
 
 extension Snapshot {
