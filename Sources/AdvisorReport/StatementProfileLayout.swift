@@ -40,7 +40,7 @@ struct StatementProfileLayout {
         var id: String
         /// Its time ("" when the source does not say).
         var time: String
-        /// On one line, cut at `sampleLength`.
+        /// Its lines kept (runnable as it ran), cut at `sampleLength`.
         var text: String
     }
 
@@ -100,7 +100,7 @@ struct StatementProfileLayout {
         hasPercentiles = shown.contains { $0.p95TimeMs != nil }
         hasRows = shown.contains { $0.rows != nil }
         samples = shown.prefix(Self.maxSamples).enumerated().compactMap { offset, statement in
-            guard let text = statement.oneLineSample(maxLength: Self.sampleLength) else { return nil }
+            guard let text = statement.runnableSample(maxLength: Self.sampleLength) else { return nil }
             return Sample(
                 rank: String(offset + 1), id: statement.id,
                 time: statement.maxTimeMs.map(Formatting.milliseconds) ?? "",

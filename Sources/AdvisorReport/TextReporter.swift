@@ -89,7 +89,12 @@ public enum TextReporter: Reporter {
             out.line(
                 " " + sample.rank.leftPadded(to: 4) + "  " + sample.id + (sample.time.isEmpty ? "" : "  " + sample.time)
             )
-            out.line("       " + sample.text)
+            // At most 15 lines here: the JSON report's sample_text has it whole.
+            let lines = sample.text.split(separator: "\n")
+            for line in lines.prefix(15) { out.line("       " + line) }
+            if lines.count > 15 {
+                out.line(out.dim("       … \(lines.count - 15) more lines (the JSON report has them)"))
+            }
         }
     }
 

@@ -5,9 +5,18 @@ extension StatementStats {
         Self.oneLine(text, maxLength: maxLength)
     }
 
-    /// The sample (an execution with its literals) on one line, as `oneLineText` puts the text; nil without one.
-    public func oneLineSample(maxLength: Int = 80) -> String? {
-        sampleText.map { Self.oneLine($0, maxLength: maxLength) }
+    /// The sample (an execution with its literals) as it can be run again: its lines kept (a `--` comment ends at
+    /// its line), each without trailing blanks, blank lines and common indentation dropped; cut with "…" past
+    /// `maxLength` characters. Nil without a sample.
+    public func runnableSample(maxLength: Int = 2_000) -> String? {
+        guard let sampleText else { return nil }
+        let lines = sampleText.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.replacingOccurrences(of: "\t", with: "    ") }
+            .map { String($0.reversed().drop { $0 == " " || $0 == "\r" }.reversed()) }
+            .filter { !$0.isEmpty }
+        let indent = lines.map { $0.prefix { $0 == " " }.count }.min() ?? 0
+        let text = lines.map { String($0.dropFirst(indent)) }.joined(separator: "\n")
+        return text.count > maxLength ? String(text.prefix(maxLength - 1)) + "…" : text
     }
 
     /// Any statement text on one line, as `oneLineText` puts it.

@@ -48,6 +48,16 @@ struct StatementRuleSupportTests {
         #expect(statement.oneLineText(maxLength: 12) == "SELECT id, …")
     }
 
+    @Test func aSampleStaysRunnable() {
+        var statement = StatementStats(id: "1", text: "SELECT ?", calls: 1, totalTimeMs: 1, rows: 1)
+        statement.sampleText = "\n    SELECT a, -- the key\n\t  b\n\n    FROM t  \n    WHERE id = 7\n"
+        // The comment still ends at its line; the common indentation and blank lines go.
+        #expect(statement.runnableSample() == "SELECT a, -- the key\n  b\nFROM t\nWHERE id = 7")
+        #expect(statement.runnableSample(maxLength: 10) == "SELECT a,…")
+        statement.sampleText = nil
+        #expect(statement.runnableSample() == nil)
+    }
+
     @Test func windowFromTheStatementSourceReset() {
         let known = StatementWindow(
             StatementRuleExamples.snapshot(days: 2, source: StatementSource(name: "pg_stat_statements")))
