@@ -81,26 +81,32 @@ extension LogDigest {
 
     /// Every log's errors per statement class, most failures first.
     private static func statementErrors(_ summaries: [QueryLogSummary]) -> [StatementErrors] {
-        var byClass: [UInt64: StatementErrors] = [:]
-        for summary in summaries {
-            for (hash, errors) in summary.statementErrors {
-                if byClass[hash] == nil { byClass[hash] = errors } else { byClass[hash]?.merge(errors) }
-            }
-        }
-        return byClass.values.sorted { ($0.count, $1.statementId) > ($1.count, $0.statementId) }
+        merged(summaries.map(\.statementErrors)) { $0.merge($1) }
+            .sorted { ($0.count, $1.statementId) > ($1.count, $0.statementId) }
     }
 
     /// Every log's lock waits per statement class, most time waited first.
     private static func lockWaits(_ summaries: [QueryLogSummary]) -> [StatementLockWaits] {
-        var byClass: [UInt64: StatementLockWaits] = [:]
-        for summary in summaries {
-            for (hash, waits) in summary.lockWaits {
-                if byClass[hash] == nil { byClass[hash] = waits } else { byClass[hash]?.merge(waits) }
+        merged(summaries.map(\.lockWaits)) { $0.merge($1) }
+            .sorted { ($0.waitedMs, $0.deadlocks, $1.statementId) > ($1.waitedMs, $1.deadlocks, $0.statementId) }
+    }
+
+    /// Per-class tallies of several logs as one tally per class.
+    private static func merged<Tally>(
+        _ perLog: [[UInt64: Tally]], _ merge: (inout Tally, Tally) -> Void
+    ) -> [Tally] {
+        var byClass: [UInt64: Tally] = [:]
+        for tallies in perLog {
+            for (hash, tally) in tallies {
+                if var known = byClass.removeValue(forKey: hash) {
+                    merge(&known, tally)
+                    byClass[hash] = known
+                } else {
+                    byClass[hash] = tally
+                }
             }
         }
-        return byClass.values.sorted {
-            ($0.waitedMs, $0.deadlocks, $1.statementId) > ($1.waitedMs, $1.deadlocks, $0.statementId)
-        }
+        return Array(byClass.values)
     }
 
     private func statementStats(_ statementClass: LogStatementClass) -> StatementStats {
