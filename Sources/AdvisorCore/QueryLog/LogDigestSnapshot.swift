@@ -175,8 +175,18 @@ extension LogDigest {
     }
 
     /// What a log's summary says could not be read.
-    private static func notices(_ summary: QueryLogSummary) -> [Notice] {
+    static func notices(_ summary: QueryLogSummary) -> [Notice] {
         var notices: [Notice] = []
+        if let prefix = summary.logLinePrefix, !summary.otherFittingPrefixes.isEmpty {
+            let others = summary.otherFittingPrefixes.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+            notices.append(
+                Notice(
+                    level: .warning,
+                    message: "\(summary.file): log_line_prefix guessed as '\(prefix)', the prefix reading the most "
+                        + "lines with plausible user and database names; \(others) read as many lines with other "
+                        + "fields, so users, databases and sessions may be misread",
+                    remedy: "give the server's setting with --log-line-prefix or --pg-config"))
+        }
         if summary.unparsableLines > 0 {
             let lines = summary.unparsableSamples.map { String($0.line) }.joined(separator: ", ")
             let more = summary.unparsableLines > summary.unparsableSamples.count ? ", …" : ""

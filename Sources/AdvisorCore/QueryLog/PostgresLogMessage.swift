@@ -24,7 +24,7 @@ struct PostgresLogMessage {
             return startsWith(text, "duration:") || startsWith(text, "statement:") || startsWith(text, "execute ")
                 || startsWith(text, "temporary file:") || startsWith(text, "process ") || startsWith(text, "checkpoint")
                 || startsWith(text, "connection authorized") || startsWith(text, "disconnection:")
-        case .detail: return startsWith(text, "parameters:")
+        case .detail: return startsWith(text, "parameters:") || startsWith(text, "Parameters:")
         case .error, .statement: return true
         case .other: return false
         }

@@ -206,7 +206,8 @@ final class PostgresStatementAssembler {
 
     private func attachDetail(_ detail: [UInt8]) {
         let text = String(decoding: detail, as: UTF8.self)
-        guard text.hasPrefix("parameters:") else { return }
+        // "parameters:" until PostgreSQL 17, "Parameters:" from 18.
+        guard text.hasPrefix("parameters:") || text.hasPrefix("Parameters:") else { return }
         let parameters = Self.parameters(text)
         if let session = detailTarget, var waiting = awaitingDuration[session] {
             waiting.parameters = parameters
@@ -376,11 +377,14 @@ final class PostgresStatementAssembler {
         return String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
     }
 
-    /// `parameters: $1 = 'a', $2 = NULL` into name/value pairs (quoted values may hold `', '` and line breaks).
+    /// `parameters: $1 = 'a', $2 = NULL` (`Parameters:` from PostgreSQL 18) into name/value pairs (quoted values may
+    /// hold `', '` and line breaks).
     static func parameters(_ detail: String) -> [LoggedStatement.Parameter] {
         var result: [LoggedStatement.Parameter] = []
         var characters = Substring(detail)
-        if characters.hasPrefix("parameters:") { characters = characters.dropFirst(11) }
+        if characters.hasPrefix("parameters:") || characters.hasPrefix("Parameters:") {
+            characters = characters.dropFirst(11)
+        }
         while true {
             characters = characters.drop { $0 == " " || $0 == "," || $0 == "\n" }
             guard characters.first == "$" else { break }

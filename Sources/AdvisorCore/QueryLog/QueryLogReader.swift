@@ -44,6 +44,7 @@ public enum QueryLogReader {
             let chosen = try choose(sample.map(\.bytes), options: options, name: input.name)
             summary.format = chosen.format
             summary.logLinePrefix = (chosen.reader as? PostgresStderrLogReader)?.prefix.text
+            summary.otherFittingPrefixes = chosen.alternatives
             reader = chosen.reader
             try formatChosen(chosen.format)
             for line in sample {
@@ -93,20 +94,24 @@ public enum QueryLogReader {
     // MARK: - Private
 
     private static func choose(_ lines: [[UInt8]], options: Options, name: String) throws -> (
-        format: QueryLogFormat, reader: any QueryLogLineReader
+        format: QueryLogFormat, reader: any QueryLogLineReader, alternatives: [String]
     ) {
         let maximum = options.maximumEntryBytes
         let format: QueryLogFormat
         var prefix = options.logLinePrefix
+        var alternatives: [String] = []
         if let forced = options.format {
             format = forced
             if forced == .postgresStderr && prefix == nil {
-                prefix = QueryLogFormatDetector.bestPrefix(lines)?.prefix ?? PostgresLogLinePrefix("%m [%p] ")
+                let best = QueryLogFormatDetector.bestPrefix(lines)
+                prefix = best?.prefix ?? PostgresLogLinePrefix("%m [%p] ")
+                alternatives = best?.alternatives ?? []
             }
         } else {
             let detected = try QueryLogFormatDetector.detect(lines, prefix: options.logLinePrefix, name: name)
             format = detected.format
             prefix = detected.prefix ?? prefix
+            alternatives = detected.alternatives
         }
         let reader: any QueryLogLineReader
         switch format {
@@ -118,6 +123,6 @@ public enum QueryLogReader {
         case .mysqlSlow: reader = MySQLSlowLogReader(file: name, maximumEntryBytes: maximum)
         case .mysqlGeneral: reader = MySQLGeneralLogReader(file: name, maximumEntryBytes: maximum)
         }
-        return (format, reader)
+        return (format, reader, alternatives)
     }
 }

@@ -23,6 +23,9 @@ public struct QueryLogSummary: Sendable {
     public var format: QueryLogFormat
     /// The `log_line_prefix` used for a PostgreSQL stderr log (given, or the one detected).
     public var logLinePrefix: String?
+    /// Guessed prefixes that read as many lines as `logLinePrefix` but the fields differently: the guess may be
+    /// wrong, and the report says so.
+    public var otherFittingPrefixes: [String] = []
     /// Statements handed out.
     public var statements = 0
     /// Statements the server reported as failed (`ERROR` then `STATEMENT:`), not handed out.

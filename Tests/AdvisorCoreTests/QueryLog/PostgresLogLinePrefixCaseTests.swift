@@ -84,3 +84,31 @@ import Testing
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 }
+
+extension PostgresLogLinePrefixCaseTests {
+    /// Without the prefix: the statement lines of pganalyze's cases, read with the prefix guessed from the line
+    /// alone, give the user and database the given prefix gives (or none where the guess cannot tell).
+    @Test(.enabled(if: RepositoryPaths.corpusIsPresent)) func guessedPrefixesReadTheSameFields() throws {
+        var compared = 0
+        var failures: [String] = []
+        for item in Self.cases {
+            let firstLine = String(item.line.split(separator: "\n", omittingEmptySubsequences: false)[0])
+            guard let given = PostgresLogLinePrefix(item.prefix).parse(firstLine),
+                given.content.hasPrefix("duration:") || given.content.hasPrefix("statement:")
+            else { continue }
+            compared += 1
+            let (statements, summary) = try QueryLogReader.readAll(QueryLogInput(bytes: Array(firstLine.utf8)))
+            let statement = statements.first
+            if statement?.user != given.user.flatMap({ $0.isEmpty ? nil : $0 })
+                || statement?.database != given.database.flatMap({ $0.isEmpty ? nil : $0 })
+            {
+                failures.append(
+                    "'\(item.prefix)' guessed as '\(summary.logLinePrefix ?? "none")': user \(statement?.user ?? "nil"), "
+                        + "database \(statement?.database ?? "nil") in \(firstLine.prefix(100))")
+            }
+        }
+        print("pganalyze statement lines read alike with a guessed prefix: \(compared - failures.count) of \(compared)")
+        #expect(compared >= 5)
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+}
