@@ -16,6 +16,15 @@ struct StatementRuleSupportTests {
         #expect(BatchedLookup(other, table: table(other), key: "id", engine: .postgres) == nil)
         let literal = "SELECT * FROM orders WHERE id = 5"
         #expect(BatchedLookup(literal, table: table(literal), key: "id", engine: .postgres) == nil)
+        // The cast moves onto the array: `= ANY($1)::INTEGER` would be "argument of WHERE must be type boolean".
+        let cast = "SELECT books.id FROM books WHERE books.author_id = $1::INTEGER ORDER BY books.id"
+        #expect(
+            BatchedLookup(cast, table: table(cast), key: "author_id", engine: .postgres)?.sql
+                == "SELECT books.id FROM books WHERE books.author_id = ANY($1::INTEGER[]) ORDER BY books.id")
+        let varchar = "SELECT * FROM users WHERE code = $1::character varying(20) AND active"
+        #expect(
+            BatchedLookup(varchar, table: table(varchar), key: "code", engine: .postgres)?.sql
+                == "SELECT * FROM users WHERE code = ANY($1::character varying(20)[]) AND active")
         let quoted = "SELECT * FROM `orders` WHERE `orders`.`id` = ? LIMIT ?"
         #expect(
             BatchedLookup(quoted, table: table(quoted, engine: .mysql), key: "id", engine: .mysql)?.sql

@@ -34,15 +34,44 @@ struct BatchedLookup: Equatable {
                 else { continue }
             }
             let parameter = source.text(of: (index + 2)..<(index + 3))
-            let batched = engine == .postgres ? "= ANY(\(parameter))" : "IN (...)"
+            // `= $1::integer` batches as `= ANY($1::integer[])`: the cast moves inside, onto the array.
+            let castEnd = engine == .postgres ? Self.castEnd(tokens, after: index + 2) : index + 3
+            let cast = castEnd > index + 3 ? source.text(of: (index + 4)..<castEnd) + "[]" : ""
+            let batched = engine == .postgres ? "= ANY(\(parameter)\(cast.isEmpty ? "" : "::" + cast))" : "IN (...)"
             let characters = source.characters
             let start = source.ranges[index + 1].lowerBound
-            let end = source.ranges[index + 2].upperBound
+            let end = source.ranges[castEnd - 1].upperBound
             column = name
             sql = String(characters[..<start]) + batched + String(characters[end...])
             return
         }
         return nil
+    }
+
+    /// The end of a `::type` cast after the token at `index` (`::integer`, `::character varying(20)`), or
+    /// `index + 1` when none follows.
+    private static func castEnd(_ tokens: [ConditionToken], after index: Int) -> Int {
+        guard index + 2 < tokens.count, tokens[index + 1] == .symbol("::"), case .identifier = tokens[index + 2] else {
+            return index + 1
+        }
+        var end = index + 3
+        while end < tokens.count, case .identifier(let word, false) = tokens[end],
+            !["and", "or", "limit", "order", "group", "for", "offset", "union", "returning"].contains(word.lowercased())
+        {
+            end += 1
+        }
+        if end < tokens.count, tokens[end] == .leftParen {
+            var depth = 0
+            for close in end..<tokens.count {
+                if tokens[close] == .leftParen { depth += 1 }
+                if tokens[close] == .rightParen { depth -= 1 }
+                if depth == 0 {
+                    end = close + 1
+                    break
+                }
+            }
+        }
+        return end
     }
 
     /// The batched form on the most likely key column of `table` that is compared with a parameter.
