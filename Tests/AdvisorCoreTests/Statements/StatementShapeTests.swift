@@ -88,4 +88,26 @@ import Testing
         #expect(StatementShape("<insufficient privilege>", engine: .postgres).command == .other)
         #expect(StatementShape("SELECT * FROM generate_series($1, $2) g", engine: .postgres).tables.isEmpty)
     }
+
+    @Test func inListsAnyAndQualifiedOperatorsAreConditions() {
+        for text in [
+            "SELECT books.id, books.title FROM books WHERE books.author_id IN ($1, $2, $3)",
+            "SELECT books.id FROM books WHERE books.author_id IN ($1::INTEGER, $2::INTEGER)",
+            "SELECT books.id FROM books WHERE books.author_id IN ($1 /*, ... */)",
+            "SELECT id FROM books WHERE author_id = ANY($1)",
+            "SELECT id FROM books WHERE author_id OPERATOR(pg_catalog.=) $1",
+            "SELECT id FROM books WHERE $1 OPERATOR(pg_catalog.=) \"author_id\"",
+        ] {
+            let shape = StatementShape(text, engine: .postgres)
+            #expect(shape.use(of: "books")?.filter.equalityColumns == ["author_id"], "\(text)")
+            #expect(shape.hasValueFilter, "\(text)")
+        }
+        let check = StatementShape(
+            "SELECT 1 FROM ONLY \"public\".\"authors\" x WHERE \"id\" OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x",
+            engine: .postgres)
+        #expect(check.tables.map(\.table) == ["authors"])
+        #expect(check.tables.first?.alias == "x")
+        #expect(check.use(of: "authors")?.filter.equalityColumns == ["id"])
+        #expect(check.isKeyLookup)
+    }
 }

@@ -198,7 +198,13 @@ enum ConditionTokenizer {
                 let start = index
                 while let next = peek(), next.isLetter || next.isNumber || next == "_" || next == "$" { index += 1 }
                 let word = String(characters[start..<index])
-                if peek() == "'", word.hasPrefix("_") || ["e", "n", "x", "b"].contains(word.lowercased()) {
+                if engine == .postgres, word.lowercased() == "operator",
+                    let (symbol, end) = qualifiedOperator(characters, after: index)
+                {
+                    // `OPERATOR(pg_catalog.=)`, as ruleutils and the foreign-key triggers write an operator.
+                    tokens.append(.symbol(symbol))
+                    index = end
+                } else if peek() == "'", word.hasPrefix("_") || ["e", "n", "x", "b"].contains(word.lowercased()) {
                     // A charset introducer (MySQL `_utf8mb4'x'`) or a prefixed literal (PostgreSQL `E'x'`).
                     tokens.append(.string(readQuoted(characters, &index, quote: "'", backslashEscapes: true)))
                 } else {
@@ -255,6 +261,19 @@ enum ConditionTokenizer {
             next = range.upperBound
         }
         return result + String(characters[next...])
+    }
+
+    /// The operator of `OPERATOR(schema.op)` whose name ends at `start`, and the index after its `)`.
+    private static func qualifiedOperator(_ characters: [Character], after start: Int) -> (String, Int)? {
+        var index = start
+        while index < characters.count, characters[index].isWhitespace { index += 1 }
+        guard index < characters.count, characters[index] == "(",
+            let close = characters[index...].firstIndex(of: ")")
+        else { return nil }
+        let name = String(characters[(index + 1)..<close]).split(separator: ".").last ?? ""
+        let symbol = String(name.filter { !$0.isWhitespace })
+        guard !symbol.isEmpty, symbol.allSatisfy(operatorCharacters.contains) else { return nil }
+        return (symbol, close + 1)
     }
 
     private static func punctuationToken(_ character: Character) -> ConditionToken? {
