@@ -42,7 +42,10 @@ SELECT s.queryid::text AS query_id,
 FROM pg_stat_statements AS s
 LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = s.userid
 WHERE s.dbid = (SELECT d.oid FROM pg_catalog.pg_database AS d WHERE d.datname = pg_catalog.current_database())
-  -- dbadvisor's own queries (each starts with its Queries/ header) are not the database's load.
+  -- dbadvisor's own statements are not the database's load: each carries its mark after the first keyword
+  -- (SELECT /* dbadvisor:pg_tables */ …; PostgreSQL 18 drops the leading Queries/ header from the text), and
+  -- those of earlier dbadvisor versions start with the header.
+  AND s.query NOT LIKE '%/* dbadvisor:%'
   AND s.query NOT LIKE '-- pg\_%'
 ORDER BY s.total_time DESC
 LIMIT $1;

@@ -69,16 +69,21 @@ public final class LibPQSession {
             .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
             .joined(separator: "\n")
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let result = PQexec(connection, command)
-        defer { PQclear(result) }
-        try check(result, queryName: query.rawValue)
-        guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else { return [] }
-        return Self.copyRows(of: result)
+        return try simpleRows(command, queryName: query.rawValue)
     }
 
-    /// Runs one of dbadvisor's queries with positional parameters (`$1`, `$2`, …; nil is NULL).
+    /// Runs one of dbadvisor's queries with positional parameters (`$1`, `$2`, …; nil is NULL), marked as
+    /// dbadvisor's own (`PostgresStatementText.marked`) so scans leave it out.
     public func rows(_ query: QueryText, _ parameters: [String?] = []) throws -> [Row] {
-        try rows(query.sql, parameters, queryName: query.rawValue)
+        try rows(PostgresStatementText.marked(query.sql, as: query.rawValue), parameters, queryName: query.rawValue)
+    }
+
+    /// Runs one statement through the simple query protocol, which takes no parameters: for a text whose
+    /// `$n` placeholders are not parameters to bind, such as `EXPLAIN (GENERIC_PLAN) …`, which the extended
+    /// protocol refuses without a value for each (SQLSTATE 08P01). The protocol runs every statement of a
+    /// `;`-separated list: give it one.
+    public func simpleRows(_ sql: String) throws -> [Row] {
+        try simpleRows(sql, queryName: nil)
     }
 
     /// Runs one statement (no `;`-separated lists) with positional parameters (`$1`, … ; nil is NULL).
@@ -89,8 +94,9 @@ public final class LibPQSession {
     /// Runs `body` between `BEGIN READ ONLY` and `ROLLBACK`: nothing it does is kept, also when it throws.
     ///
     /// Session-level state outlives the rollback: prepared statements made inside must be deallocated.
+    /// Both commands carry dbadvisor's mark, so scans leave them out.
     public func inReadOnlyTransaction<Value>(_ body: () throws -> Value) throws -> Value {
-        try execute("BEGIN READ ONLY")
+        try execute(Self.begin)
         let value: Value
         do {
             value = try body()
@@ -98,15 +104,20 @@ public final class LibPQSession {
             // The body's error is the one to report; only a lost connection is worse. A ROLLBACK the
             // server refuses for another reason cannot keep anything: the transaction never commits.
             do {
-                try execute("ROLLBACK")
+                try execute(Self.rollback)
             } catch let lost as ConnectionError {
                 throw lost
             } catch {}
             throw error
         }
-        try execute("ROLLBACK")
+        try execute(Self.rollback)
         return value
     }
+
+    /// Transaction control, marked as dbadvisor's own.
+    public static let begin = PostgresStatementText.marked("BEGIN READ ONLY", as: "pg_transaction")
+    public static let commit = PostgresStatementText.marked("COMMIT", as: "pg_transaction")
+    public static let rollback = PostgresStatementText.marked("ROLLBACK", as: "pg_transaction")
 
     /// The server's version number, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(connection)) }
@@ -153,9 +164,15 @@ public final class LibPQSession {
 
     /// Runs statements that return no rows; the simple protocol allows a `;`-separated list.
     private func execute(_ sql: String) throws {
+        _ = try simpleRows(sql, queryName: nil)
+    }
+
+    private func simpleRows(_ sql: String, queryName: String?) throws -> [Row] {
         let result = PQexec(connection, sql)
         defer { PQclear(result) }
-        try check(result, queryName: nil)
+        try check(result, queryName: queryName)
+        guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else { return [] }
+        return Self.copyRows(of: result)
     }
 
     private func check(_ result: OpaquePointer?, queryName: String?) throws {

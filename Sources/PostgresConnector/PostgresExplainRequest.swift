@@ -37,10 +37,6 @@ public struct PostgresExplainRequest: Sendable, Equatable {
     ///   - serverMajor: the server's major version, 12 and later.
     ///   - analyze: execute the statement when it is a read-only query without placeholders.
     ///   - preparedName: the name for a prepared statement, unique in the session.
-    /// Leads every command: pg_stat_statements keeps the text as sent, and the statements collector leaves out
-    /// what starts with `-- pg_` (dbadvisor's own queries), so scans do not report their own EXPLAINs.
-    public static let marker = "-- pg_explain: dbadvisor's EXPLAIN of a collected statement\n"
-
     public init(statement: PostgresStatementText, serverMajor: Int, analyze: Bool, preparedName: String) {
         let text = statement.text
         setup = []
@@ -48,19 +44,30 @@ public struct PostgresExplainRequest: Sendable, Equatable {
         if !statement.hasPlaceholders {
             method = analyze && statement.isReadOnlyQuery ? .analyze : .plain
             let options = method == .analyze ? "ANALYZE, BUFFERS, FORMAT JSON" : "FORMAT JSON"
-            explain = Self.marker + "EXPLAIN (\(options)) \(text)"
+            explain = Self.marked("EXPLAIN (\(options)) \(text)")
         } else if serverMajor >= 16 {
             method = .genericPlan
-            explain = Self.marker + "EXPLAIN (GENERIC_PLAN, FORMAT JSON) \(text)"
+            explain = Self.marked("EXPLAIN (GENERIC_PLAN, FORMAT JSON) \(text)")
         } else {
             method = .preparedGenericPlan
             setup = [
-                Self.marker + "SET LOCAL plan_cache_mode = force_generic_plan",
-                Self.marker + "PREPARE \(preparedName) AS \(text)",
+                Self.marked("SET LOCAL plan_cache_mode = force_generic_plan"),
+                Self.marked("PREPARE \(preparedName) AS \(text)"),
             ]
             let nulls = Array(repeating: "NULL", count: statement.highestPlaceholder).joined(separator: ", ")
-            explain = Self.marker + "EXPLAIN (FORMAT JSON) EXECUTE \(preparedName)(\(nulls))"
-            cleanup = [Self.marker + "DEALLOCATE \(preparedName)"]
+            explain = Self.marked("EXPLAIN (FORMAT JSON) EXECUTE \(preparedName)(\(nulls))")
+            cleanup = [Self.marked("DEALLOCATE \(preparedName)")]
         }
+    }
+
+    /// Its placeholders are not parameters: `EXPLAIN (GENERIC_PLAN)` goes through the simple query protocol,
+    /// since the extended one wants a value for each (`bind message supplies 0 parameters`, SQLSTATE 08P01).
+    public var explainsWithoutParameters: Bool { method == .genericPlan }
+
+    /// Every command carries dbadvisor's mark after its first keyword (`EXPLAIN /* dbadvisor:pg_explain */ …`):
+    /// pg_stat_statements keeps the text, and scans leave such texts out, so they do not report their own
+    /// EXPLAINs.
+    private static func marked(_ command: String) -> String {
+        PostgresStatementText.marked(command, as: "pg_explain")
     }
 }

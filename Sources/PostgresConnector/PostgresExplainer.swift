@@ -162,7 +162,9 @@ public enum PostgresExplainer {
                 _ = try session.rows(.pgPlannerDefaults)
                 for command in request.setup { _ = try session.rows(command) }
                 needsCleanup = true
-                let rows = try session.rows(request.explain)
+                let rows =
+                    try request.explainsWithoutParameters
+                    ? session.simpleRows(request.explain) : session.rows(request.explain)
                 return rows.compactMap { $0["QUERY PLAN"] ?? nil }.joined(separator: "\n")
             }
         }

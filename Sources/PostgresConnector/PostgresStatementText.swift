@@ -18,11 +18,18 @@ public struct PostgresStatementText: Sendable, Equatable {
     public let hasSeveralStatements: Bool
     /// The text ends inside a string, quoted identifier or comment: a sign of a cut text.
     public let isUnterminated: Bool
-    /// The leading comment names one of dbadvisor's queries (`-- pg_server_version: …`): one of this build's,
-    /// or any name of that form, so queries of other dbadvisor versions are recognised too.
+    /// One of dbadvisor's own statements: it carries the mark (`SELECT /* dbadvisor:pg_tables */ …`), or its
+    /// leading comment names one of dbadvisor's queries (`-- pg_server_version: …`) as earlier versions sent
+    /// them: one of this build's, or any name of that form.
     public let isDBAdvisorQuery: Bool
     /// Every word outside literals and comments, upper-cased.
     private let words: Set<String>
+    /// The byte offset just after the first keyword.
+    private let firstKeywordEnd: Int?
+
+    /// How the mark dbadvisor puts into each statement it sends begins (`/* dbadvisor:pg_tables */`).
+    /// The statements collector leaves texts with it out of scans.
+    public static let markPrefix = "/* dbadvisor:"
 
     /// The statements `EXPLAIN` accepts.
     public static let explainableKeywords: Set<String> = [
@@ -42,6 +49,8 @@ public struct PostgresStatementText: Sendable, Equatable {
         "PG_TRY_ADVISORY_LOCK", "PG_TRY_ADVISORY_XACT_LOCK", "PG_TERMINATE_BACKEND", "PG_CANCEL_BACKEND",
         "PG_RELOAD_CONF", "PG_SWITCH_WAL", "PG_NOTIFY", "DBLINK", "DBLINK_EXEC", "LO_IMPORT", "LO_EXPORT",
         "LO_UNLINK", "LO_CREATE", "LO_CREAT", "LO_FROM_BYTEA", "LO_PUT",
+        // Statistics resets: `SELECT pg_stat_statements_reset()` is a query that would wipe what a scan reads.
+        "PG_STAT_STATEMENTS_RESET", "PG_STAT_RESET", "PG_STAT_RESET_SHARED", "PG_STAT_RESET_SINGLE_TABLE_COUNTERS",
     ]
 
     public init(_ text: String) {
@@ -53,12 +62,28 @@ public struct PostgresStatementText: Sendable, Equatable {
         hasSeveralStatements = lexer.hasSeveralStatements
         isUnterminated = lexer.isUnterminated
         words = lexer.words
+        firstKeywordEnd = lexer.firstWordEnd
         isDBAdvisorQuery = Self.isDBAdvisorQuery(text)
     }
 
-    /// True for one of dbadvisor's own queries: its first line is a `Queries/` header (`-- pg_name: …`).
+    /// True for one of dbadvisor's own statements: it carries the mark, or its first line is a `Queries/`
+    /// header (`-- pg_name: …`).
     public static func isDBAdvisorQuery(_ text: String) -> Bool {
-        leadingQueryName(in: text).map(isDBAdvisorQueryName) ?? false
+        text.contains(markPrefix) || (leadingQueryName(in: text).map(isDBAdvisorQueryName) ?? false)
+    }
+
+    /// The statement with dbadvisor's mark right after its first keyword: `SELECT /* dbadvisor:pg_tables */ …`.
+    ///
+    /// `pg_stat_statements` keeps the text as sent, but PostgreSQL 18 drops a statement's leading comment
+    /// (the `Queries/` header) from it; a comment inside the statement stays on every version. A text without
+    /// a keyword is returned as it is.
+    public static func marked(_ sql: String, as name: String) -> String {
+        let statement = PostgresStatementText(sql)
+        guard let end = statement.firstKeywordEnd else { return sql }
+        let bytes = Array(sql.utf8)
+        let head = String(decoding: bytes[..<end], as: UTF8.self)
+        let tail = String(decoding: bytes[end...], as: UTF8.self)
+        return "\(head) \(markPrefix)\(name) */\(tail)"
     }
 
     /// `EXPLAIN` can plan it: a query or a data-modifying statement, not a utility command.
@@ -99,6 +124,7 @@ private struct Lexer {
     let bytes: [UInt8]
     var position = 0
     var firstWord: String?
+    var firstWordEnd: Int?
     var highestPlaceholder = 0
     var hasSeveralStatements = false
     var isUnterminated = false
@@ -153,7 +179,10 @@ private struct Lexer {
             skipQuoted(UInt8(ascii: "'"), backslashEscapes: word == "E")
             return
         }
-        if firstWord == nil { firstWord = word }
+        if firstWord == nil {
+            firstWord = word
+            firstWordEnd = position
+        }
         words.insert(word)
     }
 

@@ -3,22 +3,25 @@ import Foundation
 import PostgresConnector
 import Testing
 
-/// `dbadvisor logs` calibrated on the test PostgreSQL's own log: a session logs its statements
+/// `dbadvisor logs` calibrated on the test PostgreSQLs' own logs (15 and 18): a session logs its statements
 /// (`log_min_duration_statement = 0` for that session alone, as the superuser owner may set it), runs an
 /// ORM-style N+1 loop or a workload without one, and the built binary reads the log lines written meanwhile.
 @Suite(.enabled(if: LiveServers.postgresIsUsable, LiveServers.postgresSkipMessage), .serialized)
 struct LogsLiveTests {
-    /// The server log `scripts/test-servers.sh` starts PostgreSQL with.
-    private static let log = ServerLogTail(
-        path: ProcessInfo.processInfo.environment["DBADVISOR_TEST_PG_LOG"]
-            ?? "/tmp/dbadvisor-servers/postgres/postgres.log")
+    /// The server log `scripts/test-servers.sh` starts the server with.
+    private static func log(of server: PostgresTestServer) throws -> ServerLogTail {
+        let log = ServerLogTail(path: try server.require(server.logPath))
+        try #require(log.isUsable, "the log of \(server.testDescription) is not readable here")
+        return log
+    }
 
     /// Runs `workload` in a session that logs every statement, and returns the log lines written meanwhile
     /// (in a temporary file the caller removes).
-    private func logged(application: String, _ workload: (LibPQSession) throws -> Void) throws -> URL {
-        let url = try #require(
-            LiveServers.postgresURL, "DBADVISOR_TEST_PG_URL is not set (scripts/test-servers.sh env)")
-        return try Self.log.capture(name: application) { marker in
+    private func logged(
+        on server: PostgresTestServer, application: String, _ workload: (LibPQSession) throws -> Void
+    ) throws -> URL {
+        let url = try server.require(server.url)
+        return try Self.log(of: server).capture(name: application) { marker in
             let session = try LibPQSession.open(url)
             _ = try session.rows("SET application_name = '\(application)'")
             _ = try session.rows("SET log_min_duration_statement = 0")
@@ -27,9 +30,9 @@ struct LogsLiveTests {
         }
     }
 
-    @Test(.enabled(if: log.isUsable, "the test server's log is not readable here"))
-    func ormLoopIsTheOneBurst() throws {
-        let log = try logged(application: "dbadvisor-logs-n-plus-one") { session in
+    @Test(arguments: LiveServers.postgresServers)
+    func ormLoopIsTheOneBurst(server: PostgresTestServer) throws {
+        let log = try logged(on: server, application: "dbadvisor-logs-n-plus-one") { session in
             for list in 0..<6 {
                 let orders = try session.rows(
                     "SELECT id, customer_id FROM orders ORDER BY id LIMIT 8 OFFSET $1", [String(list * 8)])
@@ -50,9 +53,9 @@ struct LogsLiveTests {
         #expect(message.contains("after \"SELECT id, customer_id FROM orders"), "\(message)")
     }
 
-    @Test(.enabled(if: log.isUsable, "the test server's log is not readable here"))
-    func workloadWithoutALoopHasNoBurst() throws {
-        let log = try logged(application: "dbadvisor-logs-clean") { session in
+    @Test(arguments: LiveServers.postgresServers)
+    func workloadWithoutALoopHasNoBurst(server: PostgresTestServer) throws {
+        let log = try logged(on: server, application: "dbadvisor-logs-clean") { session in
             for list in 0..<6 {
                 _ = try session.rows(
                     """

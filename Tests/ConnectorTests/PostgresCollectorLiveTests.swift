@@ -3,15 +3,17 @@ import Foundation
 import PostgresConnector
 import Testing
 
-/// `PostgresScanner.scan` against the test server's seeded `shop` (and the extension-less `shop_plain`),
-/// as the owner and as the pg_monitor login. Serialized: the statement test resets pg_stat_statements.
+/// `PostgresScanner.scan` against the test servers' seeded `shop` (and the extension-less `shop_plain`),
+/// as the owner and as the pg_monitor login, on PostgreSQL 15 and 18. Serialized: the statement tests
+/// reset pg_stat_statements.
 @Suite(.serialized, .enabled(if: LiveServers.postgresIsUsable, LiveServers.postgresSkipMessage))
 struct PostgresCollectorLiveTests {
     /// A statement only these tests run, so it can be found among everyone else's.
     private static let markedStatement = "SELECT count(*) AS collector_live_test FROM orders WHERE status = $1"
 
-    @Test func ownerScanFindsTheSeededObjectsAndStatements() throws {
-        let ownerURL = try url(LiveServers.postgresURL)
+    @Test(arguments: LiveServers.postgresServers)
+    func ownerScanFindsTheSeededObjectsAndStatements(server: PostgresTestServer) throws {
+        let ownerURL = try server.require(server.url)
         let owner = try LibPQSession.open(ownerURL)
         _ = try owner.rows("SELECT pg_stat_statements_reset()")
         for status in ["refunded", "shipped"] {
@@ -28,10 +30,11 @@ struct PostgresCollectorLiveTests {
             ])
         let snapshot = outcome.snapshot
         try expectSeededShop(snapshot)
-        // The checkpoint counters of pg_stat_bgwriter (PostgreSQL 15 here), over the time since their reset.
+        // The checkpoint counters of pg_stat_bgwriter (pg_stat_checkpointer from 17), over the time since
+        // their reset.
         let checkpoints = try #require(snapshot.checkpoints)
         #expect(snapshot.facets.contains(.checkpoints))
-        #expect(checkpoints.source == "pg_stat_bgwriter")
+        #expect(checkpoints.source == (server.major >= 17 ? "pg_stat_checkpointer" : "pg_stat_bgwriter"))
         #expect(checkpoints.timed >= 0 && checkpoints.requested >= 0)
         #expect(checkpoints.windowSeconds.map { $0 > 0 } == true)
         #expect(snapshot.settings["checkpoint_completion_target"] != nil)
@@ -42,6 +45,7 @@ struct PostgresCollectorLiveTests {
 
         let marked = try #require(snapshot.statements.first { $0.text == Self.markedStatement })
         #expect(marked.calls == 2)
+        #expect(snapshot.server.versionNumber.map { $0 / 10_000 } == server.major)
         #expect(marked.user == "dbadvisor_owner")
         #expect(marked.database == "shop")
         #expect(marked.totalTimeMs > 0)
@@ -56,14 +60,40 @@ struct PostgresCollectorLiveTests {
         #expect(try #require(snapshot.statementWindowSeconds) < 3600)
     }
 
-    @Test func monitorScanSeesTheSameObjectsAndEveryonesStatements() throws {
-        let outcome = try PostgresScanner.scan(try url(LiveServers.postgresMonitorURL), options: .init())
+    @Test(arguments: LiveServers.postgresServers)
+    func monitorScanSeesTheSameObjectsAndEveryonesStatements(server: PostgresTestServer) throws {
+        let outcome = try PostgresScanner.scan(try server.require(server.monitorURL), options: .init())
         #expect(outcome.interruption == nil)
         try expectSeededShop(outcome.snapshot)
         // pg_monitor includes pg_read_all_stats: other users' texts are visible.
         #expect(!outcome.snapshot.notices.contains { $0.code == "pg_stat_statements_texts_hidden" })
-        #expect(outcome.snapshot.statements.contains { $0.user == "dbadvisor_monitor" })
+        #expect(!outcome.snapshot.statements.contains { $0.text == "<insufficient privilege>" })
         #expect(!outcome.snapshot.statements.isEmpty)
+    }
+
+    /// dbadvisor marks every statement it sends (PostgreSQL 18 keeps no leading comment in
+    /// pg_stat_statements): on a quiet database, the scan after a scan with --explain-top and --analyze
+    /// lists none of the first one's catalog queries, EXPLAINs or transaction commands.
+    @Test(arguments: LiveServers.postgresServers)
+    func aScanRightAfterAScanListsNoneOfDBAdvisorsOwnStatements(server: PostgresTestServer) throws {
+        let ownerURL = try server.require(server.url)
+        let owner = try LibPQSession.open(ownerURL)
+        _ = try owner.rows("SELECT pg_stat_statements_reset()")
+        _ = try owner.rows(Self.markedStatement, ["shipped"])
+        let first = try PostgresScanner.scan(ownerURL, options: .init(explainTop: 5, analyze: true))
+        #expect(first.interruption == nil)
+        let monitor = try PostgresScanner.scan(try server.require(server.monitorURL), options: .init())
+        let second = try PostgresScanner.scan(ownerURL, options: .init())
+        for snapshot in [monitor.snapshot, second.snapshot] {
+            let texts = snapshot.statements.map(\.text)
+            #expect(texts.contains(Self.markedStatement))
+            let own = texts.filter { text in
+                ["pg_catalog.", "pg_stat_statements", "EXPLAIN", "BEGIN", "ROLLBACK", "COMMIT", "set_config"].contains {
+                    text.contains($0)
+                } && !text.hasPrefix("SELECT pg_stat_statements_reset")
+            }
+            #expect(own.isEmpty, "dbadvisor's own statements in the scan: \(own)")
+        }
     }
 
     @Test func databaseWithoutTheExtensionIsANoticeAndTheScanGoesOn() throws {

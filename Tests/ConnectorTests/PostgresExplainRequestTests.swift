@@ -4,8 +4,8 @@ import Testing
 
 /// The commands for each form of statement and server version, and which statements are picked; no server.
 struct PostgresExplainRequestTests {
-    /// Every command starts with it: the statements collector leaves `-- pg_…` texts out of scans.
-    private let m = PostgresExplainRequest.marker
+    /// Every command carries dbadvisor's mark after its first keyword: scans leave marked texts out.
+    private func m(_ command: String) -> String { PostgresStatementText.marked(command, as: "pg_explain") }
     private func request(_ text: String, major: Int, analyze: Bool = false) -> PostgresExplainRequest {
         PostgresExplainRequest(
             statement: PostgresStatementText(text), serverMajor: major, analyze: analyze,
@@ -16,8 +16,8 @@ struct PostgresExplainRequestTests {
         let request = request("SELECT * FROM orders WHERE id = $1", major: 16, analyze: true)
         #expect(request.method == .genericPlan)
         #expect(request.setup.isEmpty && request.cleanup.isEmpty)
-        #expect(m.hasPrefix("-- pg_"))
-        #expect(request.explain == m + "EXPLAIN (GENERIC_PLAN, FORMAT JSON) SELECT * FROM orders WHERE id = $1")
+        #expect(m("EXPLAIN x") == "EXPLAIN /* dbadvisor:pg_explain */ x")
+        #expect(request.explain == m("EXPLAIN (GENERIC_PLAN, FORMAT JSON) SELECT * FROM orders WHERE id = $1"))
     }
 
     @Test(arguments: [12, 13, 14, 15])
@@ -27,11 +27,11 @@ struct PostgresExplainRequestTests {
         #expect(request.method == .preparedGenericPlan)
         #expect(
             request.setup == [
-                m + "SET LOCAL plan_cache_mode = force_generic_plan", m + "PREPARE dbadvisor_explain_3 AS \(text)",
+                m("SET LOCAL plan_cache_mode = force_generic_plan"), m("PREPARE dbadvisor_explain_3 AS \(text)"),
             ])
         let nulls = Array(repeating: "NULL", count: 10).joined(separator: ", ")
-        #expect(request.explain == m + "EXPLAIN (FORMAT JSON) EXECUTE dbadvisor_explain_3(\(nulls))")
-        #expect(request.cleanup == [m + "DEALLOCATE dbadvisor_explain_3"])
+        #expect(request.explain == m("EXPLAIN (FORMAT JSON) EXECUTE dbadvisor_explain_3(\(nulls))"))
+        #expect(request.cleanup == [m("DEALLOCATE dbadvisor_explain_3")])
     }
 
     @Test(arguments: [12, 15, 16, 17])
@@ -39,13 +39,13 @@ struct PostgresExplainRequestTests {
         let request = request("UPDATE orders SET note = NULL WHERE false", major: major, analyze: true)
         #expect(request.method == .plain)
         #expect(request.setup.isEmpty && request.cleanup.isEmpty)
-        #expect(request.explain == m + "EXPLAIN (FORMAT JSON) UPDATE orders SET note = NULL WHERE false")
+        #expect(request.explain == m("EXPLAIN (FORMAT JSON) UPDATE orders SET note = NULL WHERE false"))
     }
 
     @Test func analyzeRunsOnlyReadOnlyQueriesWithoutPlaceholders() {
         let select = request("SELECT count(*) FROM orders", major: 15, analyze: true)
         #expect(select.method == .analyze)
-        #expect(select.explain == m + "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT count(*) FROM orders")
+        #expect(select.explain == m("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT count(*) FROM orders"))
         #expect(request("SELECT count(*) FROM orders", major: 15).method == .plain)
         #expect(request("SELECT * FROM orders WHERE id = $1", major: 15, analyze: true).method == .preparedGenericPlan)
         #expect(request("SELECT * FROM orders WHERE id = $1", major: 17, analyze: true).method == .genericPlan)

@@ -6,23 +6,22 @@ import Testing
 
 /// `dbadvisor scan` end to end, as a user runs it: the built binary against the seeded test database
 /// after a real workload (a frequent query scanning `orders`, an ORM-style N+1 loop, healthy key
-/// lookups, a session left idle in a transaction), as the least-privilege reader role. Each planted
-/// problem must be found by name, and the healthy objects must stay silent.
+/// lookups, a session left idle in a transaction), as the least-privilege reader role, on PostgreSQL 15
+/// and 18. Each planted problem must be found by name, and the healthy objects must stay silent.
 @Suite(.serialized, .enabled(if: LiveServers.postgresIsUsable, LiveServers.postgresSkipMessage))
 struct ScanCommandLiveTests {
-    private static let readerURL = ProcessInfo.processInfo.environment["DBADVISOR_TEST_PG_READER_URL"]
-
-    @Test func findsEveryPlantedProblemAndStaysSilentOnHealthyObjects() throws {
-        let reader = try #require(Self.readerURL, "DBADVISOR_TEST_PG_READER_URL is not set")
+    @Test(arguments: LiveServers.postgresServers)
+    func findsEveryPlantedProblemAndStaysSilentOnHealthyObjects(server: PostgresTestServer) throws {
+        let reader = try server.require(server.readerURL)
         do {
-            let owner = try LibPQSession.open(try #require(LiveServers.postgresURL))
+            let owner = try LibPQSession.open(try server.require(server.url))
             _ = try owner.rows("SELECT pg_stat_statements_reset(), pg_stat_reset()")
             try Self.runWorkload(owner)
             // The session closes here: an idle backend may hold its table counters for up to ten seconds
             // before it reports them, one that exits reports them at once.
         }
         Thread.sleep(forTimeInterval: 0.5)
-        let idle = try PsqlClient(url: try #require(LiveServers.postgresURL), applicationName: "dbadvisor-e2e-idle")
+        let idle = try PsqlClient(url: try server.require(server.url), applicationName: "dbadvisor-e2e-idle")
         defer { idle.stop() }
         idle.send("BEGIN;\nSELECT count(*) FROM countries;")
         Thread.sleep(forTimeInterval: 1.5)

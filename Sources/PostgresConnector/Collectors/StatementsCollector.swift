@@ -243,15 +243,15 @@ enum StatementsCollector: PostgresCollector {
     private static func inTransaction<Result>(
         _ session: LibPQSession, _ body: () throws -> Result
     ) throws -> Result {
-        _ = try session.rows("BEGIN")
+        _ = try session.rows(LibPQSession.begin)
         do {
             let result = try body()
-            _ = try session.rows("COMMIT")
+            _ = try session.rows(LibPQSession.commit)
             return result
         } catch {
             // The original error is the one worth reporting; a failed ROLLBACK (a lost connection)
             // would only hide it.
-            _ = try? session.rows("ROLLBACK")
+            _ = try? session.rows(LibPQSession.rollback)
             throw error
         }
     }
