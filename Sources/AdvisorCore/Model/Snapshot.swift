@@ -138,9 +138,27 @@ extension Snapshot {
         window(since: statementSource?.resetAt ?? server.startedAt)
     }
 
-    /// Seconds the table and index counters cover: from their reset (or the server's start) to collection.
-    public var usageWindowSeconds: Double? {
-        window(since: server.statsResetAt ?? server.startedAt)
+    /// Seconds the table and index counters cover exactly (`tableCounterWindow`); nil when unknown.
+    public var usageWindowSeconds: Double? { tableCounterWindow.seconds }
+
+    /// Since when the table and index counters count.
+    ///
+    /// PostgreSQL writes them to disk at a clean shutdown and reads them back at start (every version since
+    /// 8.4; PostgreSQL 15 keeps them in shared memory, saved the same way), so the server's start is not their
+    /// start: only `pg_stat_database.stats_reset` is. Before 15 it is set when the database's entry is created;
+    /// from 15 it stays NULL until someone resets the counters, and then nothing says since when they count
+    /// — no rate is computed, and the server's start is only a lower bound. MySQL and MariaDB keep their
+    /// counters in memory: they start with the server (`Uptime`).
+    public var tableCounterWindow: CounterWindow {
+        if let reset = server.statsResetAt {
+            return CounterWindow(start: reset, basis: .reset, seconds: window(since: reset))
+        }
+        guard let started = server.startedAt else { return CounterWindow(start: nil, basis: .unknown, seconds: nil) }
+        if server.engine == .postgres {
+            return CounterWindow(
+                start: started, basis: .notResetSinceServerStart, seconds: nil, minimumSeconds: window(since: started))
+        }
+        return CounterWindow(start: started, basis: .serverStart, seconds: window(since: started))
     }
 
     /// Statement calls (or time) per day from a cumulative counter, when the window is known. A window
@@ -153,6 +171,48 @@ extension Snapshot {
     private func window(since start: Date?) -> Double? {
         guard let start, let end = server.collectedAt else { return nil }
         return max(end.timeIntervalSince(start), 0)
+    }
+}
+
+/// Since when a family of cumulative counters counts, and how that is known.
+public struct CounterWindow: Equatable, Sendable {
+    public enum Basis: String, Equatable, Sendable {
+        /// The counters were reset at `start` (a `stats_reset` column).
+        case reset
+        /// The counters start with the server, at `start` (MySQL's `Uptime`).
+        case serverStart
+        /// The counters were not reset since at least the server's start at `start`, and may be older.
+        case notResetSinceServerStart
+        case unknown
+    }
+
+    public var start: Date?
+    public var basis: Basis
+    /// Seconds covered, exactly; nil when unknown (then no rate may be computed from the counters).
+    public var seconds: Double?
+    /// Seconds covered at least: `seconds` when known, else the time since the server's start.
+    public var minimumSeconds: Double?
+
+    public init(start: Date?, basis: Basis, seconds: Double?, minimumSeconds: Double? = nil) {
+        self.start = start
+        self.basis = basis
+        self.seconds = seconds
+        self.minimumSeconds = minimumSeconds ?? seconds
+    }
+
+    /// "since statistics were reset at 2024-05-01T08:00:00Z (23 days)", "since an unknown time: never reset and
+    /// kept across restarts, so older than the server's start at …; no per-day rates".
+    public var text: String {
+        let at = start.map { $0.formatted(.iso8601) } ?? "an unknown time"
+        let span = seconds.map { " (\(Formatting.duration(seconds: $0)))" } ?? ""
+        switch basis {
+        case .reset: return "since statistics were reset at \(at)\(span)"
+        case .serverStart: return "since the server started at \(at)\(span)"
+        case .notResetSinceServerStart:
+            return "since an unknown time: never reset and kept across restarts, so older than the server's start at "
+                + "\(at); no per-day rates"
+        case .unknown: return "since an unknown time: no per-day rates"
+        }
     }
 }
 

@@ -67,7 +67,57 @@ struct ForeignKeyMissingIndexRuleTests {
         // 1,000 deletes a day × 10M rows × 0.0001 ms = 1,000,000 ms a day.
         #expect(finding.evidence.first { $0.name == "estimated scan time per day" }?.value == 1_000_000)
         #expect(finding.impact.score == 1_000_000)
-        #expect(finding.message.contains("about 1,000 rows deleted or updated a day"))
+        #expect(finding.message.contains("has 1,000 deletes a day and no update that could change the key"))
+    }
+
+    /// pgbench: every transaction updates a balance of pgbench_branches, never its key. Those updates are
+    /// named as what they may be and turned into no scan time; only deletes are.
+    @Test func updatesThatCannotOrMayNotChangeTheKeyAreNoScanTime() throws {
+        let snapshot = S.snapshot(
+            tables: [
+                S.table("pgbench_branches", rows: 10, updated: 300_000, hotUpdated: 270_000),
+                S.table("pgbench_history", rows: 3_000_000),
+            ],
+            foreignKeys: [S.foreignKey("pgbench_history", ["bid"], references: "pgbench_branches", ["bid"])])
+        let finding = try #require(run(snapshot).first)
+        #expect(finding.evidence.first { $0.name == "estimated scan time per day" }?.value == 0)
+        #expect(finding.evidence.first { $0.name == "referenced rows deleted per day" }?.value == 0)
+        #expect(
+            finding.evidence.first { $0.name == "referenced rows updated without HOT per day (key changed or not)" }?
+                .value == 1_000)
+        #expect(
+            finding.message.contains(
+                "public.pgbench_branches has 0 deletes a day and up to 1,000 non-HOT updates a day, which may or "
+                    + "may not change the key"))
+        #expect(finding.impact.score == Impact.riskScore(finding.severity))
+        #expect(!finding.impact.summary.contains("per day"))
+        // Only HOT updates: none could have changed the key, the table is as good as never written.
+        let hotOnly = S.snapshot(
+            tables: [
+                S.table("pgbench_branches", rows: 10, updated: 300_000, hotUpdated: 300_000),
+                S.table("pgbench_history", rows: 30_000_000),
+            ],
+            foreignKeys: [S.foreignKey("pgbench_history", ["bid"], references: "pgbench_branches", ["bid"])])
+        let quiet = try #require(run(hotOnly).first)
+        #expect(quiet.severity == .medium)
+        #expect(quiet.message.contains("saw no deletes and no update that could change the key"))
+    }
+
+    /// PostgreSQL 15+ keeps table counters across a clean restart and leaves stats_reset NULL until a reset:
+    /// 126 s after a restart the counters may hold weeks of work. No per-day figure then, and no time.
+    @Test func countersOfAnUnknownWindowGiveNoRate() throws {
+        var snapshot = S.snapshot(
+            tables: [S.table("pgbench_branches", rows: 10, deleted: 25_000), S.table("pgbench_history", rows: 10)],
+            foreignKeys: [S.foreignKey("pgbench_history", ["bid"], references: "pgbench_branches", ["bid"])])
+        snapshot.server.statsResetAt = nil
+        snapshot.server.startedAt = snapshot.server.collectedAt?.addingTimeInterval(-126)
+        let finding = try #require(run(snapshot).first)
+        #expect(finding.evidence.contains { $0.name == "referenced rows deleted" && $0.value == 25_000 })
+        #expect(!finding.evidence.contains { $0.name.contains("per day") })
+        #expect(finding.impact.score == Impact.riskScore(finding.severity))
+        #expect(
+            finding.message.contains(
+                "has 25,000 deletes and no update that could change the key, counted since an unknown time"))
     }
 
     @Test func partitionsCopiesOfAKeyAreJudgedOnTheParent() {

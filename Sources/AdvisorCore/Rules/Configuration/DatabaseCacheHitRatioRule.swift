@@ -30,7 +30,9 @@ public struct DatabaseCacheHitRatioRule: Rule {
             Every block a query needs is looked up in the buffer cache (PostgreSQL `shared_buffers`, InnoDB's \
             buffer pool); a miss reads it from the operating system, which serves it from its own cache or \
             from disk. An OLTP database whose working set fits in memory hits ≥ `min_hit_ratio` (99 %); a lower \
-            ratio with `min_blocks_read_per_day` or more reads means queries wait on I/O. The ratio is \
+            ratio with `min_blocks_read_per_day` or more reads means queries wait on I/O. A PostgreSQL database \
+            no larger than `shared_buffers` is not reported: once read it stays cached, so its misses were \
+            one-off passes (a cold start, VACUUM, an index build, a foreign key's validation). The ratio is \
             `blocks hit / (blocks hit + blocks read)` of the scanned database since its statistics reset; the \
             tables that read the most blocks are named when table I/O statistics were collected.
 
@@ -75,7 +77,9 @@ public struct DatabaseCacheHitRatioRule: Rule {
         let hitRatio = Double(hit) / Double(hit + read)
         let window = Self.windowSeconds(database, snapshot: snapshot)
         let readsPerDay = window.map { Double(read) * 86_400 / $0 } ?? Double(read)
-        guard hitRatio < options.minHitRatio, readsPerDay >= options.minBlocksReadPerDay else { return [] }
+        guard hitRatio < options.minHitRatio, readsPerDay >= options.minBlocksReadPerDay,
+            !Self.fitsInCache(database, snapshot: snapshot)
+        else { return [] }
         return [finding(database, hitRatio: hitRatio, readsPerDay: readsPerDay, window: window, snapshot: snapshot)]
     }
 
@@ -152,6 +156,15 @@ public struct DatabaseCacheHitRatioRule: Rule {
             return match
         }
         return snapshot.databases.count == 1 ? snapshot.databases[0] : nil
+    }
+
+    /// A PostgreSQL database no larger than `shared_buffers` stays in it once read: its misses were one-off
+    /// passes (a cold start, VACUUM, an index build, a foreign key's validation), which more memory cannot avoid.
+    private static func fitsInCache(_ database: DatabaseStats, snapshot: Snapshot) -> Bool {
+        guard snapshot.server.engine == .postgres, let size = database.sizeBytes,
+            let cache = MemorySetting.kilobytes(snapshot.settings["shared_buffers"], bareUnitKilobytes: 8)
+        else { return false }
+        return Double(size) <= cache * 1024
     }
 
     /// Seconds the database counters cover, from their reset (or the server's) to collection.

@@ -28,10 +28,13 @@ public struct ForeignKeyMissingIndexRule: Rule {
 
             Severity grows with the referencing table's size; a referenced table that is never deleted \
             from or updated caps it at medium (joins still pay), and `ON DELETE CASCADE`/`SET NULL` on a \
-            referenced table that sees deletes raises it one level. The time estimate is deletes and updates \
-            of the referenced table per day × rows of the referencing table × `scan_ms_per_row` (updates \
-            that do not change the key count too, so it is an upper bound, low confidence); when it is \
-            smaller, the finding ranks at its severity's risk equivalent.
+            referenced table that sees deletes raises it one level. The time estimate is deletes of the \
+            referenced table per day × rows of the referencing table × `scan_ms_per_row` (low confidence); \
+            updates are named but not counted as scans: the statistics cannot tell whether an update changed \
+            the key (a HOT update never does, it changes no indexed column), so the finding says "up to N \
+            non-HOT updates, which may or may not change the key". When the statistics window is unknown \
+            (PostgreSQL counters never reset) the counts are shown with no per-day rate and no time \
+            estimate. When the estimate is smaller, the finding ranks at its severity's risk equivalent.
 
             InnoDB (MySQL, MariaDB) creates an index for every foreign key that lacks one, so these engines \
             are only reported when that index is missing from the snapshot. Keys PostgreSQL clones onto \
@@ -104,33 +107,39 @@ public struct ForeignKeyMissingIndexRule: Rule {
         let table = catalog.table(key.qualifiedTable)
         let referenced = catalog.table("\(key.referencedSchema).\(key.referencedTable)")
         let rows = table.flatMap(Self.rows)
-        let referencedWrites = referenced.flatMap { referenced -> Double? in
-            guard let deleted = referenced.rowsDeleted, let updated = referenced.rowsUpdated else { return nil }
-            return catalog.perDay(Double(deleted + updated))
-        }
-        let referencedDeletes = referenced?.rowsDeleted.flatMap { catalog.perDay(Double($0)) }
+        let writes = referenced.flatMap(ReferencedWrites.init)
+        let deletesPerDay = writes.flatMap { catalog.perDay(Double($0.deletes)) }
         let cascades = ["CASCADE", "SET NULL", "SET DEFAULT"].contains(key.onDelete?.uppercased() ?? "")
         var severity = rows.map(options.severityByRows.severity(for:)) ?? .low
-        if referencedWrites == 0 && !cascades { severity = min(severity, .medium) }
-        if cascades, (referencedDeletes ?? 0) > 0 {
+        if writes?.isNone ?? false, !cascades { severity = min(severity, .medium) }
+        if cascades, (writes?.deletes ?? 0) > 0 {
             severity = Severity.allCases.first { $0 > severity } ?? severity
         }
-        let estimate = (referencedWrites ?? 0) * (rows ?? 0) * options.scanMsPerRow
+        // Only deletes are sure to search the referencing table; an update does only when it changes the key,
+        // which the counters cannot tell (and a HOT update never does, it changes no indexed column).
+        let estimate = (deletesPerDay ?? 0) * (rows ?? 0) * options.scanMsPerRow
         var evidence: [Evidence] = []
         if let rows { evidence.append(Evidence("referencing rows", rows, "rows")) }
-        if let referencedWrites {
-            evidence.append(Evidence("referenced rows deleted or updated per day", referencedWrites, "rows"))
+        if let writes {
+            if let deletesPerDay {
+                evidence.append(Evidence("referenced rows deleted per day", deletesPerDay, "rows"))
+                evidence.append(
+                    Evidence(
+                        "referenced rows updated without HOT per day (key changed or not)",
+                        catalog.perDay(Double(writes.nonHOTUpdates)) ?? 0, "rows"))
+            } else {
+                evidence.append(Evidence("referenced rows deleted", Double(writes.deletes), "rows"))
+                evidence.append(
+                    Evidence(
+                        "referenced rows updated without HOT (key changed or not)", Double(writes.nonHOTUpdates),
+                        "rows"))
+            }
         }
-        evidence.append(Evidence("estimated scan time per day", estimate, "ms"))
+        if deletesPerDay != nil { evidence.append(Evidence("estimated scan time per day", estimate, "ms")) }
         let columns = key.columns.joined(separator: ", ")
         let referencedName = "\(key.referencedSchema).\(key.referencedTable)"
         let sizeText = rows.map { " (\(Formatting.count($0)) rows)" } ?? ""
-        let writesText =
-            referencedWrites.map {
-                $0 > 0
-                    ? "; \(referencedName) has about \(Formatting.count($0)) rows deleted or updated a day"
-                    : "; \(referencedName) saw no deletes or updates in the statistics window"
-            } ?? ""
+        let writesText = writes.map { "; \(referencedName) \($0.text(catalog))" } ?? ""
         let keys = key.columns.map(IndexKey.column)
         let fix = table.map { table in
             IndexFixSQL.createIndex(
@@ -149,13 +158,47 @@ public struct ForeignKeyMissingIndexRule: Rule {
             impact: .daily(
                 msPerDay: max(estimate, Impact.riskScore(severity)), confidence: .low,
                 summary: estimate > 0
-                    ? "up to ~\(Formatting.milliseconds(estimate)) of scans per day" : "locks and scans on deletes"),
+                    ? "~\(Formatting.milliseconds(estimate)) of scans per day for its deletes (key updates add more)"
+                    : "locks and scans on deletes and key updates"),
             recommendation: "Index \(key.qualifiedTable) on (\(columns)) so checks of \(key.name) and joins along it "
                 + "look rows up instead of scanning the table.",
             fixSQL: fix,
             risk: Self.risk(catalog.engine, partitioned: table?.kind == .partitioned),
             validation: "In a transaction that is rolled back, EXPLAIN (ANALYZE) DELETE FROM \(referencedName) of one "
                 + "row: the time of the trigger for \(key.name) drops to a fraction of a millisecond.")
+    }
+
+    /// The writes of a referenced table that can make the server search the referencing one.
+    private struct ReferencedWrites {
+        var deletes: Int
+        /// Updates that were not HOT: only these can have changed the referenced key (an indexed column).
+        var nonHOTUpdates: Int
+
+        init?(_ table: TableStats) {
+            guard let deleted = table.rowsDeleted, let updated = table.rowsUpdated else { return nil }
+            deletes = deleted
+            nonHOTUpdates = max(updated - (table.rowsHotUpdated ?? 0), 0)
+        }
+
+        var isNone: Bool { deletes == 0 && nonHOTUpdates == 0 }
+
+        /// "has 12 deletes a day and up to 30 non-HOT updates a day, which may or may not change the key", or
+        /// the counts and since when they count when no rate can be computed.
+        func text(_ catalog: IndexCatalog) -> String {
+            let window = catalog.usageWindow
+            if isNone { return "saw no deletes and no update that could change the key, counted \(window.text)" }
+            let deletesPerDay = catalog.perDay(Double(deletes))
+            let updatesPerDay = catalog.perDay(Double(nonHOTUpdates))
+            let period = deletesPerDay == nil ? "" : " a day"
+            var text =
+                "has \(Formatting.count(deletesPerDay ?? Double(deletes))) delete\(deletes == 1 ? "" : "s")\(period)"
+            text +=
+                nonHOTUpdates == 0
+                ? " and no update that could change the key"
+                : " and up to \(Formatting.count(updatesPerDay ?? Double(nonHOTUpdates))) non-HOT update"
+                    + "\(nonHOTUpdates == 1 ? "" : "s")\(period), which may or may not change the key"
+            return deletesPerDay == nil ? text + ", counted \(window.text)" : text
+        }
     }
 
     private static func rows(_ table: TableStats) -> Double? {

@@ -32,8 +32,9 @@ public struct IndexUnusedRule: Rule {
             every non-HOT update), and cleaned after DELETEs by vacuum; it takes disk space, buffer cache \
             and backup volume. An index with no scans in the server's statistics window gives nothing back.
 
-            The window is the time since the table and index statistics were last reset (or the server \
-            started): it must cover at least `min_window_days` (7 by default) so weekly jobs had their \
+            The window is the time since the table and index statistics were last reset (MySQL, MariaDB: \
+            since the server started; PostgreSQL keeps them across restarts, so when they were never reset \
+            the time since the server started is a lower bound): it must cover at least `min_window_days` (7 by default) so weekly jobs had their \
             chance. With a shorter window the rule reports nothing; the window is shown with the scan. \
             Never reported: primary keys, unique indexes and indexes that back a constraint (they enforce \
             something), an index that is the only one covering a foreign key (deletes on the referenced \
@@ -86,7 +87,9 @@ public struct IndexUnusedRule: Rule {
 
     public func evaluate(_ context: RuleContext) -> [Finding] {
         let catalog = IndexCatalog(context.snapshot)
-        guard let window = catalog.usageWindowSeconds, window >= options.minWindowDays * 86_400 else { return [] }
+        guard let window = catalog.usageWindow.minimumSeconds, window >= options.minWindowDays * 86_400 else {
+            return []
+        }
         let overlapping = IndexOverlap(catalog)
         let dropped = Set(overlapping.duplicates.map(\.drop.findingKey) + overlapping.redundant.map(\.drop.findingKey))
         return catalog.indexes.compactMap { index in
@@ -100,7 +103,9 @@ public struct IndexUnusedRule: Rule {
     private func finding(_ index: IndexStats, _ catalog: IndexCatalog) -> Finding {
         let saving = IndexDropSaving(index, catalog, maintenanceMsPerRow: options.maintenanceMsPerRow)
         var evidence = [Evidence("scans", 0, "count")]
-        if let seconds = catalog.usageWindowSeconds { evidence.append(Evidence("window", seconds / 86_400, "days")) }
+        if let seconds = catalog.usageWindow.minimumSeconds {
+            evidence.append(Evidence("window", seconds / 86_400, "days"))
+        }
         let window = SchemaFindingText.window(catalog) ?? "the statistics window"
         let partitionText = saving.partitioned ? " (counting the scans of every partition's copy)" : ""
         return Finding(

@@ -8,11 +8,10 @@ struct IndexCatalog: Sendable {
     let tables: [TableStats]
     let indexes: [IndexStats]
     let foreignKeys: [ForeignKey]
-    /// Seconds the table and index counters cover (`Snapshot.usageWindowSeconds`).
-    let usageWindowSeconds: Double?
-    /// When the window began: the statistics reset, or the server's start.
-    let usageWindowStart: Date?
-    let usageWindowStartIsReset: Bool
+    /// Since when the table and index counters count (`Snapshot.tableCounterWindow`).
+    let usageWindow: CounterWindow
+    /// Seconds the table and index counters cover exactly; nil when unknown (no rates then).
+    var usageWindowSeconds: Double? { usageWindow.seconds }
 
     private let tablesByName: [String: TableStats]
     private let indexesByTable: [String: [IndexStats]]
@@ -24,9 +23,7 @@ struct IndexCatalog: Sendable {
         tables = snapshot.tables
         indexes = snapshot.indexes
         foreignKeys = snapshot.foreignKeys
-        usageWindowSeconds = snapshot.usageWindowSeconds
-        usageWindowStart = snapshot.server.statsResetAt ?? snapshot.server.startedAt
-        usageWindowStartIsReset = snapshot.server.statsResetAt != nil
+        usageWindow = snapshot.tableCounterWindow
         tablesByName = Dictionary(snapshot.tables.map { ($0.qualifiedName, $0) }) { first, _ in first }
         indexesByTable = Dictionary(grouping: snapshot.indexes, by: \.qualifiedTable)
         partitionsByParent = Dictionary(grouping: snapshot.tables.filter { $0.partitionOf != nil }) {

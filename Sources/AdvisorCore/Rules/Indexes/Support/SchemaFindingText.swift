@@ -27,12 +27,18 @@ enum SchemaFindingText {
         date.formatted(.iso8601.year().month().day())
     }
 
-    /// "23 days since statistics were reset on 2024-05-01" / "… since the server started on …".
+    /// "23 days since statistics were reset on 2024-05-01" / "… since the server started on …" / "at least 3.0
+    /// days (not reset since the server started on …)"; nil when nothing bounds the window.
     static func window(_ catalog: IndexCatalog) -> String? {
-        guard let seconds = catalog.usageWindowSeconds else { return nil }
+        let window = catalog.usageWindow
+        guard let seconds = window.minimumSeconds else { return nil }
         let span = Formatting.duration(seconds: seconds)
-        guard let start = catalog.usageWindowStart else { return span }
-        let event = catalog.usageWindowStartIsReset ? "statistics were reset" : "the server started"
-        return "\(span) since \(event) on \(day(start))"
+        guard let start = window.start else { return span }
+        switch window.basis {
+        case .reset: return "\(span) since statistics were reset on \(day(start))"
+        case .serverStart: return "\(span) since the server started on \(day(start))"
+        case .notResetSinceServerStart, .unknown:
+            return "at least \(span) (statistics never reset, kept across the server's restart on \(day(start)))"
+        }
     }
 }
