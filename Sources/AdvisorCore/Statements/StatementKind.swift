@@ -8,7 +8,8 @@
 public enum StatementKind: Equatable, Sendable {
     /// A query or write an application runs as part of its work, and anything not recognised.
     case application
-    /// `COPY`, `LOAD DATA`, `INSERT … SELECT`, `CREATE TABLE … AS`, `SELECT … INTO`: a bulk load.
+    /// `COPY`, `LOAD DATA`, `CREATE TABLE … AS`, `SELECT … INTO`: a bulk load. (`INSERT … SELECT` is
+    /// also what applications run per request, and its plan matters: a bulk one is a one-off by its calls.)
     case load
     /// `CREATE INDEX`, `REINDEX`, `CLUSTER`, `ALTER TABLE … ADD PRIMARY KEY / UNIQUE`: sorts in
     /// `maintenance_work_mem`, not `work_mem`.
@@ -50,7 +51,6 @@ public enum StatementKind: Equatable, Sendable {
         let containsWord = { (word: String) in topLevel.contains { $0.isKeyword(word) } }
         switch first {
         case "copy", "load": self = .load
-        case "insert", "replace": self = containsWord("select") && !containsWord("values") ? .load : .application
         case "select": self = Self.selectsInto(topLevel) ? .load : .application
         case "create":
             if words.contains("index") {

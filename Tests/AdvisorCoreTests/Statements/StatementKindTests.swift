@@ -6,7 +6,7 @@ import Testing
     @Test(arguments: [
         ("COPY public.pgbench_accounts (aid, bid, abalance, filler) FROM stdin", StatementKind.load),
         ("copy orders to stdout", .load),
-        ("INSERT INTO archive (id, total) SELECT id, total FROM orders WHERE placed_at < $1", .load),
+        ("INSERT INTO archive (id, total) SELECT id, total FROM orders WHERE placed_at < $1", .application),
         ("INSERT INTO audit (at, what) VALUES ($1, (SELECT max(id) FROM orders))", .application),
         ("CREATE TABLE recent AS SELECT * FROM orders", .load),
         ("CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY, v text)", .schemaChange),
