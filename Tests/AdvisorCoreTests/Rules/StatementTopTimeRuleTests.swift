@@ -164,7 +164,8 @@ extension StatementTopTimeRuleTests {
     @Test func oneOffsCostTheirTotalOnceNeverARate() throws {
         let snapshot = afterALoad([
             E.statement(
-                "1", "copy pgbench_accounts from stdin with (freeze on)", calls: 1, totalTimeMs: 88_000, rows: 1_000_000),
+                "1", "copy pgbench_accounts from stdin with (freeze on)", calls: 1, totalTimeMs: 88_000, rows: 1_000_000
+            ),
             E.statement(
                 "2", "INSERT INTO pgbench_branches (bid, bbalance) VALUES ($1, $2)", calls: 1, totalTimeMs: 250_000,
                 rows: 1),
