@@ -184,6 +184,11 @@ public struct ForeignKeyAction: Equatable, Sendable {
 extension StatementStats {
     /// A statement run at most this many times is a one-off: its counters are what it cost, not a rate.
     public static let oneOffMaxCalls = 5
+
+    /// A load, schema change, index build or maintenance, or a statement run `oneOffMaxCalls` times or fewer.
+    public func isOneOff(engine: Engine) -> Bool {
+        calls <= Self.oneOffMaxCalls || StatementKind(text, engine: engine).isOneOffWork
+    }
 }
 
 extension Snapshot {
@@ -195,7 +200,7 @@ extension Snapshot {
     /// A statement whose counters are not a daily cost: a load, schema change, index build or maintenance, or
     /// any statement that ran only a handful of times (`StatementStats.oneOffMaxCalls`).
     public func isOneOff(_ statement: StatementStats) -> Bool {
-        statement.calls <= StatementStats.oneOffMaxCalls || kind(of: statement).isOneOffWork
+        statement.isOneOff(engine: server.engine)
     }
 
     /// The statement's calls per day, the rate plan findings scale a plan's time by; nil when the window is
