@@ -209,3 +209,32 @@ extension Snapshot {
         isOneOff(statement) ? nil : perDay(Double(statement.calls))
     }
 }
+
+extension Notice {
+    /// PostgreSQL flushes a transaction's WAL after its COMMIT statement has been timed: pg_stat_statements counts
+    /// COMMIT as microseconds, and the commit time (often most of a small write transaction's) is in no statement's
+    /// figures. Said when the statement statistics hold commits, with where that time shows.
+    public static func commitTimeNotInStatements(_ snapshot: Snapshot) -> Notice? {
+        guard snapshot.server.engine == .postgres, snapshot.statementSource?.isLog == false else { return nil }
+        let commits = snapshot.statements.filter { statement in
+            let word = statement.text.drop { $0.isWhitespace }.prefix { $0.isLetter }.lowercased()
+            return (word == "commit" || word == "end") && statement.calls > 0
+        }
+        guard !commits.isEmpty else { return nil }
+        let calls = commits.reduce(0) { $0 + $1.calls }
+        let time = commits.reduce(0) { $0 + $1.totalTimeMs }
+        let walIO =
+            (snapshot.server.versionNumber ?? 0) >= 180_000
+            ? "pg_stat_io's WAL rows (object = 'wal': fsyncs, fsync_time)"
+            : "pg_stat_wal (wal_sync, wal_sync_time)"
+        return Notice(
+            level: .info,
+            message: "commit time is not in the statement figures: pg_stat_statements counts "
+                + "\(Formatting.count(Double(calls))) COMMITs as \(Formatting.milliseconds(time)) in all, but the "
+                + "wait for each transaction's WAL to reach disk comes after that and is in no statement's time.",
+            remedy: "It shows in \(walIO) with track_wal_io_timing = on, as the wait events WALSync and WALWrite in "
+                + "pg_stat_activity, and in the clients' own timing (a server log with log_min_duration_statement "
+                + "times COMMIT whole: dbadvisor logs).",
+            code: "commit_time_not_in_statements")
+    }
+}
