@@ -119,7 +119,7 @@ public enum MySQLExplainer {
                     snapshot.plans.append(
                         CapturedPlan(
                             label: label, statementFingerprint: candidate.statement.findingKey,
-                            callsPerDay: snapshot.perDay(Double(candidate.statement.calls)), plan: plan))
+                            callsPerDay: snapshot.callsPerDay(of: candidate.statement), plan: plan))
                 }
             } catch let error as ServerError {
                 let state = error.sqlState.map { " (SQLSTATE \($0))" } ?? ""

@@ -86,7 +86,7 @@ public enum PostgresExplainer {
                     snapshot.plans.append(
                         CapturedPlan(
                             label: label, statementFingerprint: statement.findingKey,
-                            callsPerDay: snapshot.perDay(Double(statement.calls)), plan: plan))
+                            callsPerDay: snapshot.callsPerDay(of: statement), plan: plan))
                 }
             } catch let error as ServerError {
                 snapshot.notices.append(failureNotice(statement, request: request, error: error))

@@ -56,6 +56,7 @@ public enum PostgresScanner {
                 return ScanOutcome(snapshot: snapshot, interruption: error)
             }
         }
+        if let notice = Notice.commitTimeNotInStatements(snapshot) { snapshot.notices.append(notice) }
         if options.explainTop > 0 {
             progress("explaining the top \(options.explainTop) statements")
             if snapshot.statements.isEmpty {

@@ -79,14 +79,11 @@ struct LogsCommandTests {
     }
 
     @Test func failOnExitsOneAfterWritingTheReport() throws {
-        let result = try CommandRunner.run(["logs", nPlusOne, "--fail-on", "high", "-q"] + prefix)
+        let result = try CommandRunner.run(["logs", nPlusOne, "--fail-on", "low", "-q"] + prefix)
         #expect(result.exitCode == 1)
-        #expect(result.stdout.contains("statement-top-time"))
-        #expect(
-            try CommandRunner.run(
-                ["logs", nPlusOne, "--only", "n-plus-one-burst", "--fail-on", "high", "-q"]
-                    + prefix
-            ).exitCode == 0)
+        #expect(result.stdout.contains("n-plus-one-burst"))
+        // The two reports the log saw run 4 times each are one-offs, not high per-day costs.
+        #expect(try CommandRunner.run(["logs", nPlusOne, "--fail-on", "high", "-q"] + prefix).exitCode == 0)
     }
 
     @Test func notALogIsAnInputErrorNamingTheFormatsTried() throws {

@@ -161,7 +161,8 @@ extension LogDigest {
                             label: "\(statementClass.id) · \(StatementStats.oneLine(statementClass.normalized))",
                             statementFingerprint: statements[position].findingKey,
                             callsPerDay: window.flatMap {
-                                $0 >= 1 ? Double(statementClass.calls) * 86_400 / $0 : nil
+                                $0 >= 1 && !statements[position].isOneOff(engine: .postgres)
+                                    ? Double(statementClass.calls) * 86_400 / $0 : nil
                             }, plan: plan))
                 }
             } catch {

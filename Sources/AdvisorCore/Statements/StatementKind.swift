@@ -8,7 +8,8 @@
 public enum StatementKind: Equatable, Sendable {
     /// A query or write an application runs as part of its work, and anything not recognised.
     case application
-    /// `COPY`, `LOAD DATA`, `INSERT … SELECT`, `CREATE TABLE … AS`, `SELECT … INTO`: a bulk load.
+    /// `COPY`, `LOAD DATA`, `CREATE TABLE … AS`, `SELECT … INTO`: a bulk load. (`INSERT … SELECT` is
+    /// also what applications run per request, and its plan matters: a bulk one is a one-off by its calls.)
     case load
     /// `CREATE INDEX`, `REINDEX`, `CLUSTER`, `ALTER TABLE … ADD PRIMARY KEY / UNIQUE`: sorts in
     /// `maintenance_work_mem`, not `work_mem`.
@@ -50,7 +51,6 @@ public enum StatementKind: Equatable, Sendable {
         let containsWord = { (word: String) in topLevel.contains { $0.isKeyword(word) } }
         switch first {
         case "copy", "load": self = .load
-        case "insert", "replace": self = containsWord("select") && !containsWord("values") ? .load : .application
         case "select": self = Self.selectsInto(topLevel) ? .load : .application
         case "create":
             if words.contains("index") {
@@ -184,6 +184,11 @@ public struct ForeignKeyAction: Equatable, Sendable {
 extension StatementStats {
     /// A statement run at most this many times is a one-off: its counters are what it cost, not a rate.
     public static let oneOffMaxCalls = 5
+
+    /// A load, schema change, index build or maintenance, or a statement run `oneOffMaxCalls` times or fewer.
+    public func isOneOff(engine: Engine) -> Bool {
+        calls <= Self.oneOffMaxCalls || StatementKind(text, engine: engine).isOneOffWork
+    }
 }
 
 extension Snapshot {
@@ -195,12 +200,41 @@ extension Snapshot {
     /// A statement whose counters are not a daily cost: a load, schema change, index build or maintenance, or
     /// any statement that ran only a handful of times (`StatementStats.oneOffMaxCalls`).
     public func isOneOff(_ statement: StatementStats) -> Bool {
-        statement.calls <= StatementStats.oneOffMaxCalls || kind(of: statement).isOneOffWork
+        statement.isOneOff(engine: server.engine)
     }
 
     /// The statement's calls per day, the rate plan findings scale a plan's time by; nil when the window is
     /// unknown or the statement is a one-off, whose plan costs what it cost once.
     public func callsPerDay(of statement: StatementStats) -> Double? {
         isOneOff(statement) ? nil : perDay(Double(statement.calls))
+    }
+}
+
+extension Notice {
+    /// PostgreSQL flushes a transaction's WAL after its COMMIT statement has been timed: pg_stat_statements counts
+    /// COMMIT as microseconds, and the commit time (often most of a small write transaction's) is in no statement's
+    /// figures. Said when the statement statistics hold commits, with where that time shows.
+    public static func commitTimeNotInStatements(_ snapshot: Snapshot) -> Notice? {
+        guard snapshot.server.engine == .postgres, snapshot.statementSource?.isLog == false else { return nil }
+        let commits = snapshot.statements.filter { statement in
+            let word = statement.text.drop { $0.isWhitespace }.prefix { $0.isLetter }.lowercased()
+            return (word == "commit" || word == "end") && statement.calls > 0
+        }
+        guard !commits.isEmpty else { return nil }
+        let calls = commits.reduce(0) { $0 + $1.calls }
+        let time = commits.reduce(0) { $0 + $1.totalTimeMs }
+        let walIO =
+            (snapshot.server.versionNumber ?? 0) >= 180_000
+            ? "pg_stat_io's WAL rows (object = 'wal': fsyncs, fsync_time)"
+            : "pg_stat_wal (wal_sync, wal_sync_time)"
+        return Notice(
+            level: .info,
+            message: "commit time is not in the statement figures: pg_stat_statements counts "
+                + "\(Formatting.count(Double(calls))) COMMITs as \(Formatting.milliseconds(time)) in all, but the "
+                + "wait for each transaction's WAL to reach disk comes after that and is in no statement's time.",
+            remedy: "It shows in \(walIO) with track_wal_io_timing = on, as the wait events WALSync and WALWrite in "
+                + "pg_stat_activity, and in the clients' own timing (a server log with log_min_duration_statement "
+                + "times COMMIT whole: dbadvisor logs).",
+            code: "commit_time_not_in_statements")
     }
 }

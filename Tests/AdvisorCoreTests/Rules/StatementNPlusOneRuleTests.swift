@@ -106,3 +106,14 @@ struct StatementNPlusOneRuleTests {
             findings(snapshot).first?.fixSQL == "SELECT * FROM users u WHERE u.tenant_id = ANY($1) AND u.email = $2")
     }
 }
+
+extension StatementNPlusOneRuleTests {
+    @Test func theServersForeignKeyLookupsAreNoApplicationLoop() {
+        let check = E.statement(
+            "1", #"SELECT 1 FROM ONLY "public"."authors" x WHERE "id" OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x"#,
+            calls: 500_000, totalTimeMs: 25_000, rows: 500_000)
+        let lookup = E.statement(
+            "2", "SELECT id, name FROM authors WHERE id = $1", calls: 500_000, totalTimeMs: 25_000, rows: 500_000)
+        #expect(findings(E.snapshot(statements: [check, lookup])).map(\.object.key) == ["shop|app|2"])
+    }
+}

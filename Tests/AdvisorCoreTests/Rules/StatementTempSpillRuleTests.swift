@@ -96,3 +96,21 @@ struct StatementTempSpillRuleTests {
         #expect(finding.message.hasPrefix("It created 2,500 temporary tables on disk and needed 500 sort merge passes"))
     }
 }
+
+extension StatementTempSpillRuleTests {
+    @Test func oneOffSpillsGetNoWorkMemAdviceNorARate() {
+        // ADD PRIMARY KEY sorts in maintenance_work_mem; the COPY and a report run twice are one-offs.
+        let statements = [
+            E.statement(
+                "1", "alter table pgbench_accounts add primary key (aid)", calls: 1, totalTimeMs: 70_000, rows: 0),
+            E.statement(
+                "2", "CREATE INDEX orders_placed ON orders (placed_at)", calls: 60, totalTimeMs: 700_000, rows: 0),
+            E.statement("3", "SELECT * FROM events ORDER BY at", calls: 2, totalTimeMs: 300_000, rows: 30_000),
+        ].map { statement in
+            var statement = statement
+            statement.tempBlocksWritten = 50_000 * statement.calls
+            return statement
+        }
+        #expect(findings(E.snapshot(days: 16.0 / 1_440, statements: statements)).isEmpty)
+    }
+}

@@ -146,3 +146,84 @@ struct StatementTopTimeRuleTests {
         #expect(finding.severity == .critical)
     }
 }
+
+extension StatementTopTimeRuleTests {
+    /// pgbench -i then a few minutes of TPC-B, scanned 16 minutes after the counters were reset.
+    private func afterALoad(_ loads: [StatementStats]) -> Snapshot {
+        let workload = [
+            E.statement(
+                "10", "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2", calls: 25_688,
+                totalTimeMs: 90_000, rows: 25_688),
+            E.statement(
+                "11", "SELECT abalance FROM pgbench_accounts WHERE aid = $1", calls: 25_688, totalTimeMs: 20_000,
+                rows: 25_688),
+        ]
+        return E.snapshot(days: 16.0 / 1_440, statements: loads + workload)
+    }
+
+    @Test func oneOffsCostTheirTotalOnceNeverARate() throws {
+        let snapshot = afterALoad([
+            E.statement(
+                "1", "copy pgbench_accounts from stdin with (freeze on)", calls: 1, totalTimeMs: 88_000, rows: 1_000_000
+            ),
+            E.statement(
+                "2", "INSERT INTO pgbench_branches (bid, bbalance) VALUES ($1, $2)", calls: 1, totalTimeMs: 250_000,
+                rows: 1),
+            E.statement(
+                "3", "alter table pgbench_accounts add primary key (aid)", calls: 1, totalTimeMs: 70_000, rows: 0),
+        ])
+        var options = StatementTopTimeRule.Options()
+        options.minTimeMsPerDay = 1_000
+        let found = findings(snapshot, StatementTopTimeRule(options: options))
+        let copy = try #require(found.first { $0.object.key == "shop|app|1" })
+        #expect(copy.evidence("calls per day") == nil)
+        #expect(copy.evidence("time per day") == nil)
+        #expect(copy.severity <= .low)
+        #expect(copy.message.contains("ran once over 16 minutes and took 88.0 s in total"), "\(copy.message)")
+        #expect(copy.message.contains("a bulk load, not a daily cost"))
+        #expect(copy.impact.summary.contains("not a daily cost"))
+        #expect(!copy.impact.summary.contains("per day"))
+        #expect(copy.recommendation.hasPrefix("A bulk load"))
+        #expect(!copy.recommendation.contains("Read its plan"))
+        // A seed INSERT run once takes 58 % of statement time: still not critical, nor a rate.
+        let seed = try #require(found.first { $0.object.key == "shop|app|2" })
+        #expect(seed.severity == .low)
+        #expect(seed.evidence("calls per day") == nil)
+        #expect(seed.impact.score <= Impact.riskScore(.low))
+        // The recurring workload ranks above every one-off.
+        let update = try #require(found.firstIndex { $0.object.key == "shop|app|10" })
+        #expect(found.firstIndex { $0.object.key == "shop|app|2" }! > update)
+        let key = try #require(found.first { $0.object.key == "shop|app|3" })
+        #expect(key.message.contains("an index build"))
+        #expect(key.recommendation.contains("maintenance_work_mem"))
+        #expect(!key.recommendation.contains("work_mem = ") || key.recommendation.contains("maintenance_work_mem = "))
+    }
+
+    @Test func theServersForeignKeyChecksAreAttributedToTheirConstraint() throws {
+        let lookup =
+            #"SELECT 1 FROM ONLY "public"."customers" x WHERE "id" OPERATOR(pg_catalog.=) $1 FOR KEY SHARE OF x"#
+        let restrict =
+            #"SELECT 1 FROM ONLY "public"."orders" x WHERE $1 OPERATOR(pg_catalog.=) "customer_id" FOR KEY SHARE OF x"#
+        var snapshot = E.snapshot(statements: [
+            E.statement("1", lookup, calls: 900_000, totalTimeMs: 900_000, rows: 900_000),
+            E.statement("2", restrict, calls: 2_000, totalTimeMs: 800_000, rows: 0),
+        ])
+        snapshot.foreignKeys = [
+            ForeignKey(
+                schema: "public", table: "orders", name: "orders_customer_id_fkey", columns: ["customer_id"],
+                referencedSchema: "public", referencedTable: "customers", referencedColumns: ["id"])
+        ]
+        let found = findings(snapshot)
+        let check = try #require(found.first { $0.object.key == "shop|app|1" })
+        #expect(
+            check.message.contains(
+                "is the foreign-key check of public.orders (customer_id) → public.customers, run by the server for "
+                    + "every row inserted into orders"), "\(check.message)")
+        #expect(!check.recommendation.contains("Read its plan"))
+        #expect(!check.recommendation.contains("without a condition"))
+        #expect(check.recommendation.contains("exists by necessity"))
+        let scan = try #require(found.first { $0.object.key == "shop|app|2" })
+        #expect(scan.message.contains("every row deleted from customers"))
+        #expect(scan.recommendation.contains("CREATE INDEX CONCURRENTLY ON public.orders (customer_id)"))
+    }
+}

@@ -6,7 +6,7 @@ import Testing
     @Test(arguments: [
         ("COPY public.pgbench_accounts (aid, bid, abalance, filler) FROM stdin", StatementKind.load),
         ("copy orders to stdout", .load),
-        ("INSERT INTO archive (id, total) SELECT id, total FROM orders WHERE placed_at < $1", .load),
+        ("INSERT INTO archive (id, total) SELECT id, total FROM orders WHERE placed_at < $1", .application),
         ("INSERT INTO audit (at, what) VALUES ($1, (SELECT max(id) FROM orders))", .application),
         ("CREATE TABLE recent AS SELECT * FROM orders", .load),
         ("CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY, v text)", .schemaChange),
@@ -96,5 +96,21 @@ import Testing
         #expect(!snapshot.isOneOff(lookup))
         #expect(snapshot.callsPerDay(of: seed) == nil)
         #expect(snapshot.callsPerDay(of: lookup) == 6)
+    }
+
+    @Test func aScanSaysCommitTimeIsNotInTheStatementFigures() throws {
+        var snapshot = StatementRuleExamples.snapshot(statements: [
+            StatementRuleExamples.statement("1", "END", calls: 25_688, totalTimeMs: 37, rows: 0),
+            StatementRuleExamples.statement("2", "SELECT 1 FROM t WHERE a = $1", calls: 9, totalTimeMs: 1, rows: 9),
+        ])
+        snapshot.server.versionNumber = 150_010
+        let notice = try #require(Notice.commitTimeNotInStatements(snapshot))
+        #expect(notice.text.contains("25,688 COMMITs as 37.0 ms"), "\(notice.text)")
+        #expect(notice.text.contains("pg_stat_wal (wal_sync, wal_sync_time)"))
+        #expect(notice.text.contains("WALSync"))
+        snapshot.server.versionNumber = 180_001
+        #expect(Notice.commitTimeNotInStatements(snapshot)?.text.contains("pg_stat_io") == true)
+        snapshot.statements.removeFirst()
+        #expect(Notice.commitTimeNotInStatements(snapshot) == nil)
     }
 }

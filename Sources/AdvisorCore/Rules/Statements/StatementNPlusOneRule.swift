@@ -102,7 +102,8 @@ public struct StatementNPlusOneRule: Rule {
             else { continue }
             if let rate = window.perMinute(Double(statement.calls)), rate < options.minCallsPerMinute { continue }
             let shape = snapshot.shape(of: statement)
-            guard shape.isKeyLookup else { continue }
+            // The server's own foreign-key lookups run once per row written: no application loop to batch.
+            guard shape.isKeyLookup, snapshot.kind(of: statement) == .application else { continue }
             let parent = parent(of: statement, in: snapshot)
             findings.append(finding(statement, shape: shape, parent: parent, window: window, snapshot: snapshot))
         }

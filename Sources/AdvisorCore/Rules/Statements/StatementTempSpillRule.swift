@@ -112,6 +112,9 @@ public struct StatementTempSpillRule: Rule {
         let allTempWritten = snapshot.statements.reduce(0) { $0 + ($1.tempBlocksWritten ?? 0) }
         var findings: [Finding] = []
         for statement in snapshot.statements where statement.calls > 0 {
+            // A one-off spill (a load, an index build sorting in maintenance_work_mem, a statement run a handful of
+            // times) is no daily cost, and SET LOCAL work_mem is no advice for it.
+            guard !snapshot.isOneOff(statement) else { continue }
             let timePerDay = window.perDayOrCumulative(statement.totalTimeMs)
             guard timePerDay >= options.minTimeMsPerDay else { continue }
             let spill: Spill?

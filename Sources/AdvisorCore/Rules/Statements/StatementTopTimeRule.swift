@@ -36,7 +36,11 @@ public struct StatementTopTimeRule: Rule {
 
             The ranking score is the statement's daily time × `assumed_saved_share`: what tuning saves is \
             unknown until its plan is read. Without a statistics window (no reset time, no server start) the \
-            cumulative numbers are used, with low confidence.
+            cumulative numbers are used, with low confidence. A one-off — a bulk load (COPY), an index build, a \
+            schema change, maintenance, or any statement run 5 times or fewer — is not a daily cost: it is \
+            reported at most as low, with what it cost in total and no rate. The statements PostgreSQL's \
+            foreign-key triggers run (`SELECT 1 FROM ONLY … FOR KEY SHARE OF x`, cascades) are named by the \
+            foreign key and the writes that make the server run them.
 
             **Fix:** read its plan. `dbadvisor scan --explain-top N` captures the plans of the top statements \
             and runs the plan rules on them; by hand, `EXPLAIN (ANALYZE, BUFFERS)` with typical values \
@@ -91,12 +95,16 @@ public struct StatementTopTimeRule: Rule {
         var findings: [Finding] = []
         for (offset, statement) in ranked.prefix(max(options.maxStatements, 0)).enumerated() {
             let share = statement.totalTimeMs / grandTotal
-            let timePerDay = window.perDayOrCumulative(statement.totalTimeMs)
+            // A one-off (a load, an index build, a statement run a handful of times) cost its total once.
+            let oneOff = snapshot.isOneOff(statement)
+            let timePerDay = oneOff ? statement.totalTimeMs : window.perDayOrCumulative(statement.totalTimeMs)
             guard share >= options.minShare, timePerDay >= options.minTimeMsPerDay else { continue }
             findings.append(
-                finding(
-                    statement, rank: offset + 1, share: share, timePerDay: timePerDay, window: window,
-                    snapshot: snapshot))
+                oneOff
+                    ? oneOffFinding(statement, rank: offset + 1, share: share, window: window, snapshot: snapshot)
+                    : finding(
+                        statement, rank: offset + 1, share: share, timePerDay: timePerDay, window: window,
+                        snapshot: snapshot))
         }
         return findings
     }
@@ -106,7 +114,58 @@ public struct StatementTopTimeRule: Rule {
         snapshot: Snapshot
     ) -> Finding {
         let calls = Double(statement.calls)
-        let fromLog = snapshot.statementSource?.isLog == true
+        var evidence = profileEvidence(statement, rank: rank, share: share)
+        if window.isKnown {
+            evidence.append(Evidence("calls per day", window.perDayOrCumulative(calls), "count"))
+            evidence.append(Evidence("time per day", timePerDay, "ms"))
+        }
+        return Finding(
+            ruleId: Self.description.id,
+            severity: options.severityByShare.severity(for: share),
+            category: Self.description.category,
+            object: .statement(statement),
+            message: Self.message(statement, rank: rank, share: share, window: window, snapshot: snapshot),
+            evidence: evidence,
+            impact: .daily(
+                msPerDay: timePerDay * options.assumedSavedShare, share: share, timeMs: statement.meanTimeMs,
+                confidence: window.confidence(.medium),
+                summary: "\(Formatting.percent(fraction: share)) of statement time, "
+                    + "\(Formatting.milliseconds(timePerDay)) \(window.periodText); ranked as if tuning saved "
+                    + "\(Formatting.percent(fraction: options.assumedSavedShare)) of it"),
+            recommendation: Self.recommendation(statement, rank: rank, snapshot: snapshot),
+            risk: "None: this finding points at where the time goes; the change it leads to carries its own risk.",
+            validation: validation(snapshot))
+    }
+
+    /// A one-off's finding: what it cost in total, never a rate, low (it is not a daily cost), ranked as one.
+    private func oneOffFinding(
+        _ statement: StatementStats, rank: Int, share: Double, window: StatementWindow, snapshot: Snapshot
+    ) -> Finding {
+        let severity = min(options.severityByShare.severity(for: share), .low)
+        return Finding(
+            ruleId: Self.description.id,
+            severity: severity,
+            category: Self.description.category,
+            object: .statement(statement),
+            message: Self.oneOffMessage(statement, rank: rank, share: share, window: window, snapshot: snapshot),
+            evidence: profileEvidence(statement, rank: rank, share: share),
+            impact: Impact(
+                score: Impact.riskScore(severity), share: share, timeMs: statement.meanTimeMs,
+                confidence: window.confidence(.medium),
+                summary: "\(Formatting.milliseconds(statement.totalTimeMs)) in total "
+                    + "(\(Formatting.percent(fraction: share)) of statement time), once: not a daily cost"),
+            recommendation: Self.recommendation(statement, rank: rank, snapshot: snapshot),
+            risk: "None: this finding points at where the time went; the change it leads to carries its own risk.",
+            validation: validation(snapshot))
+    }
+
+    private func validation(_ snapshot: Snapshot) -> String {
+        "After the change, compare the statement's mean time and share of statement time in the next "
+            + "\(snapshot.statementSource?.isLog == true ? "log" : "scan") over a similar window: both should drop."
+    }
+
+    private func profileEvidence(_ statement: StatementStats, rank: Int, share: Double) -> [Evidence] {
+        let calls = Double(statement.calls)
         var evidence = [
             Evidence("rank by total time", Double(rank), "count"),
             Evidence("calls", calls, "count"),
@@ -126,30 +185,7 @@ public struct StatementTopTimeRule: Rule {
         if let examined = statement.rowsExamined, statement.calls > 0 {
             evidence.append(Evidence("rows examined per call", Double(examined) / calls, "rows"))
         }
-        if window.isKnown {
-            evidence.append(Evidence("calls per day", window.perDayOrCumulative(calls), "count"))
-            evidence.append(Evidence("time per day", timePerDay, "ms"))
-        }
-        return Finding(
-            ruleId: Self.description.id,
-            severity: options.severityByShare.severity(for: share),
-            category: Self.description.category,
-            object: .statement(statement),
-            message: Self.message(statement, rank: rank, share: share, window: window),
-            evidence: evidence,
-            impact: .daily(
-                msPerDay: timePerDay * options.assumedSavedShare, share: share, timeMs: statement.meanTimeMs,
-                confidence: window.confidence(.medium),
-                summary: "\(Formatting.percent(fraction: share)) of statement time, "
-                    + "\(Formatting.milliseconds(timePerDay)) \(window.periodText); ranked as if tuning saved "
-                    + "\(Formatting.percent(fraction: options.assumedSavedShare)) of it"),
-            recommendation: Self.recommendation(
-                statement, rank: rank, shape: snapshot.shape(of: statement),
-                planNumber: snapshot.planNumber(of: statement),
-                engine: snapshot.server.engine, fromLog: fromLog),
-            risk: "None: this finding points at where the time goes; the change it leads to carries its own risk.",
-            validation: "After the change, compare the statement's mean time and share of statement time in the "
-                + "next \(fromLog ? "log" : "scan") over a similar window: both should drop.")
+        return evidence
     }
 }
 
@@ -157,24 +193,54 @@ public struct StatementTopTimeRule: Rule {
 
 extension StatementTopTimeRule {
     fileprivate static func message(
-        _ statement: StatementStats, rank: Int, share: Double, window: StatementWindow
+        _ statement: StatementStats, rank: Int, share: Double, window: StatementWindow, snapshot: Snapshot
     ) -> String {
-        "Statement #\(rank) by total time takes \(Formatting.percent(fraction: share)) of all statement time: "
-            + "\(Formatting.milliseconds(statement.totalTimeMs)) in \(Formatting.count(Double(statement.calls))) "
-            + "calls\(window.spanText) (mean \(Formatting.milliseconds(statement.meanTimeMs))"
+        var what = ""
+        if case .foreignKey(let action) = snapshot.kind(of: statement) {
+            what = " is \(action.description(in: snapshot)); it"
+        }
+        return "Statement #\(rank) by total time\(what) takes \(Formatting.percent(fraction: share)) of all "
+            + "statement time: \(Formatting.milliseconds(statement.totalTimeMs)) in "
+            + "\(Formatting.count(Double(statement.calls))) calls\(window.spanText) (mean "
+            + "\(Formatting.milliseconds(statement.meanTimeMs))"
             + (statement.rowsPerCall.map { ", \(Formatting.decimal($0, digits: 1)) rows per call" } ?? "") + ")."
     }
 
-    fileprivate static func recommendation(
-        _ statement: StatementStats, rank: Int, shape: StatementShape, planNumber: Int?, engine: Engine,
-        fromLog: Bool
+    fileprivate static func oneOffMessage(
+        _ statement: StatementStats, rank: Int, share: Double, window: StatementWindow, snapshot: Snapshot
     ) -> String {
+        let kind = snapshot.kind(of: statement)
+        let what: String
+        switch kind {
+        case .load: what = "a bulk load"
+        case .indexBuild: what = "an index build"
+        case .schemaChange: what = "a schema change"
+        case .maintenance: what = "maintenance"
+        case .application, .foreignKey: what = "a statement run \(statement.calls == 1 ? "once" : "a handful of times")"
+        }
+        let runs = statement.calls == 1 ? "once" : "\(Formatting.count(Double(statement.calls))) times"
+        return "Statement #\(rank) by total time ran \(runs)\(window.spanText) and took "
+            + "\(Formatting.milliseconds(statement.totalTimeMs)) in total (\(Formatting.percent(fraction: share)) "
+            + "of all statement time): \(what), not a daily cost."
+    }
+
+    fileprivate static func recommendation(_ statement: StatementStats, rank: Int, snapshot: Snapshot) -> String {
+        let engine = snapshot.server.engine
+        let shape = snapshot.shape(of: statement)
         let verb = firstWord(statement.text)
         if verb == "commit" || verb == "end" { return commitAdvice(engine) }
-        if maintenanceVerbs.contains(verb) { return maintenanceAdvice(verb, engine) }
+        switch snapshot.kind(of: statement) {
+        case .foreignKey(let action): return foreignKeyAdvice(action, snapshot)
+        case .load: return loadAdvice(engine)
+        case .indexBuild: return indexBuildAdvice(engine)
+        case .schemaChange, .maintenance: return maintenanceAdvice(verb, engine)
+        case .application: break
+        }
         if verb == "insert" || verb == "replace", !statement.text.lowercased().contains("select") {
             return insertAdvice(shape)
         }
+        let planNumber = snapshot.planNumber(of: statement)
+        let fromLog = snapshot.statementSource?.isLog == true
         var text: String
         if let planNumber {
             text = "Its plan was captured (plan \(planNumber)): the plan findings on it say where the time goes"
@@ -213,11 +279,44 @@ extension StatementTopTimeRule {
         text.drop { $0.isWhitespace || $0 == "(" }.prefix { $0.isLetter }.lowercased()
     }
 
-    /// Schema changes and maintenance: their time is not a plan's.
-    private static let maintenanceVerbs: Set<String> = [
-        "create", "alter", "drop", "truncate", "rename", "comment", "grant", "revoke", "analyze", "optimize",
-        "vacuum", "reindex", "cluster", "checksum", "repair", "refresh", "flush",
-    ]
+    /// A bulk load: its time is writing rows and maintaining what comes with them, paid once per load.
+    private static func loadAdvice(_ engine: Engine) -> String {
+        let indexes =
+            engine == .postgres
+            ? "raise maintenance_work_mem for the session that builds the indexes"
+            : "raise innodb_sort_buffer_size for the index builds"
+        return "A bulk load (COPY, LOAD DATA, CREATE TABLE … AS) has no plan to tune, and its time is paid once "
+            + "per load. If loads like it recur and take too long, load into a table without its secondary indexes "
+            + "and foreign keys and add them afterwards (\(indexes)), and run it off-peak."
+    }
+
+    /// An index build sorts in maintenance_work_mem (PostgreSQL) or innodb_sort_buffer_size, not in work_mem.
+    private static func indexBuildAdvice(_ engine: Engine) -> String {
+        engine == .postgres
+            ? "An index build (CREATE INDEX, ADD PRIMARY KEY / UNIQUE, REINDEX, CLUSTER) has no plan to tune: it sorts "
+                + "in maintenance_work_mem, not work_mem. If builds like it recur, raise maintenance_work_mem for the "
+                + "session that runs them (SET maintenance_work_mem = '1GB') and, on a table in use, build "
+                + "CONCURRENTLY (ADD CONSTRAINT … USING INDEX for a key) so that writes are not blocked."
+            : "An index build (CREATE INDEX, ADD PRIMARY KEY / UNIQUE, OPTIMIZE) has no plan to tune: InnoDB sorts "
+                + "in innodb_sort_buffer_size. If builds like it recur, run them off-peak with ALGORITHM=INPLACE, "
+                + "LOCK=NONE (or pt-online-schema-change, gh-ost) so that writes are not blocked."
+    }
+
+    /// The server's own foreign-key statements: their cost follows the writes that fire them.
+    private static func foreignKeyAdvice(_ action: ForeignKeyAction, _ snapshot: Snapshot) -> String {
+        guard action.onReferencingSide else {
+            return "This statement is the server's own and has nothing to tune: the unique index it looks the key "
+                + "up in exists by necessity (a foreign key requires one), and its time follows the rows written. "
+                + "If it costs too much, look at the writes that fire it (fewer rows, fewer key updates) rather "
+                + "than at this statement."
+        }
+        let table = (action.schema.map { "\($0)." } ?? "") + action.table
+        let columns = action.columns.joined(separator: ", ")
+        return "This statement is the server's own: it finds the rows of \(table) that reference each deleted or "
+            + "updated key by \(columns). Without an index whose leading columns are \(columns), each one reads "
+            + "\(table) in full: check that one exists (foreign-key-missing-index reports it when it does not), "
+            + "e.g. CREATE INDEX CONCURRENTLY ON \(table) (\(columns))."
+    }
 
     private static func maintenanceAdvice(_ verb: String, _ engine: Engine) -> String {
         let online =
