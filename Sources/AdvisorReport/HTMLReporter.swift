@@ -81,7 +81,8 @@ public enum HTMLReporter: Reporter {
             out += "<p>Nothing crosses a rule's threshold (\(report.rules.count) rules ran).</p>\n"
         } else {
             let titles = Dictionary(report.rules.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
-            out += "<h3>Fix first</h3>\n<ol class=\"fixes\">\n"
+            out += "<h3>Fix first</h3>\n<p class=\"meta\">Findings are ordered \(RuleEngine.orderDescription).</p>\n"
+            out += "<ol class=\"fixes\">\n"
             for (offset, finding) in report.findings.prefix(topFixCount).enumerated() {
                 out += "<li><a href=\"#finding-\(offset + 1)\">\(escape(finding.object.name))</a>"
                 out += " · \(escape(titles[finding.ruleId] ?? finding.ruleId))"

@@ -54,7 +54,7 @@ public enum TextReporter: Reporter {
             return count == 0 ? nil : "\(count) \(severity.rawValue)"
         }
         let noun = findings.count == 1 ? "finding" : "findings"
-        return "\(findings.count) \(noun) (\(bySeverity.joined(separator: ", ")))"
+        return "\(findings.count) \(noun) (\(bySeverity.joined(separator: ", "))), \(RuleEngine.orderDescription)"
     }
 
     // MARK: - Statement profile

@@ -1,7 +1,8 @@
-import AdvisorCore
 import Foundation
 import TestSupport
 import Testing
+
+@testable import AdvisorCore
 
 struct RuleEngineTests {
     private func snapshot(_ fixture: String) throws -> Snapshot {
@@ -27,7 +28,7 @@ struct RuleEngineTests {
         #expect(findings.allSatisfy { $0.severity == .low })
     }
 
-    @Test func rankingIsByImpactThenSeverityThenFingerprint() {
+    @Test func rankingIsBySeverityThenImpactThenFingerprint() {
         func finding(_ id: String, score: Double, severity: Severity) -> Finding {
             Finding(
                 ruleId: id, severity: severity, category: .plans,
@@ -39,7 +40,28 @@ struct RuleEngineTests {
             finding("a", score: 1, severity: .critical), finding("b", score: 5, severity: .low),
             finding("c", score: 5, severity: .high),
         ])
-        #expect(ranked.map(\.ruleId) == ["c", "b", "a"])
+        // A low finding never ranks above a high one, whatever its score: the order agrees with the severities.
+        #expect(ranked.map(\.ruleId) == ["a", "c", "b"])
+    }
+
+    /// No finding claims more database time a day than the server's connections can spend in one.
+    @Test func dailyTimeAboveWhatTheServerCanSpendIsNoDailyFigure() {
+        let server = ServerInfo(engine: .postgres)
+        func ceiling(_ connections: String) -> Double? {
+            RuleEngine.dailyCeilingMs(Snapshot(server: server, settings: ["max_connections": connections]))
+        }
+        let absurd = Finding(
+            ruleId: "x", severity: .critical, category: .indexes,
+            object: FindingObject(kind: .table, name: "t", key: "t"), message: "m", evidence: [],
+            impact: .daily(msPerDay: 1_763_888_000 * 1_000, confidence: .high, summary: "~1,763,888 s per day"),
+            recommendation: "r", risk: "r", validation: "v")
+        let capped = RuleEngine.capDailyTime(absurd, at: ceiling("20"))
+        #expect(capped.impact.score == 20 * 86_400_000)
+        #expect(capped.impact.confidence == .low && capped.severity == .medium)
+        #expect(capped.impact.summary.hasPrefix("not a daily figure"))
+        let plausible = RuleEngine.capDailyTime(absurd, at: ceiling("100000"))
+        #expect(plausible == absurd)
+        #expect(RuleEngine.dailyCeilingMs(Snapshot(server: server)) == nil)
     }
 
     @Test func aScanLackingStatementsReportsTheStatementRulesAsSkipped() {

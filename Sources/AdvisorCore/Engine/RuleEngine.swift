@@ -59,8 +59,34 @@ public struct RuleEngine: Sendable {
             guard let plan = pointer.object.plan, let node = pointer.object.node else { return true }
             return !explained.contains("\(plan)/\(node)")
         }
+        let ceiling = Self.dailyCeilingMs(snapshot)
         return Outcome(
-            findings: Self.rank(findings.map { Self.capSeverity($0, in: snapshot) }), ran: ran, skipped: skipped)
+            findings: Self.rank(findings.map { Self.capDailyTime(Self.capSeverity($0, in: snapshot), at: ceiling) }),
+            ran: ran, skipped: skipped)
+    }
+
+    /// The most database time a day can hold: 24 hours for each connection the server allows
+    /// (`max_connections`); nil when the snapshot does not say.
+    static func dailyCeilingMs(_ snapshot: Snapshot) -> Double? {
+        guard let connections = snapshot.settings["max_connections"].flatMap(Double.init), connections >= 1 else {
+            return nil
+        }
+        return 86_400_000 * connections
+    }
+
+    /// A finding claiming more time a day than the server can spend rests on a broken extrapolation (a window
+    /// too short, counters not meant as a rate): it keeps its place at the ceiling, at low confidence and at
+    /// most medium, and says why its figure is no daily cost.
+    static func capDailyTime(_ finding: Finding, at ceiling: Double?) -> Finding {
+        guard let ceiling, finding.impact.score > ceiling else { return finding }
+        var capped = finding
+        capped.impact.score = ceiling
+        capped.impact.confidence = .low
+        capped.impact.summary =
+            "not a daily figure: the estimate exceeds the \(Formatting.count(ceiling / 86_400_000)) connections' "
+            + "24 hours a day the server can spend, so its window is too short to extrapolate"
+        capped.severity = min(finding.severity, .medium)
+        return capped
     }
 
     /// A plan finding's severity comes from the share of the statement it explains, but a problem in a
@@ -78,11 +104,15 @@ public struct RuleEngine: Sendable {
         return capped
     }
 
-    /// Highest impact first; ties by severity, then fingerprint, so every reporter sees one stable order.
+    /// How every report orders findings, said in its headline.
+    public static let orderDescription = "most severe first, then by database time saved per day"
+
+    /// Most severe first, then highest impact, then fingerprint, so every reporter sees one stable order that
+    /// agrees with the severities it prints.
     public static func rank(_ findings: [Finding]) -> [Finding] {
         findings.sorted { a, b in
-            if a.impact.score != b.impact.score { return a.impact.score > b.impact.score }
             if a.severity != b.severity { return a.severity > b.severity }
+            if a.impact.score != b.impact.score { return a.impact.score > b.impact.score }
             if a.fingerprint != b.fingerprint { return a.fingerprint < b.fingerprint }
             return (a.object.node ?? 0) < (b.object.node ?? 0)
         }
