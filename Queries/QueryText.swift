@@ -40,6 +40,7 @@ public enum QueryText: String, CaseIterable, Sendable {
     case mysqlDigests = "mysql_digests"
     case mysqlDigestsV8 = "mysql_digests_v8"
     case mysqlTables = "mysql_tables"
+    case mysqlTableVisibility = "mysql_table_visibility"
     case mysqlIndexes = "mysql_indexes"
     case mysqlIndexesV8 = "mysql_indexes_v8"
     case mysqlForeignKeys = "mysql_foreign_keys"
@@ -91,6 +92,7 @@ public enum QueryText: String, CaseIterable, Sendable {
             case .mysqlDigests: PackageResources.mysql_digests_sql
             case .mysqlDigestsV8: PackageResources.mysql_digests_v8_sql
             case .mysqlTables: PackageResources.mysql_tables_sql
+            case .mysqlTableVisibility: PackageResources.mysql_table_visibility_sql
             case .mysqlIndexes: PackageResources.mysql_indexes_sql
             case .mysqlIndexesV8: PackageResources.mysql_indexes_v8_sql
             case .mysqlForeignKeys: PackageResources.mysql_foreign_keys_sql

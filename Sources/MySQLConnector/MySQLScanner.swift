@@ -65,6 +65,7 @@ public enum MySQLScanner {
                 return ScanOutcome(snapshot: snapshot, interruption: error)
             }
         }
+        scope(&snapshot)
         if options.explainTop > 0 {
             progress("explaining the top \(options.explainTop) statements")
             do {
@@ -78,6 +79,37 @@ public enum MySQLScanner {
             }
         }
         return ScanOutcome(snapshot: snapshot, interruption: nil)
+    }
+
+    /// Keeps the statements, tables, indexes, foreign keys and statement history of the URL's database
+    /// (`snapshot.server.database`) only, and says what the scan covers in a notice: that database, or with
+    /// none in the URL the whole server. Settings, status and connections are always the server's.
+    static func scope(_ snapshot: inout Snapshot) {
+        guard let database = snapshot.server.database else {
+            snapshot.notices.append(
+                Notice(
+                    level: .info,
+                    message: "Scope: the whole server (the URL names no database): statements, tables and indexes "
+                        + "of every database are read; name one (mysql://…/shop) to scan it alone"))
+            return
+        }
+        let statements = snapshot.statements.count
+        let tables = snapshot.tables.count
+        snapshot.statements.removeAll { $0.database != database }
+        snapshot.tables.removeAll { $0.schema != database }
+        snapshot.indexes.removeAll { $0.schema != database }
+        snapshot.foreignKeys.removeAll { $0.schema != database }
+        snapshot.queryBursts.removeAll { !$0.databases.isEmpty && !$0.databases.contains(database) }
+        let left = [
+            (statements - snapshot.statements.count, "statement"), (tables - snapshot.tables.count, "table"),
+        ].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
+        snapshot.notices.append(
+            Notice(
+                level: .info,
+                message: "Scope: database \(database) only (the URL's): statements, tables, indexes and foreign keys "
+                    + "of other databases are left out"
+                    + (left.isEmpty ? "" : " (\(left.joined(separator: ", ")))")
+                    + "; settings, status counters and connections are the server's"))
     }
 
     // MARK: - Private helpers

@@ -69,6 +69,21 @@ struct MySQLCollectorParseTests {
         #expect(notice.remedy?.contains("performance-schema-consumer-statements-digest=ON") == true)
     }
 
+    /// MariaDB's digests leave out server-side prepared statements: the scan says how many ran instead of
+    /// staying silent (sysbench's default; 98,760 executions left the 10.11 digest table unchanged).
+    @Test func preparedStatementsMissingFromMariaDBDigestsAreACodedNotice() throws {
+        let status = ["Com_stmt_execute": "488820"]
+        let notice = try #require(
+            MySQLSettingsCollector.preparedStatementNotices(status: status, engine: .mariadb).first)
+        #expect(notice.code == "prepared_statements_not_in_digests")
+        #expect(notice.message.hasPrefix("488,820 executions of server-side prepared statements"))
+        #expect(notice.remedy?.contains("prepared_statements_instances") == true)
+        #expect(MySQLSettingsCollector.preparedStatementNotices(status: status, engine: .mysql).isEmpty)
+        #expect(
+            MySQLSettingsCollector.preparedStatementNotices(status: ["Com_stmt_execute": "0"], engine: .mariadb)
+                .isEmpty)
+    }
+
     @Test func digestsBecomeStatementsWithTheirMySQLCounters() throws {
         let collected = try MySQLStatementsCollector.parse(rows: rows("mysql_digests"), query: .mysqlDigests)
         #expect(collected.statements.count == 3)
@@ -124,7 +139,12 @@ struct MySQLCollectorParseTests {
         #expect(MySQLTablesCollector.estimatedFullScans(rowsRead: 0, tableRows: 10) == 0)
         #expect(MySQLTablesCollector.estimatedFullScans(rowsRead: 20, tableRows: 10) == 2)
         #expect(MySQLTablesCollector.estimatedFullScans(rowsRead: 5, tableRows: 0) == 5)
-        #expect(MySQLTablesCollector.noTablesNotice(login: "'m'@'%'").fixSQL == "GRANT SHOW VIEW ON *.* TO 'm'@'%';")
+        let hidden = MySQLTablesCollector.noTablesNotice(login: "'m'@'%'", seesEveryTable: false)
+        #expect(hidden.fixSQL == "GRANT SHOW VIEW ON *.* TO 'm'@'%';")
+        // A fresh data directory with a login holding SHOW VIEW: nothing is hidden, there is nothing yet.
+        let none = MySQLTablesCollector.noTablesNotice(login: "'m'@'%'", seesEveryTable: true)
+        #expect(none.message.hasPrefix("no user tables exist yet"))
+        #expect(none.code == nil && none.fixSQL == nil)
     }
 
     @Test func indexesAreGroupedWithDefinitionsAndUsage() throws {
@@ -234,6 +254,37 @@ struct MySQLCollectorParseTests {
         #expect(
             error?.description == "unexpected result of mysql_tables (row 2, column table_rows): expected an integer, "
                 + "found \"lots\"")
+    }
+
+    /// A scan of mysql://…/ormok judges ormok alone and says so; with no database in the URL, the whole server.
+    @Test func theURLsDatabaseScopesTheScan() throws {
+        var snapshot = Snapshot(server: ServerInfo(engine: .mariadb, database: "ormok"))
+        snapshot.statements = [
+            StatementStats(id: "a", text: "SELECT 1", database: "ormok", calls: 1, totalTimeMs: 1, rows: 1),
+            StatementStats(id: "b", text: "SELECT 2", database: "shop", calls: 1, totalTimeMs: 1, rows: 1),
+            StatementStats(id: "c", text: "SELECT 3", database: nil, calls: 1, totalTimeMs: 1, rows: 1),
+        ]
+        snapshot.tables = [TableStats(schema: "ormok", name: "users"), TableStats(schema: "shop", name: "orders")]
+        snapshot.foreignKeys = [
+            ForeignKey(
+                schema: "shop", table: "orders", name: "fk", columns: ["user_id"], referencedSchema: "shop",
+                referencedTable: "users", referencedColumns: ["id"])
+        ]
+        var whole = snapshot
+        whole.server.database = nil
+        MySQLScanner.scope(&snapshot)
+        #expect(snapshot.statements.map(\.id) == ["a"])
+        #expect(snapshot.tables.map(\.qualifiedName) == ["ormok.users"])
+        #expect(snapshot.foreignKeys.isEmpty)
+        #expect(
+            snapshot.notices.map(\.message) == [
+                "Scope: database ormok only (the URL's): statements, tables, indexes and foreign keys of other "
+                    + "databases are left out (2 statements, 1 table); settings, status counters and connections "
+                    + "are the server's"
+            ])
+        MySQLScanner.scope(&whole)
+        #expect(whole.statements.count == 3 && whole.tables.count == 2)
+        #expect(whole.notices.first?.message.hasPrefix("Scope: the whole server (the URL names no database)") == true)
     }
 
     // MARK: - Private helpers

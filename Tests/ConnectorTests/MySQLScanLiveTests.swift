@@ -22,7 +22,9 @@ struct MySQLScanLiveTests {
             snapshot.facets.isSuperset(of: [
                 .settings, .databases, .statements, .tables, .indexes, .foreignKeys, .connections,
             ]))
-        #expect(snapshot.notices.filter { $0.code != nil }.isEmpty, "\(snapshot.notices)")
+        // Prepared statements anyone ran on the shared server since it started (sysbench) are a gap, not a fault.
+        let gaps = snapshot.notices.filter { $0.code != nil && $0.code != "prepared_statements_not_in_digests" }
+        #expect(gaps.isEmpty, "\(snapshot.notices)")
         let orders = try #require(snapshot.tables.first { $0.qualifiedName == "shop.orders" })
         #expect((orders.estimatedRows ?? 0) > 250_000)
         #expect((orders.totalBytes ?? 0) > 1_000_000)

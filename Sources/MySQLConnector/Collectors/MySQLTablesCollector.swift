@@ -21,7 +21,12 @@ enum MySQLTablesCollector: MySQLCollector {
 
     static func collect(from session: MySQLSession, server: MySQLServer, into snapshot: inout Snapshot) throws {
         snapshot.tables = try parse(rows: session.rows(.mysqlTables))
-        if snapshot.tables.isEmpty { snapshot.notices.append(noTablesNotice(login: server.login)) }
+        if snapshot.tables.isEmpty {
+            let visibility = try MySQLRowReader.single(
+                of: session.rows(.mysqlTableVisibility), query: .mysqlTableVisibility)
+            let seesEveryTable = try visibility.integer("table_privileges") > 0
+            snapshot.notices.append(noTablesNotice(login: server.login, seesEveryTable: seesEveryTable))
+        }
         if let index = snapshot.databases.firstIndex(where: { $0.name == MySQLSettingsCollector.serverDatabaseName }) {
             snapshot.databases[index].sizeBytes = snapshot.tables.reduce(0) { $0 + ($1.totalBytes ?? 0) }
         }
@@ -48,10 +53,17 @@ enum MySQLTablesCollector: MySQLCollector {
         }
     }
 
-    /// information_schema lists only the tables the login holds some privilege on: none at all usually
-    /// means a login without SHOW VIEW rather than a server without tables.
-    static func noTablesNotice(login: String?) -> Notice {
-        Notice(
+    /// information_schema lists only the tables the login holds some privilege on: with a global privilege such
+    /// as SHOW VIEW (`mysql_table_visibility.sql`) none at all means there are none yet (a fresh data
+    /// directory); without one, a login that cannot see them.
+    static func noTablesNotice(login: String?, seesEveryTable: Bool) -> Notice {
+        if seesEveryTable {
+            return Notice(
+                level: .info,
+                message: "no user tables exist yet (the login may see every table): tables, indexes and foreign "
+                    + "keys have nothing to judge")
+        }
+        return Notice(
             level: .warning,
             message: "no user table is visible to the scanning login: tables, indexes and foreign keys go unjudged",
             remedy: "Grant SHOW VIEW on *.* to the login: information_schema then lists every table and index "

@@ -1,5 +1,7 @@
 /// Reports statements that spend their time waiting for locks: the lock waits and deadlocks a PostgreSQL log
-/// reports per statement, and the lock time MySQL and MariaDB count per statement (`Lock_time`, `SUM_LOCK_TIME`).
+/// reports per statement, and for MySQL and MariaDB the lock time they count per statement (`Lock_time`,
+/// `SUM_LOCK_TIME`) when the server's counters show lock contention — lock time alone is mostly the time to open
+/// and lock tables, not waiting for other transactions.
 public struct StatementLockWaitsRule: Rule {
     public struct Options: RuleOptions {
         /// MySQL family: the share of a statement's time spent waiting for locks from which it is reported…
@@ -28,8 +30,12 @@ public struct StatementLockWaitsRule: Rule {
             classes. Every statement class with a logged wait or deadlock is reported; the time waited is what \
             the `acquired` lines say, plus for waits that never report their end the time they had lasted when \
             logged (a lower bound). MySQL and MariaDB count each statement's lock time (slow log `Lock_time`, \
-            `performance_schema` `SUM_LOCK_TIME`): a statement is reported when at least `min_lock_share` of its \
-            time is lock time and that comes to at least `min_lock_time_ms_per_day`.
+            `performance_schema` `SUM_LOCK_TIME`), but that is mostly the time to open and lock tables, not \
+            contention: a read-only workload with no writer shows plenty of it. Lock time counts as waiting only \
+            up to what the server counted as waiting — `Innodb_row_lock_time` (row-lock waits since the server \
+            started), unbounded when `Table_locks_waited` shows table-lock waits — and nothing when neither \
+            counter shows a wait or they are unknown (a slow log alone). A statement is reported when that \
+            waiting is at least `min_lock_share` of its time and comes to at least `min_lock_time_ms_per_day`.
 
             **Fix:** find what holds the lock. `ShareLock on transaction` (or `on tuple`) is a row another \
             transaction changed and has not committed: keep write transactions short (no network calls or user \
@@ -57,8 +63,24 @@ public struct StatementLockWaitsRule: Rule {
                             "d9", "DELETE FROM sessions WHERE expires_at < ?", calls: 2_000, totalTimeMs: 900_000,
                             rows: 40_000
                         ) { $0.lockTimeMs = 600_000 }
-                    ]),
+                    ],
+                    settings: ["status.Innodb_row_lock_waits": "1200", "status.Innodb_row_lock_time": "700000"]),
                 expecting: ["DELETE FROM sessions WHERE expires_at < ?"]),
+            RuleExample(
+                "lock time on a workload with no lock waits (opening and locking tables, not contention)",
+                snapshot: StatementRuleExamples.snapshot(
+                    engine: .mysql,
+                    statements: [
+                        StatementRuleExamples.statement(
+                            "d7", "SELECT * FROM users WHERE id = ?", calls: 200_000, totalTimeMs: 500_000,
+                            rows: 200_000
+                        ) { $0.lockTimeMs = 200_000 }
+                    ],
+                    settings: [
+                        "status.Innodb_row_lock_waits": "0", "status.Innodb_row_lock_time": "0",
+                        "status.Table_locks_waited": "0",
+                    ]),
+                expecting: []),
             RuleExample(
                 "lock time a small part of the statement's time",
                 snapshot: StatementRuleExamples.snapshot(
@@ -83,14 +105,53 @@ public struct StatementLockWaitsRule: Rule {
         let window = StatementWindow(snapshot)
         let logged = snapshot.lockWaits.filter { $0.waits + $0.acquiredWaits + $0.deadlocks > 0 }
             .map { finding($0, window: window, snapshot: snapshot) }
+        let contention = Contention(snapshot.settings)
         let counted = snapshot.statements.compactMap { statement -> Finding? in
-            guard let lockMs = statement.lockTimeMs, statement.totalTimeMs > 0,
-                lockMs >= options.minLockShare * statement.totalTimeMs,
+            guard let lockMs = statement.lockTimeMs.map(contention.waitingMs), statement.totalTimeMs > 0,
+                lockMs > 0, lockMs >= options.minLockShare * statement.totalTimeMs,
                 window.perDayOrCumulative(lockMs) >= options.minLockTimeMsPerDay
             else { return nil }
-            return finding(statement, lockMs: lockMs, window: window)
+            return finding(statement, lockMs: lockMs, window: window, contention: contention)
         }
         return logged + counted
+    }
+
+    /// What the MySQL-family server counted as lock waiting since it started (`SHOW GLOBAL STATUS`): the bound on
+    /// how much of a statement's lock time can be contention.
+    struct Contention {
+        /// `Innodb_row_lock_waits` / `Innodb_row_lock_time` (ms).
+        var rowLockWaits: Double?
+        var rowLockTimeMs: Double?
+        /// `Table_locks_waited`: table-level lock waits, whose time the server does not count.
+        var tableLocksWaited: Double?
+
+        init(_ settings: [String: String]) {
+            let counter = { (name: String) in settings["status." + name].flatMap(Double.init) }
+            rowLockWaits = counter("Innodb_row_lock_waits")
+            rowLockTimeMs = counter("Innodb_row_lock_time")
+            tableLocksWaited = counter("Table_locks_waited")
+        }
+
+        /// The part of `lockMs` that can be waiting for other transactions: all of it once table-lock waits were
+        /// counted, at most the row-lock wait time otherwise, and none without evidence of waits.
+        func waitingMs(_ lockMs: Double) -> Double {
+            if let tableLocksWaited, tableLocksWaited > 0 { return lockMs }
+            guard let rowLockTimeMs, (rowLockWaits ?? 1) > 0 else { return 0 }
+            return min(lockMs, rowLockTimeMs)
+        }
+
+        var evidenceText: String {
+            var parts: [String] = []
+            if let rowLockWaits {
+                parts.append(
+                    "\(Formatting.count(rowLockWaits)) InnoDB row-lock wait\(rowLockWaits == 1 ? "" : "s")"
+                        + (rowLockTimeMs.map { " (\(Formatting.milliseconds($0)))" } ?? ""))
+            }
+            if let tableLocksWaited, tableLocksWaited > 0 {
+                parts.append("\(Formatting.count(tableLocksWaited)) table-lock waits")
+            }
+            return parts.joined(separator: " and ")
+        }
     }
 
     /// A PostgreSQL statement class with logged waits or deadlocks.
@@ -129,7 +190,9 @@ public struct StatementLockWaitsRule: Rule {
     }
 
     /// A MySQL-family statement whose lock time is a large share of its time.
-    private func finding(_ statement: StatementStats, lockMs: Double, window: StatementWindow) -> Finding {
+    private func finding(
+        _ statement: StatementStats, lockMs: Double, window: StatementWindow, contention: Contention
+    ) -> Finding {
         let share = lockMs / statement.totalTimeMs
         let lockPerDay = window.perDayOrCumulative(lockMs)
         return Finding(
@@ -137,11 +200,13 @@ public struct StatementLockWaitsRule: Rule {
             severity: window.severity(options.severityByWaitPerDay, for: lockPerDay),
             category: Self.description.category,
             object: .statement(statement),
-            message: "It waited for locks \(Formatting.milliseconds(lockMs)) of its "
+            message: "It waited for locks up to \(Formatting.milliseconds(lockMs)) of its "
                 + "\(Formatting.milliseconds(statement.totalTimeMs)) (\(Formatting.percent(fraction: share))) over "
-                + "\(Formatting.count(Double(statement.calls))) calls\(window.spanText).",
+                + "\(Formatting.count(Double(statement.calls))) calls\(window.spanText): its lock time, bounded by "
+                + "the \(contention.evidenceText) the server counted since it started.",
             evidence: [
-                Evidence("lock time", lockMs, "ms"),
+                Evidence("lock time", statement.lockTimeMs ?? lockMs, "ms"),
+                Evidence("lock time that can be waiting", lockMs, "ms"),
                 Evidence("total time", statement.totalTimeMs, "ms"),
                 Evidence("share of time waiting for locks", share * 100, "percent"),
                 Evidence("calls", Double(statement.calls), "count"),
