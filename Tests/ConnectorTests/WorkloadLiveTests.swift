@@ -25,7 +25,9 @@ import Testing
 //   [issue-12]   N+1 detection (issue 12, not 11): a one-lookup-per-transaction statement is not a loop
 
 /// pgbench and the ORM application on every PostgreSQL present (15; 18 when `scripts/test-servers.sh` runs it).
-@Suite(.serialized, .enabled(if: LiveServers.postgresIsUsable, LiveServers.postgresSkipMessage))
+@Suite(
+    .serialized, .enabled(if: WorkloadServer.suiteIsOn, WorkloadServer.suiteOffMessage),
+    .enabled(if: LiveServers.postgresIsUsable, LiveServers.postgresSkipMessage))
 struct WorkloadPostgresLiveTests {
     /// Common to every PostgreSQL report.
     private func expectCommon(_ report: WorkloadReport, server: WorkloadServer, backends: Double, _ form: String) {
@@ -167,7 +169,9 @@ struct WorkloadPostgresLiveTests {
 }
 
 /// sysbench and the ORM application on MariaDB.
-@Suite(.serialized, .enabled(if: LiveServers.mysqlIsUsable, LiveServers.mysqlSkipMessage))
+@Suite(
+    .serialized, .enabled(if: WorkloadServer.suiteIsOn, WorkloadServer.suiteOffMessage),
+    .enabled(if: LiveServers.mysqlIsUsable, LiveServers.mysqlSkipMessage))
 struct WorkloadMariaDBLiveTests {
     private let server = WorkloadServer.mariadb
 

@@ -7,6 +7,11 @@ import Testing
 
 /// A test server the workload suite runs real clients against, as `scripts/test-servers.sh env` names it.
 struct WorkloadServer: Sendable, CustomTestStringConvertible {
+    /// The workload suite runs only when `DBADVISOR_WORKLOAD_TESTS=1`: it has not yet run green end to end (a
+    /// pgbench run under the test runner did not finish), so it is not part of `scripts/test.sh` until it does.
+    static let suiteIsOn = ProcessInfo.processInfo.environment["DBADVISOR_WORKLOAD_TESTS"] == "1"
+    static let suiteOffMessage: Comment = "workload suite off: set DBADVISOR_WORKLOAD_TESTS=1 to run it (issue 11)"
+
     enum Engine: Sendable { case postgres, mariadb }
 
     let name: String
