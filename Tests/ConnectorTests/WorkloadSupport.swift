@@ -67,6 +67,8 @@ struct WorkloadServer: Sendable, CustomTestStringConvertible {
             _ = try session.rows("SELECT pg_stat_statements_reset(), pg_stat_reset()")
         case .mariadb:
             let session = try MySQLSession.open(try owner(database))
+            // Read-write for the TRUNCATEs (sessions open read-only).
+            _ = try session.rows("SET SESSION TRANSACTION READ WRITE")
             for table in [
                 "events_statements_summary_by_digest", "events_statements_history_long",
                 "table_io_waits_summary_by_table", "table_io_waits_summary_by_index_usage",
