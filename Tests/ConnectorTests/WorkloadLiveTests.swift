@@ -71,7 +71,7 @@ struct WorkloadPostgresLiveTests {
         try server.resetStatistics(database)
         let log = try server.capture("\(server.testDescription)-pgbench", database: database) { environment in
             try WorkloadClient.run(
-                "pgbench.sh", [owner, "10"], environment: environment.merging(["PGBENCH_BIN": server.bin]) { $1 })
+                "pgbench.sh", [owner, "2000"], environment: environment.merging(["PGBENCH_BIN": server.bin]) { $1 })
         }
         defer { log.map { try? FileManager.default.removeItem(at: $0) } }
         let form = "\(server.name) pgbench scan"

@@ -234,7 +234,6 @@ extension Notice {
                 + "wait for each transaction's WAL to reach disk comes after that and is in no statement's time.",
             remedy: "It shows in \(walIO) with track_wal_io_timing = on, as the wait events WALSync and WALWrite in "
                 + "pg_stat_activity, and in the clients' own timing (a server log with log_min_duration_statement "
-                + "times COMMIT whole: dbadvisor logs).",
-            code: "commit_time_not_in_statements")
+                + "times COMMIT whole: dbadvisor logs).")
     }
 }

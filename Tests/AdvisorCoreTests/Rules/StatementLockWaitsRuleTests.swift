@@ -56,6 +56,13 @@ struct StatementLockWaitsRuleTests {
         var small = deletes
         small.lockTimeMs = 100_000
         #expect(findings(E.snapshot(engine: .mysql, statements: [small], settings: waits)).isEmpty)
+        // A load run 4 times (sysbench's prepare) and a CREATE INDEX wait once: no daily lock cost.
+        var load = deletes
+        load.text = "INSERT INTO `sbtest1` ( `k` , `c` , `pad` ) VALUES (...) /* , ... */"
+        load.calls = 4
+        var build = deletes
+        build.text = "CREATE INDEX `k_1` ON `sbtest1` ( `k` )"
+        #expect(findings(E.snapshot(engine: .mysql, statements: [load, build], settings: waits)).isEmpty)
     }
 
     /// Lock time is mostly opening and locking tables: without counted waits it is no contention (a read-only

@@ -107,7 +107,9 @@ public struct StatementLockWaitsRule: Rule {
             .map { finding($0, window: window, snapshot: snapshot) }
         let contention = Contention(snapshot.settings)
         let counted = snapshot.statements.compactMap { statement -> Finding? in
-            guard let lockMs = statement.lockTimeMs.map(contention.waitingMs), statement.totalTimeMs > 0,
+            // A load, a schema change or a statement run a handful of times waits once, not every day.
+            guard !snapshot.isOneOff(statement), let lockMs = statement.lockTimeMs.map(contention.waitingMs),
+                statement.totalTimeMs > 0,
                 lockMs > 0, lockMs >= options.minLockShare * statement.totalTimeMs,
                 window.perDayOrCumulative(lockMs) >= options.minLockTimeMsPerDay
             else { return nil }
