@@ -54,8 +54,9 @@ struct ForeignKeyMissingIndexRuleTests {
         #expect(try severity(rows: 50_000, referencedDeletes: 300) == .low)
         #expect(try severity(rows: 500_000, referencedDeletes: 300) == .medium)
         #expect(try severity(rows: 50_000_000, referencedDeletes: 300) == .high)
-        // Nothing is ever deleted from or updated in the referenced table: joins only, at most medium.
-        #expect(try severity(rows: 50_000_000, referencedDeletes: 0) == .medium)
+        // Nothing is ever deleted from the referenced table: the risk is in the schema alone, low (pgbench's
+        // 100,000 accounts under 10 branches that are only ever updated were medium).
+        #expect(try severity(rows: 50_000_000, referencedDeletes: 0) == .low)
         #expect(try severity(rows: 50_000_000, referencedDeletes: 300, onDelete: "CASCADE") == .critical)
     }
 
@@ -99,7 +100,7 @@ struct ForeignKeyMissingIndexRuleTests {
             ],
             foreignKeys: [S.foreignKey("pgbench_history", ["bid"], references: "pgbench_branches", ["bid"])])
         let quiet = try #require(run(hotOnly).first)
-        #expect(quiet.severity == .medium)
+        #expect(quiet.severity == .low)
         #expect(quiet.message.contains("saw no deletes and no update that could change the key"))
     }
 

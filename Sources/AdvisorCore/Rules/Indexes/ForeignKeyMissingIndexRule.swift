@@ -26,8 +26,8 @@ public struct ForeignKeyMissingIndexRule: Rule {
             deleted, holding locks meanwhile. `ON DELETE CASCADE` / `SET NULL` make the same search and \
             then write. Joins from the referenced table along the key are slower too.
 
-            Severity grows with the referencing table's size; a referenced table that is never deleted \
-            from or updated caps it at medium (joins still pay), and `ON DELETE CASCADE`/`SET NULL` on a \
+            Severity grows with the referencing table's size; a referenced table with no delete counted \
+            caps it at low (the risk is in the schema: a later delete or key update would search), and `ON DELETE CASCADE`/`SET NULL` on a \
             referenced table that sees deletes raises it one level. The time estimate is deletes of the \
             referenced table per day × rows of the referencing table × `scan_ms_per_row` (low confidence); \
             updates are named but not counted as scans: the statistics cannot tell whether an update changed \
@@ -111,7 +111,8 @@ public struct ForeignKeyMissingIndexRule: Rule {
         let deletesPerDay = writes.flatMap { catalog.perDay(Double($0.deletes)) }
         let cascades = ["CASCADE", "SET NULL", "SET DEFAULT"].contains(key.onDelete?.uppercased() ?? "")
         var severity = rows.map(options.severityByRows.severity(for:)) ?? .low
-        if writes?.isNone ?? false, !cascades { severity = min(severity, .medium) }
+        // No delete counted: the risk is in the schema alone (a key update may still search), so it stays low.
+        if let writes, writes.deletes == 0, !cascades { severity = min(severity, .low) }
         if cascades, (writes?.deletes ?? 0) > 0 {
             severity = Severity.allCases.first { $0 > severity } ?? severity
         }
