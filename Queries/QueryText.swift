@@ -37,6 +37,7 @@ public enum QueryText: String, CaseIterable, Sendable {
     case mysqlVariables = "mysql_variables"
     case mysqlStatus = "mysql_status"
     case mysqlConsumers = "mysql_consumers"
+    case mysqlPreparedExecutions = "mysql_prepared_executions"
     case mysqlDigests = "mysql_digests"
     case mysqlDigestsV8 = "mysql_digests_v8"
     case mysqlTables = "mysql_tables"
@@ -89,6 +90,7 @@ public enum QueryText: String, CaseIterable, Sendable {
             case .mysqlVariables: PackageResources.mysql_variables_sql
             case .mysqlStatus: PackageResources.mysql_status_sql
             case .mysqlConsumers: PackageResources.mysql_consumers_sql
+            case .mysqlPreparedExecutions: PackageResources.mysql_prepared_executions_sql
             case .mysqlDigests: PackageResources.mysql_digests_sql
             case .mysqlDigestsV8: PackageResources.mysql_digests_v8_sql
             case .mysqlTables: PackageResources.mysql_tables_sql

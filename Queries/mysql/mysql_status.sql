@@ -11,6 +11,6 @@ SHOW GLOBAL STATUS WHERE Variable_name IN (
     'Created_tmp_files', 'Sort_merge_passes', 'Select_full_join', 'Select_scan',
     'Innodb_buffer_pool_read_requests', 'Innodb_buffer_pool_reads', 'Innodb_buffer_pool_pages_total',
     'Innodb_buffer_pool_pages_free', 'Innodb_row_lock_waits', 'Innodb_row_lock_time', 'Innodb_deadlocks',
-    'Table_locks_waited', 'Com_stmt_execute',
+    'Table_locks_waited',
     'Com_commit', 'Com_rollback', 'Performance_schema_digest_lost',
     'Performance_schema_statement_classes_lost', 'Slow_queries', 'Questions');

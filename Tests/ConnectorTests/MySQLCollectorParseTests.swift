@@ -69,19 +69,17 @@ struct MySQLCollectorParseTests {
         #expect(notice.remedy?.contains("performance-schema-consumer-statements-digest=ON") == true)
     }
 
-    /// MariaDB's digests leave out server-side prepared statements: the scan says how many ran instead of
-    /// staying silent (sysbench's default; 98,760 executions left the 10.11 digest table unchanged).
+    /// MariaDB's digests leave out server-side prepared statements: the scan says how many ran and their time
+    /// instead of staying silent (sysbench's default; 98,760 executions left the 10.11 digest table unchanged),
+    /// and that the count is the whole server's.
     @Test func preparedStatementsMissingFromMariaDBDigestsAreACodedNotice() throws {
-        let status = ["Com_stmt_execute": "488820"]
         let notice = try #require(
-            MySQLSettingsCollector.preparedStatementNotices(status: status, engine: .mariadb).first)
+            MySQLSettingsCollector.preparedStatementNotices(executions: 488_820, totalMs: 32_545.9).first)
         #expect(notice.code == "prepared_statements_not_in_digests")
-        #expect(notice.message.hasPrefix("488,820 executions of server-side prepared statements"))
+        #expect(notice.message.hasPrefix("488,820 executions of server-side prepared statements taking 32.5 s"))
+        #expect(notice.message.contains("server-wide"))
         #expect(notice.remedy?.contains("prepared_statements_instances") == true)
-        #expect(MySQLSettingsCollector.preparedStatementNotices(status: status, engine: .mysql).isEmpty)
-        #expect(
-            MySQLSettingsCollector.preparedStatementNotices(status: ["Com_stmt_execute": "0"], engine: .mariadb)
-                .isEmpty)
+        #expect(MySQLSettingsCollector.preparedStatementNotices(executions: 0, totalMs: 0).isEmpty)
     }
 
     @Test func digestsBecomeStatementsWithTheirMySQLCounters() throws {

@@ -46,7 +46,9 @@ struct WorkloadPostgresLiveTests {
         #expect(oneOff.isEmpty, "\(form): one-off statements reported as a daily cost: \(oneOff)")
         // [ri] An RI check is the referencing write's cost, and says so.
         let ri = report.findings.filter { $0.object.contains("FROM ONLY") }
-        #expect(ri.allSatisfy { $0.text.localizedCaseInsensitiveContains("foreign key") }, "\(form): \(ri)")
+        #expect(
+            ri.allSatisfy { $0.text.range(of: "(?i)foreign[- ]key", options: .regularExpression) != nil },
+            "\(form): \(ri)")
         #expect(!ri.contains { $0.text.contains("without a condition") }, "\(form): \(ri)")
         // [own] The scan's own statements (its role runs nothing else here) are not in the profile.
         let own = report.statements.filter { $0.user == server.monitorUser }
@@ -74,6 +76,7 @@ struct WorkloadPostgresLiveTests {
                 "pgbench.sh", [owner, "2000"], environment: environment.merging(["PGBENCH_BIN": server.bin]) { $1 })
         }
         defer { log.map { try? FileManager.default.removeItem(at: $0) } }
+        try server.awaitWorkloadGone(database)
         let form = "\(server.name) pgbench scan"
         let report = try WorkloadReport.scan(try server.monitor(database), name: "\(server.name)-pgbench")
 
@@ -149,6 +152,7 @@ struct WorkloadPostgresLiveTests {
             try WorkloadClient.run("ormapp.py", [owner, mode, "--log-statements"])
         }
         defer { log.map { try? FileManager.default.removeItem(at: $0) } }
+        try server.awaitWorkloadGone(database)
         let form = "\(server.name) ORM \(mode) scan"
         let report = try WorkloadReport.scan(try server.monitor(database), name: "\(server.name)-orm-\(mode)")
         WorkloadCheck.expectWhole(
@@ -211,6 +215,9 @@ struct WorkloadMariaDBLiveTests {
                 ExpectedFinding(
                     "statement-lock-waits", sysbench, mustSay: "row lock",
                     "four threads updating random rows of two tables may queue for row locks, if the counters say so"),
+                ExpectedFinding(
+                    "monitoring-gap", "^prepared_statements_not_in_digests$",
+                    "sysbench's prepared statements are not in MariaDB's digests: said, with their count and time"),
             ], form)
         // [prepared] oltp_read_write runs everything as server-side prepared statements: the scan reads them
         // (its profile holds the point select) or says plainly that it cannot.
@@ -218,7 +225,7 @@ struct WorkloadMariaDBLiveTests {
             $0.text.range(of: "(?i)SELECT c FROM `?sbtest", options: .regularExpression) != nil
         }
         #expect(
-            pointSelect || report.notices.contains { $0.localizedCaseInsensitiveContains("prepared") },
+            pointSelect || report.findings("monitoring-gap", "^prepared_statements_not_in_digests$").count == 1,
             "\(form): sysbench's prepared statements are invisible, without a word: \(report.notices)")
         expectCommon(report, backends: 4, form)
     }
@@ -280,11 +287,15 @@ enum OrmExpectations {
             "n-plus-one-burst", #"(?i)(authors|books)"#, "book.author and author.books in a log: bursts per page"),
     ]
 
-    /// [one-off] The load's 50,000 single-row inserts ran once, in one transaction: top of this window, but no
-    /// daily cost, so nothing above low.
+    /// [one-off] The load's 55,000 single-row inserts (psycopg's executemany) ran once, in one transaction, but
+    /// as 55,000 calls a scan cannot tell from an application's. They are where this short window's time went,
+    /// and batching them is true advice; a window of seconds decides no severity above medium.
     static let load = [
         ExpectedFinding(
-            "statement-top-time", #"(?i)^INSERT INTO `?(books|authors)`?"#, atMost: .low,
-            "the data load is where a short window's time went; it is not a daily cost")
+            "statement-top-time", #"(?i)^INSERT INTO `?(books|authors)`?"#, atMost: .medium,
+            "the data load is where a window of seconds spent its time; batching the inserts is the advice"),
+        ExpectedFinding(
+            "statement-top-time", #"^SELECT .* FROM ONLY "public"\."authors" x WHERE "id" OPERATOR"#, atMost: .low,
+            "the foreign-key check of each book inserted, named as such: part of the load's cost"),
     ]
 }

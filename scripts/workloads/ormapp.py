@@ -140,6 +140,7 @@ def main() -> None:
     rows = browse(engine, arguments.mode, arguments.views)
     with Session(engine) as session:
         authors = session.scalar(select(func.count()).select_from(Author))
+    engine.dispose()
     print(f"ormapp: {arguments.views} page views ({arguments.mode}) read {rows} rows of {authors} authors' books")
 
 

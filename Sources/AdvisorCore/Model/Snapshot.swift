@@ -138,6 +138,14 @@ extension Snapshot {
         window(since: statementSource?.resetAt ?? server.startedAt)
     }
 
+    /// True when the statement counters run since the server started (not reset since, within a minute or 5 % of
+    /// its uptime): only then do server-wide counters since start (MySQL's status) cover the same span.
+    public var statementCountersStartWithServer: Bool {
+        guard let started = server.startedAt else { return false }
+        guard let reset = statementSource?.resetAt, let uptime = window(since: started) else { return true }
+        return reset.timeIntervalSince(started) <= max(60, uptime * 0.05)
+    }
+
     /// Seconds the table and index counters cover exactly (`tableCounterWindow`); nil when unknown.
     public var usageWindowSeconds: Double? { tableCounterWindow.seconds }
 

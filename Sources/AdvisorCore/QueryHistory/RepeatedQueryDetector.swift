@@ -1,6 +1,9 @@
 /// Finds N+1 bursts in statement executions read in session order (a log, MySQL's statement
 /// history): the same statement `minimumRun` or more times in a row in one session, each call within
-/// `maximumGapSeconds` of the previous, and the statement run just before the burst as its parent.
+/// `maximumGapSeconds` of the previous, after a parent — the statement run just before the burst in the same
+/// transaction, one that returns rows (a loop runs over a result). A run after a write, after the start of a
+/// transaction or at the start of a session has no parent and is no N+1 loop: a bulk insert, or a
+/// transaction's independent lookups.
 ///
 /// Streaming: feed events with `add` in the order each session ran them (sessions may interleave),
 /// then call `finish`. Memory grows with the sessions active within the gap and the distinct
@@ -12,12 +15,16 @@ public struct RepeatedQueryDetector: Sendable {
         public var minimumRun = 5
         /// The longest pause between two calls of one burst, seconds (ignored for untimed events).
         public var maximumGapSeconds = 1.0
-        /// Statements that never form or break a burst (transaction control, `SET`, health checks):
-        /// case-insensitive prefixes of the normalized text.
+        /// Statements that never form or break a burst (savepoints, `SET`, health checks): case-insensitive
+        /// prefixes of the normalized text.
         public var ignoredPrefixes = [
-            "begin", "start transaction", "commit", "rollback", "savepoint", "release", "set ", "show ",
-            "select 1", "select ?", "select $1", "deallocate", "discard", "reset ", "use ",
+            "savepoint", "release", "set ", "show ", "select 1", "select ?", "select $1", "deallocate", "discard",
+            "reset ", "use ",
         ]
+        /// Transaction control: a burst ends there, and no parent is taken from across it.
+        public var transactionBoundaryPrefixes = ["begin", "start transaction", "commit", "rollback", "end", "abort"]
+        /// What a parent's text starts with: statements that return rows to loop over (or contain `returning`).
+        public var parentPrefixes = ["select", "with", "values", "table"]
 
         public init() {}
     }
@@ -28,24 +35,57 @@ public struct RepeatedQueryDetector: Sendable {
     private var eventsSinceSweep = 0
     private var latestTime: Double?
 
-    /// `options.ignoredPrefixes` as lower-case bytes, compared without making strings per event.
+    /// The options' prefixes as lower-case bytes, compared without making strings per event.
     private let ignoredPrefixBytes: [[UInt8]]
+    private let boundaryPrefixBytes: [[UInt8]]
+    private let parentPrefixBytes: [[UInt8]]
 
     public init(options: Options = Options()) {
         self.options = options
         ignoredPrefixBytes = options.ignoredPrefixes.map { Array($0.lowercased().utf8) }
+        boundaryPrefixBytes = options.transactionBoundaryPrefixes.map { Array($0.lowercased().utf8) }
+        parentPrefixBytes = options.parentPrefixes.map { Array($0.lowercased().utf8) }
+    }
+
+    /// What a statement is to the detector.
+    public enum Role: Sendable {
+        /// Neither forms nor breaks a burst (`Options.ignoredPrefixes`).
+        case ignored
+        /// Ends the session's burst and parent (`Options.transactionBoundaryPrefixes`).
+        case transactionBoundary
+        /// Forms bursts and may be a parent.
+        case kept
     }
 
     /// One execution, in its session's order.
     public mutating func add(_ event: QueryEvent) {
-        guard !ignores(event.text) else { return }
-        addKept(event)
+        switch role(of: event.text) {
+        case .ignored: return
+        case .transactionBoundary: endTransaction(session: event.session)
+        case .kept: addKept(event)
+        }
     }
 
-    /// True for a statement that never forms or breaks a burst (`Options.ignoredPrefixes`).
-    public func ignores(_ text: String) -> Bool {
+    /// The statement's role, from its first bytes.
+    public func role(of text: String) -> Role {
+        if Self.starts(text, withAnyOf: boundaryPrefixBytes) { return .transactionBoundary }
+        return Self.starts(text, withAnyOf: ignoredPrefixBytes) ? .ignored : .kept
+    }
+
+    /// A transaction ended or began in `session`: its burst ends, and the next has no parent before it.
+    public mutating func endTransaction(session: String) {
+        guard let state = sessions.removeValue(forKey: session) else { return }
+        if let run = state.run { close(run, session: session) }
+    }
+
+    /// True for a statement that returns rows a loop could run over.
+    private func canBeParent(_ text: String) -> Bool {
+        Self.starts(text, withAnyOf: parentPrefixBytes) || text.range(of: "returning", options: .caseInsensitive) != nil
+    }
+
+    private static func starts(_ text: String, withAnyOf prefixes: [[UInt8]]) -> Bool {
         let bytes = text.utf8.prefix(32).drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D || $0 == 0x28 }
-        return ignoredPrefixBytes.contains { prefix in
+        return prefixes.contains { prefix in
             guard bytes.count >= prefix.count else { return false }
             var index = bytes.startIndex
             for expected in prefix {
@@ -59,7 +99,7 @@ public struct RepeatedQueryDetector: Sendable {
         }
     }
 
-    /// `add` for an event whose statement ``ignores(_:)`` already let through: a log digest asks once per
+    /// `add` for an event whose statement ``role(of:)`` says is kept: a log digest asks once per
     /// statement class rather than once per execution.
     mutating func addKept(_ event: QueryEvent) {
         if let time = event.time { latestTime = max(latestTime ?? time, time) }
@@ -135,7 +175,7 @@ public struct RepeatedQueryDetector: Sendable {
     }
 
     private mutating func close(_ run: Run, session: String) {
-        guard run.count >= options.minimumRun else { return }
+        guard run.count >= options.minimumRun, let parent = run.parent, canBeParent(parent.text) else { return }
         let key = "\(run.parent?.fingerprint ?? "-")>\(run.child.fingerprint)"
         let matchesParent = run.parent?.rows == run.count ? 1 : 0
         guard var totals = pairs[key] else {

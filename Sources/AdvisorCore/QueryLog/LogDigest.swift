@@ -68,8 +68,8 @@ public struct LogDigest: Sendable {
             var newClass = LogStatementClass(
                 hash: hash, normalized: fingerprinter.normalized, tag: fingerprinter.tag, first: statement)
             let lowered = newClass.normalized.lowercased()
-            newClass.ignoredForBursts =
-                lowercasedPatterns.contains { lowered.contains($0) } || detector.ignores(statement.text)
+            newClass.burstRole =
+                lowercasedPatterns.contains { lowered.contains($0) } ? .ignored : detector.role(of: statement.text)
             newClass.add(statement)
             classes.append(newClass)
             classIndex[hash] = position
@@ -83,7 +83,11 @@ public struct LogDigest: Sendable {
             statementsWithoutSession += 1
             return
         }
-        guard !classes[position].ignoredForBursts else { return }
+        switch classes[position].burstRole {
+        case .ignored: return
+        case .transactionBoundary: return detector.endTransaction(session: session)
+        case .kept: break
+        }
         detector.addKept(
             QueryEvent(
                 session: session, fingerprint: classes[position].id, text: statement.text, time: statement.time,

@@ -50,8 +50,8 @@ public struct LogStatementClass: Sendable {
     /// First and last execution time, seconds since 1970.
     public var firstSeen: Double?
     public var lastSeen: Double?
-    /// Whether `--ignore` or the detector's ignored prefixes keep the class out of N+1 detection (decided once).
-    var ignoredForBursts = false
+    /// What the class is to N+1 detection: `--ignore` makes it ignored, else the detector's prefixes decide (once).
+    var burstRole = RepeatedQueryDetector.Role.kept
 
     /// A class started by its first execution.
     init(hash: UInt64, normalized: String, tag: String?, first statement: LoggedStatement) {

@@ -42,8 +42,8 @@ enum MySQLSettingsCollector: MySQLCollector {
         let variables = try MySQLRowReader.nameValuePairs(of: session.rows(.mysqlVariables), query: .mysqlVariables)
         let status = try MySQLRowReader.nameValuePairs(of: session.rows(.mysqlStatus), query: .mysqlStatus)
         add(variables: variables, status: status, to: &snapshot)
-        snapshot.notices += preparedStatementNotices(status: status, engine: server.engine)
         if isPerformanceSchemaOn(snapshot.settings) {
+            snapshot.notices += try preparedStatementNotices(from: session, engine: server.engine)
             let consumers = try parseConsumers(rows: session.rows(.mysqlConsumers))
             snapshot.notices += consumerNotices(enabled: consumers)
         } else {
@@ -117,17 +117,28 @@ enum MySQLSettingsCollector: MySQLCollector {
 
     /// MariaDB's statement digests leave out statements run as server-side prepared statements (`COM_STMT_EXECUTE`,
     /// sysbench's and many drivers' default): seen on 10.11, 98,760 executions of sysbench left the digest table
-    /// unchanged. They show only in `performance_schema.prepared_statements_instances`, and only while the client
-    /// that prepared them stays connected. `Com_stmt_execute` counts them since the server started.
-    static func preparedStatementNotices(status: [String: String], engine: Engine) -> [Notice] {
-        guard engine == .mariadb, let executions = status["Com_stmt_execute"].flatMap(Double.init), executions > 0
-        else { return [] }
+    /// unchanged. The statement/com/Execute class of the global summary (`mysql_prepared_executions.sql`) counts
+    /// them and their time over the digests' own window (since the server started or performance_schema's
+    /// summaries were truncated), for the whole server.
+    static func preparedStatementNotices(from session: MySQLSession, engine: Engine) throws -> [Notice] {
+        guard engine == .mariadb else { return [] }
+        let rows = try session.rows(.mysqlPreparedExecutions)
+        guard let row = MySQLRowReader.readers(of: rows, query: .mysqlPreparedExecutions).first else { return [] }
+        return preparedStatementNotices(
+            executions: try row.number("executions"), totalMs: try row.optionalNumber("total_ms"))
+    }
+
+    /// The notice for `executions` prepared-statement executions that took `totalMs`; none when none ran.
+    static func preparedStatementNotices(executions: Double, totalMs: Double?) -> [Notice] {
+        guard executions > 0 else { return [] }
+        let time = totalMs.map { " taking \(Formatting.milliseconds($0))" } ?? ""
         return [
             Notice(
                 level: .warning,
-                message: "\(Formatting.count(executions)) executions of server-side prepared statements since the "
-                    + "server started (Com_stmt_execute) are not in the statement profile: MariaDB's "
-                    + "performance_schema statement digests do not count them, so their time is not in any finding",
+                message: "\(Formatting.count(executions)) executions of server-side prepared statements\(time) since "
+                    + "the server started or performance_schema's statement summaries were last truncated are not in "
+                    + "the statement profile: MariaDB's statement digests do not count them, so their time is in no "
+                    + "finding. The count is server-wide: performance_schema does not say which database ran them",
                 remedy: "See them while their clients are connected in performance_schema.prepared_statements_"
                     + "instances (COUNT_EXECUTE, SUM_TIMER_EXECUTE in picoseconds, SQL_TEXT), or read the slow log "
                     + "(dbadvisor logs), which records them; drivers can also send plain statements (e.g. "

@@ -75,7 +75,7 @@ public struct MonitoringGapRule: Rule {
             impact: Impact(
                 score: Impact.riskScore(severity), confidence: .high,
                 summary: severity == .medium
-                    ? "the statement rules cannot run until this is fixed"
+                    ? "the statement rules cannot see what this hides until it is fixed"
                     : "part of what the rules use is not measured"),
             recommendation: notice.remedy ?? "Enable what the note names and scan again.",
             fixSQL: notice.fixSQL,

@@ -34,7 +34,9 @@ public struct StatementLockWaitsRule: Rule {
             contention: a read-only workload with no writer shows plenty of it. Lock time counts as waiting only \
             up to what the server counted as waiting — `Innodb_row_lock_time` (row-lock waits since the server \
             started), unbounded when `Table_locks_waited` shows table-lock waits — and nothing when neither \
-            counter shows a wait or they are unknown (a slow log alone). A statement is reported when that \
+            counter shows a wait or they are unknown (a slow log alone), or when the statement counters were reset \
+            after the server started (those counters cannot say whether any wait fell in the statements' window). \
+            A statement is reported when that \
             waiting is at least `min_lock_share` of its time and comes to at least `min_lock_time_ms_per_day`.
 
             **Fix:** find what holds the lock. `ShareLock on transaction` (or `on tuple`) is a row another \
@@ -105,7 +107,7 @@ public struct StatementLockWaitsRule: Rule {
         let window = StatementWindow(snapshot)
         let logged = snapshot.lockWaits.filter { $0.waits + $0.acquiredWaits + $0.deadlocks > 0 }
             .map { finding($0, window: window, snapshot: snapshot) }
-        let contention = Contention(snapshot.settings)
+        let contention = Contention(snapshot)
         let counted = snapshot.statements.compactMap { statement -> Finding? in
             // A load, a schema change or a statement run a handful of times waits once, not every day.
             guard !snapshot.isOneOff(statement), let lockMs = statement.lockTimeMs.map(contention.waitingMs),
@@ -127,8 +129,13 @@ public struct StatementLockWaitsRule: Rule {
         /// `Table_locks_waited`: table-level lock waits, whose time the server does not count.
         var tableLocksWaited: Double?
 
-        init(_ settings: [String: String]) {
-            let counter = { (name: String) in settings["status." + name].flatMap(Double.init) }
+        /// The counters run since the server started: they are evidence about the statement counters only when
+        /// those run since then too. Digests truncated later cover a part of that span the counters cannot tell
+        /// apart — waits seen long before (another database's benchmark) are no evidence about the statements of
+        /// the last minutes — so then nothing counts as waiting.
+        init(_ snapshot: Snapshot) {
+            let counter = { (name: String) in snapshot.settings["status." + name].flatMap(Double.init) }
+            guard snapshot.statementCountersStartWithServer else { return }
             rowLockWaits = counter("Innodb_row_lock_waits")
             rowLockTimeMs = counter("Innodb_row_lock_time")
             tableLocksWaited = counter("Table_locks_waited")

@@ -39,7 +39,10 @@ public struct StatementNPlusOneRule: Rule {
             and the shape of a key lookup (a SELECT of one table by equality on parameters). When another \
             statement returns about as many rows in total as the lookup has calls (within \
             `parent_tolerance`), or runs a whole fraction as often, it is probably the list the lookups \
-            follow: it is named and the confidence rises.
+            follow: it is named and the confidence rises. Without such a parent, a lookup run as often as another \
+            statement of its database (within 1 %) is one step of a transaction run once per request — \
+            pgbench's balance read beside its updates, one random key each — and is not reported: there is no \
+            list to batch.
 
             **Estimate:** calls per day × (mean time − mean time / `keys_per_batched_call`): the batched \
             query is assumed to cost about one lookup's mean time per 100 keys, because per-call overhead \
@@ -82,6 +85,17 @@ public struct StatementNPlusOneRule: Rule {
                         rows: 900_000),
                 ]),
                 expecting: []),
+            RuleExample(
+                "one balance read per transaction, beside the transaction's updates (pgbench)",
+                snapshot: StatementRuleExamples.snapshot(statements: [
+                    StatementRuleExamples.statement(
+                        "601", "SELECT abalance FROM pgbench_accounts WHERE aid = $1", calls: 400_000,
+                        totalTimeMs: 3_200, rows: 400_000),
+                    StatementRuleExamples.statement(
+                        "602", "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2", calls: 400_000,
+                        totalTimeMs: 9_600, rows: 400_000),
+                ]),
+                expecting: []),
         ])
 
     public let options: Options
@@ -105,6 +119,7 @@ public struct StatementNPlusOneRule: Rule {
             // The server's own foreign-key lookups run once per row written: no application loop to batch.
             guard shape.isKeyLookup, snapshot.kind(of: statement) == .application else { continue }
             let parent = parent(of: statement, in: snapshot)
+            if parent == nil, isTransactionStep(statement, in: snapshot) { continue }
             findings.append(finding(statement, shape: shape, parent: parent, window: window, snapshot: snapshot))
         }
         return findings
@@ -157,6 +172,18 @@ public struct StatementNPlusOneRule: Rule {
     }
 
     // MARK: - Parent
+
+    /// Without a parent, a statement of the same database run as often as the lookup (within 1 %): the lookup is
+    /// then one step of a transaction run once per request — pgbench's balance read beside its updates — with
+    /// one random key each time, not a loop over a list.
+    private func isTransactionStep(_ lookup: StatementStats, in snapshot: Snapshot) -> Bool {
+        let calls = Double(lookup.calls)
+        return snapshot.statements.contains { other in
+            other.findingKey != lookup.findingKey
+                && (other.database == nil || lookup.database == nil || other.database == lookup.database)
+                && abs(Double(other.calls) - calls) <= calls * 0.01
+        }
+    }
 
     /// The statement the lookups probably follow, and how it matches.
     fileprivate struct Parent {

@@ -36,11 +36,14 @@ public struct StatementTopTimeRule: Rule {
 
             The ranking score is the statement's daily time × `assumed_saved_share`: what tuning saves is \
             unknown until its plan is read. Without a statistics window (no reset time, no server start) the \
-            cumulative numbers are used, with low confidence. A one-off — a bulk load (COPY), an index build, a \
+            cumulative numbers are used, with low confidence. Severity follows the share; a window under an hour (a short \
+            log, counters reset minutes ago) or an unknown one decides no severity above medium, since its share \
+            may be a burst's. A one-off — a bulk load (COPY), an index build, a \
             schema change, maintenance, or any statement run 5 times or fewer — is not a daily cost: it is \
             reported at most as low, with what it cost in total and no rate. The statements PostgreSQL's \
             foreign-key triggers run (`SELECT 1 FROM ONLY … FOR KEY SHARE OF x`, cascades) are named by the \
-            foreign key and the writes that make the server run them.
+            foreign key and the writes that make the server run them; the key check of each row written is at most \
+            low, as it has nothing to tune.
 
             **Fix:** read its plan. `dbadvisor scan --explain-top N` captures the plans of the top statements \
             and runs the plan rules on them; by hand, `EXPLAIN (ANALYZE, BUFFERS)` with typical values \
@@ -121,7 +124,7 @@ public struct StatementTopTimeRule: Rule {
         }
         return Finding(
             ruleId: Self.description.id,
-            severity: options.severityByShare.severity(for: share),
+            severity: severity(statement, share: share, window: window, snapshot: snapshot),
             category: Self.description.category,
             object: .statement(statement),
             message: Self.message(statement, rank: rank, share: share, window: window, snapshot: snapshot),
@@ -135,6 +138,18 @@ public struct StatementTopTimeRule: Rule {
             recommendation: Self.recommendation(statement, rank: rank, snapshot: snapshot),
             risk: "None: this finding points at where the time goes; the change it leads to carries its own risk.",
             validation: validation(snapshot))
+    }
+
+    /// By share, at most medium over a short or unknown window, and at most low for the server's own key check
+    /// of each row written into a referencing table: it has nothing to tune, its cost is the writes'.
+    private func severity(
+        _ statement: StatementStats, share: Double, window: StatementWindow, snapshot: Snapshot
+    ) -> Severity {
+        let severity = window.severity(options.severityByShare, for: share)
+        if case .foreignKey(let action) = snapshot.kind(of: statement), !action.onReferencingSide {
+            return min(severity, .low)
+        }
+        return severity
     }
 
     /// A one-off's finding: what it cost in total, never a rate, low (it is not a daily cost), ranked as one.

@@ -20,8 +20,10 @@ enum StatementRuleExamples {
         if !databases.isEmpty { facets.insert(.databases) }
         if !tables.isEmpty { facets.insert(.tables) }
         return Snapshot(
+            // MySQL's counters start with the server, and its statement summaries were not truncated since.
             server: ServerInfo(
-                engine: engine, database: "shop", collectedAt: collectedAt, statsResetAt: start),
+                engine: engine, database: "shop", collectedAt: collectedAt,
+                startedAt: engine == .postgres ? nil : start, statsResetAt: start),
             facets: facets, settings: settings, notices: notices, statements: statements,
             statementSource: facets.contains(.statements) ? statementSource : nil, databases: databases,
             tables: tables)
