@@ -91,6 +91,22 @@ struct StatementLockWaitsRuleTests {
         #expect(evaluate(["status.Innodb_row_lock_waits": "90", "status.Innodb_row_lock_time": "2000"]).count == 1)
     }
 
+    /// The row-lock counters run since the server started; digests truncated since cover only part of that span,
+    /// so the 826 waits of a sysbench run an hour earlier are no evidence about a read-only ORM's last seconds.
+    @Test func mysqlRowLockWaitsBeforeTheDigestsWindowAreNoEvidence() {
+        let select = E.statement(
+            "d7", "SELECT * FROM authors WHERE id = ?", calls: 100_000, totalTimeMs: 5_000, rows: 100_000
+        ) { $0.lockTimeMs = 2_000 }
+        let waits = ["status.Innodb_row_lock_waits": "826", "status.Innodb_row_lock_time": "26000"]
+        var options = StatementLockWaitsRule.Options()
+        options.minLockTimeMsPerDay = 1
+        let rule = StatementLockWaitsRule(options: options)
+        var snapshot = E.snapshot(engine: .mysql, statements: [select], settings: waits)
+        #expect(RuleEngine(rules: [rule]).run(snapshot).findings.count == 1)
+        snapshot.statementSource?.resetAt = snapshot.server.collectedAt?.addingTimeInterval(-5)
+        #expect(RuleEngine(rules: [rule]).run(snapshot).findings.isEmpty)
+    }
+
     /// The log reader ties `still waiting`, `acquired` and `deadlock detected` to the STATEMENT after them, across
     /// the DETAIL and CONTEXT lines between.
     @Test func logLockEventsReachTheSnapshot() throws {

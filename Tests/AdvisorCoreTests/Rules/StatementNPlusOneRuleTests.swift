@@ -40,6 +40,16 @@ struct StatementNPlusOneRuleTests {
         #expect(finding.recommendation.contains("join customers into the query that produces the keys"))
     }
 
+    /// pgbench: one balance read per transaction, run exactly as often as the transaction's updates and with no
+    /// list before it, is a step of the transaction. A lookup that has a parent stays a loop whatever else runs.
+    @Test func aLookupRunOncePerTransactionIsNoLoop() {
+        let step = E.statement(
+            "4", "UPDATE accounts SET balance = balance + $1 WHERE id = $2", calls: 2_000_000, totalTimeMs: 90_000,
+            rows: 2_000_000)
+        #expect(findings(E.snapshot(statements: [lookup, step])).isEmpty)
+        #expect(findings(E.snapshot(statements: [lookup, step, list])).map(\.object.key) == ["shop|app|1"])
+    }
+
     @Test func parentByAWholeMultipleOfItsCalls() throws {
         let page = E.statement(
             "3", "SELECT id FROM orders WHERE shop_id = $1 ORDER BY id LIMIT $2", calls: 100_000, totalTimeMs: 5_000,

@@ -59,6 +59,20 @@ struct StatementTopTimeRuleTests {
         #expect(first.evidence("calls per day") == nil)
     }
 
+    /// A window of seconds (an ORM's data load and a few page views): the shares rank, but decide no severity
+    /// above medium; the same shares over a day do.
+    @Test func aShortOrUnknownWindowDecidesNoSeverityAboveMedium() throws {
+        let load = E.statement(
+            "1", "INSERT INTO books (id, title) VALUES ($1, $2)", calls: 50_000, totalTimeMs: 300, rows: 50_000)
+        let page = E.statement(
+            "2", "SELECT * FROM books WHERE year = $1", calls: 66, totalTimeMs: 200, rows: 1_320)
+        let seconds = E.snapshot(days: 5.0 / 86_400, statements: [load, page])
+        #expect(findings(seconds).map(\.severity) == [.medium, .medium])
+        #expect(try #require(findings(seconds).first).impact.summary.contains("extrapolated from 5 seconds"))
+        #expect(findings(workload(days: nil)).map(\.severity).max() == .medium)
+        #expect(findings(workload()).map(\.severity).max() == .high)
+    }
+
     @Test func aLongWindowMakesTheSameTotalsIdle() {
         // The same cumulative time over 30 days is under a minute a day for every statement but the first.
         #expect(findings(workload(days: 30)).map(\.object.key) == ["shop|app|1"])
@@ -222,7 +236,10 @@ extension StatementTopTimeRuleTests {
         #expect(!check.recommendation.contains("Read its plan"))
         #expect(!check.recommendation.contains("without a condition"))
         #expect(check.recommendation.contains("exists by necessity"))
+        // Half the time is the per-row key check, which has nothing to tune: low. The scan for deleted keys is not.
+        #expect(check.severity == .low)
         let scan = try #require(found.first { $0.object.key == "shop|app|2" })
+        #expect(scan.severity == .high)
         #expect(scan.message.contains("every row deleted from customers"))
         #expect(scan.recommendation.contains("CREATE INDEX CONCURRENTLY ON public.orders (customer_id)"))
     }
