@@ -40,6 +40,11 @@ struct ScanCommandLiveTests {
         #expect(result.stderr.contains("dbadvisor: reading statements"))
         #expect(!result.stdout.contains("reader-pw-1") && !result.stderr.contains("reader-pw-1"))
         let findings = try Self.findings(in: result.stdout)
+        // One session ran the workload: no finding claims more than its day, every rate says its window, and the
+        // report is in severity order.
+        let report = try WorkloadReport(json: result.stdout, name: "PostgreSQL-\(server.major)-shop")
+        WorkloadCheck.expectPlausible(report, backends: 1, "PostgreSQL \(server.major) shop scan")
+        WorkloadCheck.expectOrdered(report, "PostgreSQL \(server.major) shop scan")
 
         func objects(_ rule: String) -> [String] { findings.filter { $0.rule == rule }.map(\.object) }
         #expect(objects("table-seq-scan-heavy") == ["table public.orders"])

@@ -5,6 +5,8 @@ struct IndexDropSaving {
     let entriesPerDay: Double?
     let msPerDay: Double
     let partitioned: Bool
+    /// The table counters' window, said with the write figure.
+    let window: CounterWindow
 
     init(_ index: IndexStats, _ catalog: IndexCatalog, maintenanceMsPerRow: Double) {
         let table = catalog.table(of: index)
@@ -12,6 +14,7 @@ struct IndexDropSaving {
         sizeBytes = catalog.sizeBytes(of: index)
         entriesPerDay = table.flatMap(catalog.indexedRowWritesPerDay)
         msPerDay = (entriesPerDay ?? 0) * maintenanceMsPerRow
+        window = catalog.usageWindow
     }
 
     var evidence: [Evidence] {
@@ -34,8 +37,15 @@ struct IndexDropSaving {
     }
 
     func impact(confidence: Confidence) -> Impact {
-        var summary = "~\(Formatting.milliseconds(msPerDay)) of write time per day"
-        if let sizeBytes { summary += "; \(SchemaFindingText.bytes(sizeBytes)) freed" }
+        var summary: String
+        if entriesPerDay == nil {
+            summary = "write time saved unknown (table counters \(window.text))"
+        } else if msPerDay == 0 {
+            summary = "no write time saved: the table had no writes \(window.text)"
+        } else {
+            summary = "~\(Formatting.milliseconds(msPerDay)) of write time per day, \(window.text)"
+        }
+        if let sizeBytes { summary = "\(SchemaFindingText.bytes(sizeBytes)) freed; " + summary }
         return .daily(msPerDay: msPerDay, bytes: sizeBytes.map(Double.init), confidence: confidence, summary: summary)
     }
 
