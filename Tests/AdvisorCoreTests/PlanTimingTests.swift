@@ -107,6 +107,24 @@ struct PlanTimingTests {
         #expect(plan.exclusiveShare(of: plan.root) == 0.49)
     }
 
+    /// A Limit costs a fraction of its children, which run only until it has its rows: cost shares are relative to
+    /// the nodes' exclusive costs added up, so they add up to 100 % (they were 55 % + 55 % + 32 % of the Limit's).
+    @Test func untimedSharesUnderALimitAddUpToTheWhole() {
+        let scan = node("Seq Scan", time: nil, rows: 100_000, cost: 5_000)
+        let sort = node("Sort", time: nil, cost: 8_000, children: [scan])
+        let gather = node("Gather Merge", time: nil, cost: 13_000, children: [sort])
+        var plan = Plan(
+            engine: .postgres, format: .postgresText, root: node("Limit", time: nil, cost: 9_000, children: [gather]))
+        plan.number()
+        PlanTiming.apply(to: &plan)
+        var shares: [Double] = []
+        plan.root.visit { shares.append(plan.exclusiveShare(of: $0) ?? 0) }
+        let total = shares.reduce(0, +)
+        let expected: [Double] = [0, 5 / 13.0, 3 / 13.0, 5 / 13.0]
+        #expect(abs(total - 1) < 1e-9, "\(shares)")
+        #expect(zip(shares, expected).allSatisfy { abs($0 - $1) < 1e-9 }, "\(shares)")
+    }
+
     @Test func initPlanTimeIsChargedToTheNodeUsingItsValue() {
         // PEV2 cte-exclusive-04: the index scan evaluates $0, so the InitPlan's 0.060 ms is inside it.
         var scan = node("Index Scan", time: 0.063, relationship: "Outer")

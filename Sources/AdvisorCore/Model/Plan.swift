@@ -46,6 +46,9 @@ public struct Plan: Codable, Equatable, Sendable {
     public var properties: [PlanProperty]
     /// Where in the input the plan started (1-based line), to name it in messages.
     public var sourceLine: Int
+    /// The nodes' exclusive costs added up (`PlanTiming`): what cost shares are relative to, so that they add up
+    /// to 100 % even where the root's cost is not its subtree's (a Limit stops its children early).
+    public var exclusiveCostSum: Double?
 
     public init(
         engine: Engine, format: PlanFormat, root: PlanNode, queryText: String? = nil,

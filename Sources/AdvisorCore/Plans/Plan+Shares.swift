@@ -9,16 +9,19 @@ extension Plan {
     /// timing, otherwise by estimated cost. Nil when the plan has neither.
     public func exclusiveShare(of node: PlanNode) -> Double? {
         if let total = totalTimeMs, total > 0, let time = node.exclusiveTimeMs { return min(1, time / total) }
-        if let total = root.inclusiveCost, total > 0, let cost = node.exclusiveCost { return min(1, cost / total) }
+        if let total = costShareBase, total > 0, let cost = node.exclusiveCost { return min(1, cost / total) }
         return nil
     }
 
     /// The fraction of the statement a node and everything below it accounts for.
     public func inclusiveShare(of node: PlanNode) -> Double? {
         if let total = totalTimeMs, total > 0, let time = node.inclusiveTimeMs { return min(1, time / total) }
-        if let total = root.inclusiveCost, total > 0, let cost = node.inclusiveCost { return min(1, cost / total) }
+        if let total = costShareBase, total > 0, let cost = node.inclusiveCost { return min(1, cost / total) }
         return nil
     }
+
+    /// What cost shares are relative to: the nodes' exclusive costs added up, else the root's inclusive cost.
+    private var costShareBase: Double? { exclusiveCostSum ?? root.inclusiveCost }
 
     /// Gives every node its 1-based pre-order `id`.
     public mutating func number() {

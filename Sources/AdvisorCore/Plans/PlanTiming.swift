@@ -16,11 +16,17 @@ import Foundation
 ///   InitPlan's time is inside that node's, and is subtracted there instead.
 /// - Nodes without their own time (MariaDB join groupings) take their children's sum and no exclusive time.
 /// - Costs: inclusive cost is total cost × expected loops (inner sides of nested loops run once per
-///   outer row); exclusive cost subtracts the children's. Shares use them when there is no timing.
+///   outer row); exclusive cost subtracts the children's. Shares use them, relative to the sum of exclusive
+///   costs, when there is no timing: a Limit's cost is a fraction of its children's, which run only partly.
 public enum PlanTiming {
     /// Fills `inclusiveTimeMs`/`exclusiveTimeMs` (when the plan has timing) and the cost pair on every node.
     public static func apply(to plan: inout Plan) {
         derive(&plan.root, timed: plan.hasTiming, processes: 1, expectedLoops: 1)
+        var costSum: Double?
+        plan.root.visit { node in
+            if let cost = node.exclusiveCost { costSum = (costSum ?? 0) + cost }
+        }
+        plan.exclusiveCostSum = costSum
         if plan.hasTiming {
             chargeCTEsToTheirScans(&plan.root)
             chargeInitPlansToTheirUsers(&plan.root)

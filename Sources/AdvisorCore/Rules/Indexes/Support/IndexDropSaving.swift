@@ -20,8 +20,10 @@ struct IndexDropSaving {
     var evidence: [Evidence] {
         var evidence: [Evidence] = []
         if let sizeBytes { evidence.append(Evidence("index size", Double(sizeBytes), "bytes")) }
-        if let entriesPerDay { evidence.append(Evidence("index entries written per day", entriesPerDay, "rows")) }
-        evidence.append(Evidence("estimated write time saved per day", msPerDay, "ms"))
+        if let entriesPerDay {
+            evidence.append(Evidence("index entries written per day", entriesPerDay, "rows"))
+            evidence.append(Evidence("estimated write time saved per day", msPerDay, "ms"))
+        }
         return evidence
     }
 
@@ -38,7 +40,11 @@ struct IndexDropSaving {
 
     func impact(confidence: Confidence) -> Impact {
         var summary: String
-        if entriesPerDay == nil {
+        if entriesPerDay == nil, let seconds = window.seconds, seconds < 60 {
+            summary =
+                "write time saved not estimated: the table counters cover only "
+                + Formatting.duration(seconds: seconds)
+        } else if entriesPerDay == nil {
             summary = "write time saved unknown (table counters \(window.text))"
         } else if msPerDay == 0 {
             summary = "no write time saved: the table had no writes \(window.text)"
