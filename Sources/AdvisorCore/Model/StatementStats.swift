@@ -53,6 +53,9 @@ public struct StatementStats: Codable, Equatable, Sendable {
     public var lockTimeMs: Double?
     /// The sqlcommenter / marginalia attribution the statement carried (`controller=orders,action=show`).
     public var tag: String?
+    /// The other ids counted into this one: entries with the same text, database and user, which the server kept
+    /// apart (`StatementStats.mergingIdenticalTexts`).
+    public var mergedIds: [String]?
 
     public init(
         id: String, text: String, database: String? = nil, user: String? = nil, calls: Int, totalTimeMs: Double,

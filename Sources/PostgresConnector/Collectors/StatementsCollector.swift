@@ -66,7 +66,7 @@ enum StatementsCollector: PostgresCollector {
         if readsInfo {
             (source.evictions, source.resetAt) = try parseInfo(rows: infoRows)
         }
-        snapshot.statements = collected.statements
+        snapshot.statements = StatementStats.mergingIdenticalTexts(collected.statements)
         snapshot.statementSource = source
         snapshot.notices += notices(for: collected, installation: installation)
         snapshot.facets.insert(.statements)

@@ -22,14 +22,16 @@ struct StatementNPlusOneRuleTests {
         #expect(finding.object.key == "shop|app|1")
         #expect(finding.fixSQL == "SELECT id, name, email FROM customers WHERE id = ANY($1)")
         #expect(finding.impact.confidence == .high)
-        // 2,000,000 calls a day × (0.12 ms − 0.0012 ms).
-        #expect(abs(finding.impact.score - 2_000_000 * (0.12 - 0.0012)) < 1e-6)
-        #expect(finding.severity == .medium)
+        // 2,000,000 calls a day × (0.12 ms − 0.0012 ms), and 1,920,000 round trips (one batch per page) × 0.3 ms.
+        #expect(abs(finding.impact.score - (2_000_000 * (0.12 - 0.0012) + 1_920_000 * 0.3)) < 1e-6)
+        #expect(finding.evidence("round trips saved") == 1_920_000)
+        #expect(finding.severity == .high)
         #expect(finding.message.contains("probably follows \"SELECT id, customer_id, total FROM orders"))
         #expect(finding.message.contains("returned 2,000,000 rows in total"))
         #expect(finding.evidence("parent rows") == 2_000_000)
         #expect(finding.evidence("calls per minute").map { abs($0 - 2_000_000.0 / 1_440) < 1e-6 } == true)
-        #expect(finding.impact.summary.contains("assuming a batched query costs about one lookup per 100 keys"))
+        #expect(finding.impact.summary.contains("1,920,000 round trips × 0.300 ms ≈ 813.6 s saved per day"))
+        #expect(finding.message.contains("(orders.customer_id names customers)"))
         #expect(finding.recommendation.hasPrefix("Fetch the keys in one query (WHERE id = ANY($1)"))
     }
 
@@ -125,5 +127,83 @@ extension StatementNPlusOneRuleTests {
         let lookup = E.statement(
             "2", "SELECT id, name FROM authors WHERE id = $1", calls: 400_000, totalTimeMs: 20_000, rows: 400_000)
         #expect(findings(E.snapshot(statements: [check, lookup])).map(\.object.key) == ["shop|app|2"])
+    }
+}
+
+/// Issue 12: the loops an ORM really makes, at staging volumes, with the parent that drives them.
+extension StatementNPlusOneRuleTests {
+    private static let bookshopKeys = [
+        ForeignKey(
+            schema: "public", table: "books", name: "books_author_id_fkey", columns: ["author_id"],
+            referencedSchema: "public", referencedTable: "authors", referencedColumns: ["id"])
+    ]
+
+    /// A two-minute run: 67 pages of 20 authors, then `author.books` for each (1,340 calls, 10 rows each), and 66
+    /// pages of books with `book.author` for each. The authors page also returns 1,340 rows in all, but it reads
+    /// the lookup's own table: the books page, which references authors, drives the N-1 loop.
+    @Test func aStagingRunOfAnORMsLazyLoadsFindsBothLoopsWithTheirParents() throws {
+        let authorsPage = E.statement(
+            "10", "SELECT authors.id, authors.name FROM authors ORDER BY authors.id LIMIT $1 OFFSET $2", calls: 67,
+            totalTimeMs: 40, rows: 1_340)
+        let books = E.statement(
+            "11", "SELECT books.id, books.title FROM books WHERE $1 = books.author_id ORDER BY books.id",
+            calls: 1_340, totalTimeMs: 120, rows: 13_400)
+        let booksPage = E.statement(
+            "12",
+            "SELECT books.id, books.author_id, books.title FROM books WHERE books.year = $1 ORDER BY books.id LIMIT $2",
+            calls: 66, totalTimeMs: 200, rows: 1_320)
+        let author = E.statement(
+            "13", "SELECT authors.id, authors.name FROM authors WHERE authors.id = $1::INTEGER", calls: 1_320,
+            totalTimeMs: 10, rows: 1_320)
+        var snapshot = E.snapshot(days: 120.0 / 86_400, statements: [authorsPage, books, booksPage, author])
+        snapshot.foreignKeys = Self.bookshopKeys
+        let found = findings(snapshot)
+        #expect(found.map(\.object.key) == ["shop|app|11", "shop|app|13"])
+        let collection = try #require(found.first)
+        #expect(collection.message.hasPrefix("A lookup of about 10.0 rows (a collection) on books by author_id"))
+        #expect(collection.message.contains("follows \"SELECT authors.id, authors.name FROM authors ORDER BY"))
+        #expect(collection.message.contains("(books.author_id references authors)"))
+        #expect(
+            collection.fixSQL
+                == "SELECT books.id, books.title FROM books WHERE books.author_id = ANY($1) ORDER BY books.id")
+        #expect(collection.impact.confidence == .low || collection.impact.confidence == .high)
+        let reference = try #require(found.last)
+        #expect(reference.message.contains("follows \"SELECT books.id, books.author_id, books.title FROM books"))
+        #expect(
+            reference.fixSQL == "SELECT authors.id, authors.name FROM authors WHERE authors.id = ANY($1::INTEGER[])")
+        #expect(reference.evidence("round trips saved") == 1_254)
+        // Two minutes decide no severity above medium.
+        #expect(found.allSatisfy { $0.severity <= .medium })
+    }
+
+    /// The same pages written with selectinload: one `= ANY($1)` query per page is the batched form, not a loop.
+    @Test func theEagerLoadingQueryIsNoLoop() {
+        let authorsPage = E.statement(
+            "10", "SELECT authors.id, authors.name FROM authors ORDER BY authors.id LIMIT $1 OFFSET $2", calls: 67,
+            totalTimeMs: 40, rows: 1_340)
+        let books = E.statement(
+            "11", "SELECT books.id, books.author_id FROM books WHERE books.author_id = ANY($1::INTEGER[])",
+            calls: 134, totalTimeMs: 90, rows: 13_400)
+        var snapshot = E.snapshot(days: 120.0 / 86_400, statements: [authorsPage, books])
+        snapshot.foreignKeys = Self.bookshopKeys
+        #expect(findings(snapshot).isEmpty)
+    }
+
+    /// MariaDB's digest upper-cases `authors`; the rewrite takes the catalog's spelling, or the server rejects it.
+    @Test func theRewriteSpellsTablesAsTheCatalogDoes() throws {
+        let page = E.statement(
+            "20", "SELECT `books` . `id` , `books` . `author_id` FROM `books` WHERE YEAR = ? LIMIT ?", calls: 66,
+            totalTimeMs: 50, rows: 1_320)
+        let author = E.statement(
+            "21", "SELECT `authors` . `id` , `authors` . `name` FROM AUTHORS WHERE `authors` . `id` = ?",
+            calls: 1_320, totalTimeMs: 60, rows: 1_320)
+        var snapshot = E.snapshot(engine: .mariadb, days: 120.0 / 86_400, statements: [page, author])
+        snapshot.tables = [
+            TableStats(schema: "shop", name: "authors"), TableStats(schema: "shop", name: "books"),
+        ]
+        let finding = try #require(findings(snapshot).first)
+        #expect(
+            finding.fixSQL
+                == "SELECT `authors` . `id` , `authors` . `name` FROM `authors` WHERE `authors` . `id` IN (...)")
     }
 }

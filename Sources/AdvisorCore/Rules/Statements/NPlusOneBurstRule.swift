@@ -128,7 +128,7 @@ public struct NPlusOneBurstRule: Rule {
                     roundTripMs: options.roundTripMs, window: snapshot.queryHistoryWindowSeconds,
                     extrapolated: window != nil)),
             recommendation: Self.recommendation(burst, lookup: lookup, shape: shape, engine: engine),
-            fixSQL: lookup?.sql,
+            fixSQL: lookup.map { CatalogNames.spelled($0.sql, in: snapshot) },
             risk: "A batched query returns the rows in no particular order and without the keys that match "
                 + "nothing: map them back by key in the application. Very long key lists (tens of thousands) are "
                 + "better split into batches of a few hundred to a few thousand.",

@@ -2,21 +2,28 @@
 /// calls, not its plan, are the cost, with the batched form that fetches every key at once.
 public struct StatementNPlusOneRule: Rule {
     public struct Options: RuleOptions {
-        /// The lookup must have run at least this many times.
+        /// A lookup without a related parent must have run at least this many times…
         public var minCalls = 1_000
-        /// And at least this often, in calls per minute over the window (when the window is known).
+        /// …and at least this often, in calls per minute over the window (when the window is known).
         public var minCallsPerMinute = 100.0
+        /// A loop behind a related parent is judged by its pattern: this many calls are enough (a staging run).
+        public var minCallsWithParent = 50
         /// Each call is cheap: an N+1 lookup is fast on its own, its number is the problem.
         public var maxMeanTimeMs = 5.0
-        /// Each call returns about one row.
+        /// A lookup without a related parent returns about one row per call…
         public var maxRowsPerCall = 1.5
-        /// A parent is a statement whose total rows are within this fraction of the lookup's calls.
+        /// …one behind a related parent may load a collection (a 1-N association) of up to this many rows.
+        public var maxCollectionRowsPerCall = 100.0
+        /// A parent returns about as many rows in total as the lookup has calls: within this fraction.
         public var parentTolerance = 0.2
-        /// Or one whose calls, multiplied by a whole number up to this, match the lookup's calls (within 1 %).
+        /// An unrelated parent may instead run a whole fraction as often, up to this multiple (within 1 %).
         public var maxCallsMultiple = 20
         /// The batched query is assumed to cost about one lookup's mean time per this many keys.
         public var keysPerBatchedCall = 100.0
-        /// Severity by the database time the batched form saves per day.
+        /// What each call costs the application besides its database time (network round trip, the driver's
+        /// work, binding), ms: saved for every call batching removes.
+        public var roundTripMs = 0.3
+        /// Severity by the time the batched form saves per day.
         public var severityBySavedTimePerDay = Levels.savedTimePerDay
 
         public init() {}
@@ -28,32 +35,45 @@ public struct StatementNPlusOneRule: Rule {
         category: .statements,
         engines: [.postgres, .mysql, .mariadb],
         requires: [.statements],
-        summary: "A one-row key lookup runs so often that fetching the keys in one batched query would save time.",
+        summary:
+            "A key lookup runs once per row of a list it follows: batching the keys into one query saves its calls.",
         rationale: """
             An ORM that loads a list and then each row's association one by one sends one cheap lookup per \
-            row: `SELECT … FROM customers WHERE id = $1`, thousands of times a minute. Each call is fast, but \
-            every call pays a network round trip, parsing or binding, planning, executor start-up and the \
-            index descent, so the calls together cost far more than one query fetching all the keys. Seen \
-            from the database: at least `min_calls` calls (and `min_calls_per_minute` when the window is \
-            known), a mean time of at most `max_mean_time_ms`, at most `max_rows_per_call` rows per call, \
-            and the shape of a key lookup (a SELECT of one table by equality on parameters). When another \
-            statement returns about as many rows in total as the lookup has calls (within \
-            `parent_tolerance`), or runs a whole fraction as often, it is probably the list the lookups \
-            follow: it is named and the confidence rises. Without such a parent, a lookup run as often as another \
-            statement of its database (within 1 %) is one step of a transaction run once per request — \
-            pgbench's balance read beside its updates, one random key each — and is not reported: there is no \
-            list to batch.
+            row: `SELECT … FROM customers WHERE id = $1` for each order (an N-1 reference), `SELECT … FROM books \
+            WHERE author_id = $1` for each author (a 1-N collection, several rows per call). Each call is fast, \
+            but every call pays a network round trip, parsing or binding, planning, executor start-up and the \
+            index descent, so the calls together cost far more than one query fetching all the keys.
 
-            **Estimate:** calls per day × (mean time − mean time / `keys_per_batched_call`): the batched \
-            query is assumed to cost about one lookup's mean time per 100 keys, because per-call overhead \
-            dominates a one-row lookup and fetching more rows from the same index is cheap. The application \
-            also saves a round trip per call, which is not counted.
+            **Evidence.** The statement statistics hold no order of execution, so the loop is recognised by its \
+            numbers: a lookup (a SELECT of one table by equality on parameters, at most `max_mean_time_ms` a \
+            call, not already taking a list of keys) and a parent — a SELECT of the same database returning \
+            several rows per call whose rows in total are the lookup's calls within `parent_tolerance`, and \
+            whose table is related to the lookup's: a foreign key from the lookup's filter column to the \
+            parent's table (1-N), or from the parent's table to the lookup's key (N-1); without foreign keys in \
+            the catalog, the `<table>_id` naming ORMs use. With such a parent the pattern is enough: \
+            `min_calls_with_parent` calls (a short staging run), up to `max_collection_rows_per_call` rows a \
+            call. Without one, only a one-row lookup (`max_rows_per_call`) run at least `min_calls` times (and \
+            `min_calls_per_minute` when the window is known) is reported, with medium confidence, naming the \
+            unrelated statement whose rows or calls (× a whole number up to `max_calls_multiple`) match when \
+            there is one; and not at all when another statement of its database runs as often (within 1 %): \
+            it is then one step of a transaction run once per request — pgbench's balance read beside its \
+            updates, one random key each — with no list to batch. What the database cannot show: which \
+            application code runs the loop, and loops whose lookups the server's cache of texts merged with \
+            other calls; `dbadvisor logs` (the N+1 burst rule) sees the order of execution.
 
-            **Fix:** fetch the keys in one query — PostgreSQL `WHERE id = ANY($1)` with an array parameter, \
-            MySQL and MariaDB `WHERE id IN (…)` — or join the lookup into the parent query; in an ORM, eager \
-            loading (`includes`/`preload`, `select_related`/`prefetch_related`, `JOIN FETCH`/`@BatchSize`). \
-            **Validate:** the lookup's calls drop by about the batch size in the next scan and the batched \
-            statement appears with a similar number of rows in total.
+            **Estimate:** the database time saved, calls × (mean − mean / `keys_per_batched_call`) — the \
+            batched query assumed to cost about one lookup per 100 keys — plus the round trips saved, (calls − \
+            batches) × `round_trip_ms` (0.3 ms: a network round trip and the driver's work per statement, \
+            which the database's timers do not see), with one batch per run of the parent, or per \
+            `keys_per_batched_call` keys without one; per day over the statistics window. Severity follows \
+            that figure; a window under an hour decides none above medium.
+
+            **Fix:** fetch the keys in one query — PostgreSQL `WHERE id = ANY($1::integer[])` with an array \
+            parameter, MySQL and MariaDB `WHERE id IN (…)` (the printed rewrite keeps the digest's `(...)` for \
+            the list of keys) — or join the lookup into the parent query; in an ORM, eager loading \
+            (SQLAlchemy `selectinload`/`joinedload`, Django `prefetch_related`/`select_related`, Rails \
+            `includes`, Hibernate `JOIN FETCH`/`@BatchSize`). **Validate:** the lookup's calls drop by about the \
+            batch size in the next scan and the batched statement appears with a similar number of rows in total.
             """,
         examples: [
             RuleExample(
@@ -110,19 +130,29 @@ public struct StatementNPlusOneRule: Rule {
         var findings: [Finding] = []
         for statement in snapshot.statements {
             // Rows must be counted: a source without them (a PostgreSQL log) has the N+1 burst rule instead.
-            guard statement.calls >= options.minCalls, statement.meanTimeMs > 0,
+            guard statement.calls >= options.minCallsWithParent, statement.meanTimeMs > 0,
                 statement.meanTimeMs <= options.maxMeanTimeMs, let rowsPerCall = statement.rowsPerCall,
-                rowsPerCall <= options.maxRowsPerCall
+                rowsPerCall <= options.maxCollectionRowsPerCall
             else { continue }
-            if let rate = window.perMinute(Double(statement.calls)), rate < options.minCallsPerMinute { continue }
             let shape = snapshot.shape(of: statement)
-            // The server's own foreign-key lookups run once per row written: no application loop to batch.
-            guard shape.isKeyLookup, snapshot.kind(of: statement) == .application else { continue }
-            let parent = parent(of: statement, in: snapshot)
-            if parent == nil, isTransactionStep(statement, in: snapshot) { continue }
+            // The server's own foreign-key lookups run once per row written: no application loop to batch. A
+            // statement already taking a list of keys is the batched form.
+            guard shape.isKeyLookup, snapshot.kind(of: statement) == .application, !Self.takesAList(statement.text)
+            else { continue }
+            let parent = parent(of: statement, shape: shape, in: snapshot)
+            if parent?.relation == nil {
+                guard statement.calls >= options.minCalls, rowsPerCall <= options.maxRowsPerCall else { continue }
+                if let rate = window.perMinute(Double(statement.calls)), rate < options.minCallsPerMinute { continue }
+                if parent == nil, isTransactionStep(statement, in: snapshot) { continue }
+            }
             findings.append(finding(statement, shape: shape, parent: parent, window: window, snapshot: snapshot))
         }
         return findings
+    }
+
+    /// `= ANY(…)`, `IN (…)`: a statement that already takes many keys at once.
+    private static func takesAList(_ text: String) -> Bool {
+        text.range(of: #"(?i)(=\s*any\s*\(|\bin\s*\()"#, options: .regularExpression) != nil
     }
 
     private func finding(
@@ -132,7 +162,11 @@ public struct StatementNPlusOneRule: Rule {
         let engine = snapshot.server.engine
         let calls = Double(statement.calls)
         let batchedCostPerKey = statement.meanTimeMs / options.keysPerBatchedCall
-        let savedPerDay = window.perDayOrCumulative(calls * (statement.meanTimeMs - batchedCostPerKey))
+        // One batched query per run of the parent, else one per `keys_per_batched_call` keys.
+        let batches = parent.map { Double($0.statement.calls) } ?? (calls / options.keysPerBatchedCall).rounded(.up)
+        let savedCalls = max(calls - batches, 0)
+        let savedDatabaseMs = calls * (statement.meanTimeMs - batchedCostPerKey)
+        let savedPerDay = window.perDayOrCumulative(savedDatabaseMs + savedCalls * options.roundTripMs)
         let callsPerDay = window.perDayOrCumulative(calls)
         var evidence = [
             Evidence("calls", calls, "count"),
@@ -143,13 +177,17 @@ public struct StatementNPlusOneRule: Rule {
         if let rate = window.perMinute(calls) { evidence.append(Evidence("calls per minute", rate, "count")) }
         if window.isKnown { evidence.append(Evidence("calls per day", callsPerDay, "count")) }
         evidence.append(Evidence("assumed batched cost per key", batchedCostPerKey, "ms"))
+        evidence.append(Evidence("round trips saved", savedCalls, "count"))
+        evidence.append(Evidence("assumed cost per round trip", options.roundTripMs, "ms"))
         if let parent {
             evidence.append(Evidence("parent calls", Double(parent.statement.calls), "count"))
             if let rows = parent.statement.rows { evidence.append(Evidence("parent rows", Double(rows), "rows")) }
         }
-        let lookup = BatchedLookup.best(
-            statement.text, table: shape.tables[0], indexes: snapshot.indexes, engine: engine)
-        let confidence: Confidence = window.isKnown ? (parent == nil ? .medium : .high) : .low
+        let table = shape.tables[0]
+        let lookup =
+            parent?.relation.flatMap { BatchedLookup(statement.text, table: table, key: $0.column, engine: engine) }
+            ?? BatchedLookup.best(statement.text, table: table, indexes: snapshot.indexes, engine: engine)
+        let confidence: Confidence = window.isKnown ? (parent?.relation == nil ? .medium : .high) : .low
         return Finding(
             ruleId: Self.description.id,
             severity: window.severity(options.severityBySavedTimePerDay, for: savedPerDay),
@@ -160,10 +198,11 @@ public struct StatementNPlusOneRule: Rule {
             impact: .daily(
                 msPerDay: savedPerDay, timeMs: statement.meanTimeMs, confidence: confidence,
                 summary: Self.impactSummary(
-                    callsPerDay: callsPerDay, mean: statement.meanTimeMs, batchedCostPerKey: batchedCostPerKey,
+                    savedDatabaseMs: window.perDayOrCumulative(savedDatabaseMs),
+                    savedCalls: window.perDayOrCumulative(savedCalls), roundTripMs: options.roundTripMs,
                     saved: savedPerDay, keysPerCall: options.keysPerBatchedCall, window: window)),
-            recommendation: Self.recommendation(lookup: lookup, table: shape.tables[0], parent: parent, engine: engine),
-            fixSQL: lookup?.sql,
+            recommendation: Self.recommendation(lookup: lookup, table: table, parent: parent, engine: engine),
+            fixSQL: lookup.map { CatalogNames.spelled($0.sql, in: snapshot) },
             risk: "A batched query returns the rows in no particular order and without the keys that match "
                 + "nothing: map them back by key in the application. Very long key lists (tens of thousands) are "
                 + "better split into batches of a few hundred to a few thousand.",
@@ -185,32 +224,52 @@ public struct StatementNPlusOneRule: Rule {
         }
     }
 
-    /// The statement the lookups probably follow, and how it matches.
+    /// How a parent's table and the lookup's are related, which makes it the list that drives the loop.
+    fileprivate struct Relation {
+        /// The lookup's column that takes the parent's keys: `author_id` of `books` under a page of authors
+        /// (1-N), `id` of `authors` under a page of books (N-1).
+        var column: String
+        /// "books.author_id references authors".
+        var description: String
+    }
+
+    /// The statement the lookups probably follow, how it matches, and how it is related when it is.
     fileprivate struct Parent {
         var statement: StatementStats
         /// "returned 2,000,000 rows", "ran 80,000 times (× 25)".
         var match: String
+        var relation: Relation?
     }
 
-    /// A SELECT returning several rows per call whose total rows are about the lookup's calls (closest
-    /// first), else one whose calls × a whole number are the lookup's calls.
-    private func parent(of child: StatementStats, in snapshot: Snapshot) -> Parent? {
+    /// A SELECT of the same database returning several rows per call whose total rows are about the lookup's
+    /// calls and whose table is related to the lookup's (a foreign key, or the `<table>_id` naming ORMs use); else,
+    /// for a one-row lookup, the unrelated SELECT whose rows, or calls × a whole number, match best.
+    private func parent(of child: StatementStats, shape: StatementShape, in snapshot: Snapshot) -> Parent? {
         let calls = Double(child.calls)
+        var related: (parent: Parent, distance: Double)?
         var byRows: (candidate: StatementStats, distance: Double)?
         var byMultiple: (candidate: StatementStats, multiple: Int, distance: Double)?
         for candidate in snapshot.statements
         where candidate.findingKey != child.findingKey && candidate.calls > 0 && candidate.calls < child.calls
             && (candidate.rowsPerCall ?? 0) >= 2
-            && (candidate.database == nil || child.database == nil
-                || candidate.database == child.database)
+            && (candidate.database == nil || child.database == nil || candidate.database == child.database)
         {
+            let candidateShape = snapshot.shape(of: candidate)
+            guard candidateShape.command == .select else { continue }
             let rowsDistance = abs(Double(candidate.rows ?? 0) - calls) / calls
+            let matchesRows = rowsDistance <= options.parentTolerance
+            if matchesRows,
+                let relation = Self.relation(
+                    parent: candidateShape, text: candidate.text, child: shape, in: snapshot),
+                Self.isCloser(rowsDistance, candidate, than: related.map { ($0.distance, $0.parent.statement) })
+            {
+                let match = "returned \(Formatting.count(Double(candidate.rows ?? 0))) rows in total"
+                related = (Parent(statement: candidate, match: match, relation: relation), rowsDistance)
+            }
             let ratio = calls / Double(candidate.calls)
             let multiple = Int(ratio.rounded())
             let multipleDistance = abs(ratio - Double(multiple)) / Double(max(multiple, 1))
-            let matchesRows = rowsDistance <= options.parentTolerance
             let matchesMultiple = multiple >= 2 && multiple <= options.maxCallsMultiple && multipleDistance <= 0.01
-            guard matchesRows || matchesMultiple, snapshot.shape(of: candidate).command == .select else { continue }
             if matchesRows, Self.isCloser(rowsDistance, candidate, than: byRows.map { ($0.distance, $0.candidate) }) {
                 byRows = (candidate, rowsDistance)
             }
@@ -220,6 +279,7 @@ public struct StatementNPlusOneRule: Rule {
                 byMultiple = (candidate, multiple, multipleDistance)
             }
         }
+        if let related { return related.parent }
         if let byRows {
             return Parent(
                 statement: byRows.candidate,
@@ -230,6 +290,53 @@ public struct StatementNPlusOneRule: Rule {
                 statement: found.candidate,
                 match: "ran \(Formatting.count(Double(found.candidate.calls))) times (× \(found.multiple))")
         }
+    }
+
+    /// How the parent's tables relate to the lookup's table, by the lookup's equality columns: a foreign key of
+    /// the lookup's table to a parent table (1-N: `books.author_id` under authors) or of a parent table to the
+    /// lookup's (N-1: `authors.id` under books); without foreign keys in the catalog, the `<table>_id` naming.
+    private static func relation(
+        parent: StatementShape, text parentText: String, child: StatementShape, in snapshot: Snapshot
+    ) -> Relation? {
+        let lookup = child.tables[0]
+        let lookupTable = lookup.table.lowercased()
+        let columns = lookup.filter.equalityColumns.map { $0.lowercased() }
+        for use in parent.tables where use.table.lowercased() != lookupTable {
+            let parentTable = use.table.lowercased()
+            for key in snapshot.foreignKeys {
+                let from = key.table.lowercased()
+                let to = key.referencedTable.lowercased()
+                let keyColumns = key.columns.map { $0.lowercased() }
+                if from == lookupTable, to == parentTable, keyColumns.count == 1, columns.contains(keyColumns[0]) {
+                    return Relation(
+                        column: key.columns[0],
+                        description: "\(key.table).\(key.columns[0]) references \(key.referencedTable)")
+                }
+                let referenced = key.referencedColumns.map { $0.lowercased() }
+                if from == parentTable, to == lookupTable, referenced.count == 1, columns.contains(referenced[0]) {
+                    return Relation(
+                        column: key.referencedColumns[0],
+                        description:
+                            "\(key.table).\(key.columns.joined(separator: ", ")) references \(key.referencedTable)")
+                }
+            }
+            guard snapshot.foreignKeys.isEmpty else { continue }
+            if let column = columns.first(where: { $0 == singular(parentTable) + "_id" }) {
+                return Relation(column: column, description: "\(lookup.table).\(column) names \(use.table)")
+            }
+            let reference = singular(lookupTable) + "_id"
+            if columns.contains("id"), parentText.lowercased().contains(reference) {
+                return Relation(column: "id", description: "\(use.table).\(reference) names \(lookup.table)")
+            }
+        }
+        return nil
+    }
+
+    /// "authors" → "author", "categories" → "category": the stem ORMs name foreign-key columns after.
+    private static func singular(_ table: String) -> String {
+        if table.hasSuffix("ies") { return String(table.dropLast(3)) + "y" }
+        if table.hasSuffix("s") { return String(table.dropLast()) }
+        return table
     }
 
     private static func isCloser(
@@ -249,25 +356,30 @@ extension StatementNPlusOneRule {
     ) -> String {
         let table = shape.tables[0]
         let name = table.schema.map { "\($0).\(table.table)" } ?? table.table
+        let rows = statement.rowsPerCall ?? 0
+        let what =
+            rows <= 1.5
+            ? "A one-row lookup"
+            : "A lookup of about \(Formatting.decimal(rows, digits: 1)) rows (a collection)"
         var text =
-            "A one-row lookup on \(name) by \(table.filter.equalityColumns.joined(separator: ", ")) ran "
+            "\(what) on \(name) by \(table.filter.equalityColumns.joined(separator: ", ")) ran "
             + "\(Formatting.count(Double(statement.calls))) times\(window.spanText) at "
             + "\(Formatting.milliseconds(statement.meanTimeMs)) each: the pattern of N+1 queries"
         if let parent {
             text += "; it probably follows \"\(parent.statement.oneLineText(maxLength: 60))\", which \(parent.match)"
+            if let relation = parent.relation { text += " (\(relation.description))" }
         }
         return text + "."
     }
 
     fileprivate static func impactSummary(
-        callsPerDay: Double, mean: Double, batchedCostPerKey: Double, saved: Double, keysPerCall: Double,
+        savedDatabaseMs: Double, savedCalls: Double, roundTripMs: Double, saved: Double, keysPerCall: Double,
         window: StatementWindow
     ) -> String {
-        let period = window.isKnown ? "calls per day" : "calls (cumulative: window unknown)"
-        return "\(Formatting.count(callsPerDay)) \(period) × (\(Formatting.milliseconds(mean)) mean − "
-            + "\(Formatting.milliseconds(batchedCostPerKey)) per key batched, assuming a batched query costs "
-            + "about one lookup per \(Formatting.count(keysPerCall)) keys) ≈ \(Formatting.milliseconds(saved)) "
-            + "saved \(window.isKnown ? "per day" : "in total"), plus a network round trip per call in the application"
+        "\(Formatting.milliseconds(savedDatabaseMs)) of database time (a batched query assumed to cost about one "
+            + "lookup per \(Formatting.count(keysPerCall)) keys) + \(Formatting.count(savedCalls)) round trips × "
+            + "\(Formatting.milliseconds(roundTripMs)) ≈ \(Formatting.milliseconds(saved)) saved "
+            + (window.isKnown ? window.periodText : "in total (cumulative: window unknown)")
     }
 
     fileprivate static func recommendation(
@@ -281,6 +393,9 @@ extension StatementNPlusOneRule {
         } else {
             text += ", or join \(table.table) into the query that produces the keys"
         }
-        return text + "; in an ORM, eager-load the association instead of loading it row by row."
+        return text
+            + "; in an ORM, eager-load the association instead of loading it row by row (SQLAlchemy selectinload / "
+            + "joinedload, Django prefetch_related / select_related, Rails includes, Hibernate JOIN FETCH or "
+            + "@BatchSize)."
     }
 }

@@ -26,13 +26,20 @@ struct BatchedLookup: Equatable {
                 inWhere = true
                 continue
             }
-            guard inWhere, name.lowercased() == key.lowercased(), index + 2 < tokens.count,
-                tokens[index + 1] == .symbol("="), tokens[index + 2] == .parameter
-            else { continue }
+            guard inWhere, name.lowercased() == key.lowercased() else { continue }
+            var columnStart = index
             if index >= 2, tokens[index - 1] == .dot {
                 guard case .identifier(let qualifier, _) = tokens[index - 2], owners.contains(qualifier.lowercased())
                 else { continue }
+                columnStart = index - 2
             }
+            if let reversed = Self.reversed(source, column: columnStart..<(index + 1), engine: engine) {
+                column = name
+                sql = reversed
+                return
+            }
+            guard index + 2 < tokens.count, tokens[index + 1] == .symbol("="), tokens[index + 2] == .parameter
+            else { continue }
             let parameter = source.text(of: (index + 2)..<(index + 3))
             // `= $1::integer` batches as `= ANY($1::integer[])`: the cast moves inside, onto the array.
             let castEnd = engine == .postgres ? Self.castEnd(tokens, after: index + 2) : index + 3
@@ -46,6 +53,30 @@ struct BatchedLookup: Equatable {
             return
         }
         return nil
+    }
+
+    /// `$1 = books.author_id` (SQLAlchemy's lazy loader), `$1::integer = id`: the parameter on the left of the
+    /// column at `column`, rewritten to `books.author_id = ANY($1::integer[])`; nil when no parameter is there.
+    private static func reversed(_ source: ConditionSource, column: Range<Int>, engine: Engine) -> String? {
+        let tokens = source.tokens
+        guard column.lowerBound >= 2, tokens[column.lowerBound - 1] == .symbol("=") else { return nil }
+        // Back over a cast to the parameter: `$1`, `$1::integer`, `$1::character varying`.
+        var start = column.lowerBound - 2
+        while start > 0, tokens[start] != .parameter {
+            guard case .identifier = tokens[start] else { break }
+            start -= 1
+            if start >= 0, tokens[start] == .symbol("::") { start -= 1 }
+        }
+        guard start >= 0, tokens[start] == .parameter else { return nil }
+        let parameter = source.text(of: start..<(start + 1))
+        let cast = start + 2 < column.lowerBound - 1 ? source.text(of: (start + 2)..<(column.lowerBound - 1)) : ""
+        let name = source.text(of: column)
+        let batched =
+            engine == .postgres
+            ? "\(name) = ANY(\(parameter)\(cast.isEmpty ? "" : "::" + cast + "[]"))" : "\(name) IN (...)"
+        let characters = source.characters
+        return String(characters[..<source.ranges[start].lowerBound]) + batched
+            + String(characters[source.ranges[column.upperBound - 1].upperBound...])
     }
 
     /// The end of a `::type` cast after the token at `index` (`::integer`, `::character varying(20)`), or
