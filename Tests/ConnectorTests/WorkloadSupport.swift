@@ -160,6 +160,7 @@ struct WorkloadFinding: CustomStringConvertible {
     let severity: Severity
     let message: String
     let impact: String
+    let fixSQL: String?
     /// Evidence as (name, value, unit).
     let evidence: [(name: String, value: Double, unit: String)]
 
@@ -223,7 +224,7 @@ struct WorkloadReport {
                 object: object["kind"] as? String == "statement" ? text ?? name : name,
                 severity: try #require(Severity(rawValue: finding["severity"] as? String ?? "")),
                 message: finding["message"] as? String ?? "", impact: impact["summary"] as? String ?? "",
-                evidence: evidence)
+                fixSQL: finding["fix_sql"] as? String, evidence: evidence)
         }
         notices = (object["notices"] as? [Any] ?? []).map { notice in
             (notice as? String) ?? (notice as? [String: Any]).map { "\($0["message"] ?? $0)" } ?? "\(notice)"
