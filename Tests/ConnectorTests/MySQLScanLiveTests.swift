@@ -74,6 +74,9 @@ struct MySQLScanLiveTests {
             #expect(!healthy.contains { finding.object.name.contains("index \($0) ") }, "\(finding.object.name)")
         }
         #expect(!findings.contains { $0.object.name.contains("PRIMARY") })
+        try FixSQLCheck.expectAcceptedByMariaDB(
+            findings.compactMap { finding in finding.fixSQL.map { (finding.ruleId, $0) } },
+            url: try #require(LiveServers.mysqlURL), "MariaDB shop scan")
     }
 
     @Test func wrongPasswordIsAConnectionErrorWithoutThePassword() throws {

@@ -45,6 +45,9 @@ struct ScanCommandLiveTests {
         let report = try WorkloadReport(json: result.stdout, name: "PostgreSQL-\(server.major)-shop")
         WorkloadCheck.expectPlausible(report, backends: 1, "PostgreSQL \(server.major) shop scan")
         WorkloadCheck.expectOrdered(report, "PostgreSQL \(server.major) shop scan")
+        try FixSQLCheck.expectAcceptedByPostgres(
+            FixSQLCheck.fixes(report), url: try server.require(server.url), major: server.major,
+            "PostgreSQL \(server.major) shop scan")
 
         func objects(_ rule: String) -> [String] { findings.filter { $0.rule == rule }.map(\.object) }
         #expect(objects("table-seq-scan-heavy") == ["table public.orders"])

@@ -53,6 +53,21 @@ struct WorkloadServer: Sendable, CustomTestStringConvertible {
         try Self.url(try #require(ownerURL, "\(ownerVariable) is not set (scripts/test-servers.sh env)"), database)
     }
 
+    /// Has the server accept every fix_sql of `report`, as the owner of `database` (`FixSQLCheck`).
+    func expectFixesAccepted(
+        _ report: WorkloadReport, database: String, _ form: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        switch engine {
+        case .postgres:
+            try FixSQLCheck.expectAcceptedByPostgres(
+                FixSQLCheck.fixes(report), url: try owner(database), major: name.hasSuffix("18") ? 18 : 15, form,
+                sourceLocation: sourceLocation)
+        case .mariadb:
+            try FixSQLCheck.expectAcceptedByMariaDB(
+                FixSQLCheck.fixes(report), url: try owner(database), form, sourceLocation: sourceLocation)
+        }
+    }
+
     /// The monitor's URL for `database`: what the scans run as.
     func monitor(_ database: String) throws -> String {
         try Self.url(try #require(monitorURL, "the monitor URL of \(name) is not set"), database)

@@ -51,10 +51,14 @@ struct ShopSnapshotRulesTests {
         #expect(fix("index-unused") == "DROP INDEX CONCURRENTLY public.customers_created_at_idx;")
         #expect(fix("index-duplicate") == "DROP INDEX CONCURRENTLY public.products_category_idx1;")
         #expect(fix("index-redundant") == "DROP INDEX CONCURRENTLY public.order_items_order_id_idx;")
+        // A unique rebuild fails while the duplicates that broke the build remain: they are listed first.
         #expect(
             fix("index-invalid")
-                == "DROP INDEX CONCURRENTLY public.promotions_country_key;\n"
-                + "CREATE UNIQUE INDEX CONCURRENTLY promotions_country_key ON public.promotions USING btree (country);")
+                == "-- A unique build fails again while duplicate keys remain: list them and resolve them first.\n"
+                + "SELECT country, count(*) FROM public.promotions GROUP BY country HAVING count(*) > 1;\n"
+                + "-- Then, once it returns no rows:\n-- DROP INDEX CONCURRENTLY public.promotions_country_key;\n"
+                + "-- CREATE UNIQUE INDEX CONCURRENTLY promotions_country_key ON public.promotions USING btree (country);"
+        )
         let foreignKey = try #require(
             findings.first { $0.ruleId == "foreign-key-missing-index" && $0.object.name.contains("customers") })
         #expect(foreignKey.fixSQL == "CREATE INDEX CONCURRENTLY customers_country_idx ON public.customers (country);")

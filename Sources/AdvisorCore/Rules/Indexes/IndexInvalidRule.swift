@@ -105,7 +105,15 @@ extension IndexInvalidRule {
             let name = PlanFixSQL.qualifiedName(table: index.name, schema: index.schema, engine: engine)
             return "REINDEX INDEX CONCURRENTLY \(name);"
         }
-        return "\(drop)\n\(create);"
+        guard index.isUnique, !index.columns.isEmpty else { return "\(drop)\n\(create);" }
+        // The build failed most likely on duplicates, and fails again while they remain: the runnable part lists
+        // them; the rebuild is left commented out for when the list is empty.
+        let table = PlanFixSQL.qualifiedName(table: index.table, schema: index.schema, engine: engine)
+        let key = index.columns.joined(separator: ", ")
+        let filter = index.predicate.map { " WHERE \($0)" } ?? ""
+        return "-- A unique build fails again while duplicate keys remain: list them and resolve them first.\n"
+            + "SELECT \(key), count(*) FROM \(table)\(filter) GROUP BY \(key) HAVING count(*) > 1;\n"
+            + "-- Then, once it returns no rows:\n-- \(drop)\n-- \(create);"
     }
 
     fileprivate static func recommendation(_ index: IndexStats, partitioned: Bool) -> String {
