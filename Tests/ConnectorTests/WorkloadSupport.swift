@@ -115,10 +115,12 @@ struct WorkloadServer: Sendable, CustomTestStringConvertible {
     var monitorUser: String? { monitorURL.flatMap { URLComponents(string: $0)?.user } }
 
     /// Runs `workload` with every statement of its sessions logged (PostgreSQL: `environment` holds the
-    /// PGOPTIONS that do it; MariaDB: the client lowers `long_query_time` itself) and returns what the server
+    /// PGOPTIONS that do it; MariaDB: the client lowers `long_query_time` itself, or with `allSessions` the
+    /// server's default is 0 while it runs, 10 after, as `scripts/test-servers.sh` sets it) and returns what the server
     /// logged meanwhile, in a temporary file the caller removes; nil when this server's log is not readable.
     func capture(
-        _ name: String, database: String, _ workload: (_ environment: [String: String]) throws -> Void
+        _ name: String, database: String, allSessions: Bool = false,
+        _ workload: (_ environment: [String: String]) throws -> Void
     ) throws -> URL? {
         guard let log, LiveServers.isCI || FileManager.default.isReadableFile(atPath: log) else {
             try workload([:])
@@ -133,8 +135,12 @@ struct WorkloadServer: Sendable, CustomTestStringConvertible {
                 _ = try session.rows("SET log_min_duration_statement = 0")
                 _ = try session.rows("SELECT '\(marker)'")
             case .mariadb:
-                try workload([:])
+                // A client that cannot lower it for its own sessions (sysbench) has the server's default lowered
+                // while it runs; new connections take it.
                 let session = try MySQLSession.open(try owner(database))
+                if allSessions { _ = try session.rows("SET GLOBAL long_query_time = 0") }
+                defer { if allSessions { _ = try? session.rows("SET GLOBAL long_query_time = 10") } }
+                try workload([:])
                 _ = try session.rows("SET SESSION long_query_time = 0")
                 _ = try session.rows("SELECT '\(marker)'")
             }

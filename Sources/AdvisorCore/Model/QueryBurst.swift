@@ -52,6 +52,8 @@ public struct QueryBurst: Codable, Equatable, Sendable {
     public var totalTimeMs: Double?
     /// Bursts whose length equals the rows the parent returned: the loop runs once per parent row.
     public var burstsMatchingParentRows: Int
+    /// Bursts whose parent's row count the source gave (a MySQL slow log does, a PostgreSQL log does not).
+    public var burstsWithParentRows: Int
     /// Distinct sessions, and up to ten applications and users the bursts came from.
     public var sessions: Int
     public var applications: [String]
@@ -63,9 +65,9 @@ public struct QueryBurst: Codable, Equatable, Sendable {
 
     public init(
         parentFingerprint: String?, parentText: String?, childFingerprint: String, childText: String, bursts: Int,
-        calls: Int, longestBurst: Int, totalTimeMs: Double?, burstsMatchingParentRows: Int, sessions: Int,
-        applications: [String] = [], users: [String] = [], databases: [String] = [], firstSeen: Double? = nil,
-        lastSeen: Double? = nil
+        calls: Int, longestBurst: Int, totalTimeMs: Double?, burstsMatchingParentRows: Int,
+        burstsWithParentRows: Int? = nil, sessions: Int, applications: [String] = [], users: [String] = [],
+        databases: [String] = [], firstSeen: Double? = nil, lastSeen: Double? = nil
     ) {
         self.parentFingerprint = parentFingerprint
         self.parentText = parentText
@@ -76,6 +78,7 @@ public struct QueryBurst: Codable, Equatable, Sendable {
         self.longestBurst = longestBurst
         self.totalTimeMs = totalTimeMs
         self.burstsMatchingParentRows = burstsMatchingParentRows
+        self.burstsWithParentRows = burstsWithParentRows ?? bursts
         self.sessions = sessions
         self.applications = applications
         self.users = users

@@ -178,12 +178,14 @@ public struct RepeatedQueryDetector: Sendable {
         guard run.count >= options.minimumRun, let parent = run.parent, canBeParent(parent.text) else { return }
         let key = "\(run.parent?.fingerprint ?? "-")>\(run.child.fingerprint)"
         let matchesParent = run.parent?.rows == run.count ? 1 : 0
+        let parentRowsKnown = run.parent?.rows == nil ? 0 : 1
         guard var totals = pairs[key] else {
             pairs[key] = PairTotals(
                 burst: QueryBurst(
                     parentFingerprint: run.parent?.fingerprint, parentText: run.parent?.text,
                     childFingerprint: run.child.fingerprint, childText: run.child.text, bursts: 1, calls: run.count,
                     longestBurst: run.count, totalTimeMs: run.timeMs, burstsMatchingParentRows: matchesParent,
+                    burstsWithParentRows: parentRowsKnown,
                     sessions: 1, applications: run.child.application.map { [$0] } ?? [],
                     users: run.child.user.map { [$0] } ?? [], databases: run.child.database.map { [$0] } ?? [],
                     firstSeen: run.firstTime, lastSeen: run.firstTime),
@@ -195,6 +197,7 @@ public struct RepeatedQueryDetector: Sendable {
         totals.burst.longestBurst = max(totals.burst.longestBurst, run.count)
         totals.burst.totalTimeMs = add(totals.burst.totalTimeMs, run.timeMs)
         totals.burst.burstsMatchingParentRows += matchesParent
+        totals.burst.burstsWithParentRows += parentRowsKnown
         // Distinct sessions are counted exactly up to 10,000, then the count only grows.
         if totals.sessionNames.count < 10_000 {
             totals.sessionNames.insert(session)

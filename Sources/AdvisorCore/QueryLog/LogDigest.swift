@@ -146,6 +146,7 @@ public struct LogDigest: Sendable {
             known.longestBurst = max(known.longestBurst, burst.longestBurst)
             if let time = burst.totalTimeMs { known.totalTimeMs = (known.totalTimeMs ?? 0) + time }
             known.burstsMatchingParentRows += burst.burstsMatchingParentRows
+            known.burstsWithParentRows += burst.burstsWithParentRows
             // Logs of different files hold different sessions (a session cut by a log rotation counts twice).
             known.sessions += burst.sessions
             for (keyPath, values) in [

@@ -83,6 +83,19 @@ struct NPlusOneBurstRuleTests {
         #expect(finding.evidence("time in bursts") == nil)
     }
 
+    /// A PostgreSQL log counts no rows: "bursts matching the parent's rows = 0" would read as evidence against the
+    /// loop, so it is left out; where the source counts them, it is there.
+    @Test func parentRowMatchesAreEvidenceOnlyWhereRowsAreCounted() throws {
+        var uncounted = loop
+        uncounted.burstsMatchingParentRows = 0
+        uncounted.burstsWithParentRows = 0
+        let finding = try #require(findings(E.history(bursts: [uncounted])).first)
+        #expect(finding.evidence("bursts matching the parent's rows") == nil)
+        #expect(
+            try #require(findings(E.history(bursts: [loop])).first).evidence("bursts matching the parent's rows") != nil
+        )
+    }
+
     @Test func withoutHistoryTheRuleIsSkipped() {
         let report = RuleEngine(rules: [NPlusOneBurstRule()]).run(E.snapshot(engine: .mysql))
         #expect(report.findings.isEmpty)

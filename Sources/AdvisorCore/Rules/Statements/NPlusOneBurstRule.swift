@@ -28,10 +28,15 @@ public struct NPlusOneBurstRule: Rule {
             order a session runs its statements: the list query, then the same lookup N times in a row with \
             other literals, then the next list. The statement history (MySQL's \
             `events_statements_history_long`) or a log shows these bursts directly, per session, with the \
-            statement that preceded them. A (parent, child) pair is reported from `min_bursts` bursts or \
-            `min_calls` child calls in bursts; the more bursts have exactly as many calls as the parent \
-            returned rows, the surer it is that the loop runs once per parent row (confidence high when at \
-            least half do).
+            statement that preceded them. A burst is 5 or more calls of one statement in a row, each within a \
+            second of the last, in one session; its parent is the statement just before it in the same \
+            transaction, and must return rows to loop over (a SELECT, or a write with RETURNING). A run after a \
+            write, after BEGIN or at the start of a session is no loop — psycopg's executemany of a bulk load, \
+            sysbench's ten point selects per transaction — and neither a COMMIT nor a BEGIN is crossed. A \
+            (parent, child) pair is reported from `min_bursts` bursts or `min_calls` child calls in bursts; \
+            where the source counts the parent's rows (MySQL's slow log and statement history; a PostgreSQL log \
+            does not), the more bursts have exactly as many calls as the parent returned rows, the surer it is \
+            that the loop runs once per parent row (confidence high when at least half do).
 
             **Estimate:** the child's time in bursts × (1 − 1 / average burst length) — one batched call \
             per burst instead of N, assumed to cost about one call — plus the calls saved × `round_trip_ms` \
@@ -100,9 +105,13 @@ public struct NPlusOneBurstRule: Rule {
             Evidence("calls in bursts", Double(burst.calls), "count"),
             Evidence("longest burst", Double(burst.longestBurst), "count"),
             Evidence("average burst length", averageLength, "count"),
-            Evidence("bursts matching the parent's rows", Double(burst.burstsMatchingParentRows), "count"),
             Evidence("sessions", Double(burst.sessions), "count"),
         ]
+        // Only where the source counts the parent's rows: a zero would read as evidence against the loop.
+        if burst.burstsWithParentRows > 0 {
+            evidence.append(
+                Evidence("bursts matching the parent's rows", Double(burst.burstsMatchingParentRows), "count"))
+        }
         if let time = burst.totalTimeMs { evidence.append(Evidence("time in bursts", time, "ms")) }
         if let seconds = snapshot.queryHistoryWindowSeconds { evidence.append(Evidence("window", seconds, "s")) }
         if window != nil { evidence.append(Evidence("calls per day", perDay(Double(burst.calls)), "count")) }
