@@ -15,6 +15,13 @@ enum FixSQLCheck {
         report.findings.compactMap { finding in finding.fixSQL.map { (finding.rule, $0) } }
     }
 
+    /// The fixes of a report's findings read as JSON dictionaries.
+    static func fixes(_ findings: [[String: Any]]) -> [(rule: String, sql: String)] {
+        findings.compactMap { finding in
+            (finding["fix_sql"] as? String).map { (finding["rule_id"] as? String ?? "", $0) }
+        }
+    }
+
     static func expectAcceptedByPostgres(
         _ fixes: [(rule: String, sql: String)], url: String, major: Int, _ form: String,
         sourceLocation: SourceLocation = #_sourceLocation

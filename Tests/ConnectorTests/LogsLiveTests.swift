@@ -51,6 +51,9 @@ struct LogsLiveTests {
         #expect(message.contains("FROM customers WHERE id"), "\(message)")
         #expect(message.contains("ran 48 times in 6 bursts"), "\(message)")
         #expect(message.contains("after \"SELECT id, customer_id FROM orders"), "\(message)")
+        try FixSQLCheck.expectAcceptedByPostgres(
+            FixSQLCheck.fixes(findings), url: try server.require(server.url), major: server.major,
+            "PostgreSQL \(server.major) N+1 log")
     }
 
     @Test(arguments: LiveServers.postgresServers)

@@ -50,6 +50,8 @@ struct LogsMariaDBLiveTests {
         #expect(message.contains("after \"SELECT id, customer_id FROM orders"), "\(message)")
         // The slow log counts each statement's rows: every list returned as many orders as the loop ran.
         #expect(message.contains("6 of 6 bursts had as many calls as it returned rows"), "\(message)")
+        try FixSQLCheck.expectAcceptedByMariaDB(
+            FixSQLCheck.fixes(findings), url: try #require(LiveServers.mysqlURL), "MariaDB N+1 log")
     }
 
     /// `log_slow_verbosity = query_plan` adds how each statement ran; a scan without an index and an on-disk sort
