@@ -1,5 +1,5 @@
-/// Reports N+1 query patterns seen from the database: a cheap one-row key lookup run so often that its
-/// calls, not its plan, are the cost, with the batched form that fetches every key at once.
+/// Reports N+1 query patterns seen from the database: a cheap key lookup run once per row of a related list,
+/// so that its calls, not its plan, are the cost, with the batched form that fetches every key at once.
 public struct StatementNPlusOneRule: Rule {
     public struct Options: RuleOptions {
         /// A lookup without a related parent must have run at least this many times…
@@ -16,8 +16,6 @@ public struct StatementNPlusOneRule: Rule {
         public var maxCollectionRowsPerCall = 100.0
         /// A parent returns about as many rows in total as the lookup has calls: within this fraction.
         public var parentTolerance = 0.2
-        /// An unrelated parent may instead run a whole fraction as often, up to this multiple (within 1 %).
-        public var maxCallsMultiple = 20
         /// The batched query is assumed to cost about one lookup's mean time per this many keys.
         public var keysPerBatchedCall = 100.0
         /// What each call costs the application besides its database time (network round trip, the driver's
@@ -47,15 +45,16 @@ public struct StatementNPlusOneRule: Rule {
             **Evidence.** The statement statistics hold no order of execution, so the loop is recognised by its \
             numbers: a lookup (a SELECT of one table by equality on parameters, at most `max_mean_time_ms` a \
             call, not already taking a list of keys) and a parent — a SELECT of the same database returning \
-            several rows per call whose rows in total are the lookup's calls within `parent_tolerance`, and \
+            several rows per call, run by the same user, whose rows in total are the lookup's calls within \
+            `parent_tolerance`, and \
             whose table is related to the lookup's: a foreign key from the lookup's filter column to the \
             parent's table (1-N), or from the parent's table to the lookup's key (N-1); without foreign keys in \
             the catalog, the `<table>_id` naming ORMs use. With such a parent the pattern is enough: \
             `min_calls_with_parent` calls (a short staging run), up to `max_collection_rows_per_call` rows a \
-            call. Without one, only a one-row lookup (`max_rows_per_call`) run at least `min_calls` times (and \
-            `min_calls_per_minute` when the window is known) is reported, with medium confidence, naming the \
-            unrelated statement whose rows or calls (× a whole number up to `max_calls_multiple`) match when \
-            there is one; and not at all when another statement of its database runs as often (within 1 %): \
+            call. A ratio alone names no parent: an unrelated query whose rows happen to match is not what drives \
+            the loop. Without a parent, only a one-row lookup (`max_rows_per_call`) run at least `min_calls` \
+            times (and `min_calls_per_minute` when the window is known) is reported, with medium confidence; \
+            and not at all when another statement of its database runs as often (within 1 %): \
             it is then one step of a transaction run once per request — pgbench's balance read beside its \
             updates, one random key each — with no list to batch. What the database cannot show: which \
             application code runs the loop, and loops whose lookups the server's cache of texts merged with \
@@ -140,7 +139,7 @@ public struct StatementNPlusOneRule: Rule {
             guard shape.isKeyLookup, snapshot.kind(of: statement) == .application, !Self.takesAList(statement.text)
             else { continue }
             let parent = parent(of: statement, shape: shape, in: snapshot)
-            if parent?.relation == nil {
+            if parent == nil {
                 guard statement.calls >= options.minCalls, rowsPerCall <= options.maxRowsPerCall else { continue }
                 if let rate = window.perMinute(Double(statement.calls)), rate < options.minCallsPerMinute { continue }
                 if parent == nil, isTransactionStep(statement, in: snapshot) { continue }
@@ -185,9 +184,9 @@ public struct StatementNPlusOneRule: Rule {
         }
         let table = shape.tables[0]
         let lookup =
-            parent?.relation.flatMap { BatchedLookup(statement.text, table: table, key: $0.column, engine: engine) }
+            parent.flatMap { BatchedLookup(statement.text, table: table, key: $0.relation.column, engine: engine) }
             ?? BatchedLookup.best(statement.text, table: table, indexes: snapshot.indexes, engine: engine)
-        let confidence: Confidence = window.isKnown ? (parent?.relation == nil ? .medium : .high) : .low
+        let confidence: Confidence = window.isKnown ? (parent == nil ? .medium : .high) : .low
         return Finding(
             ruleId: Self.description.id,
             severity: window.severity(options.severityBySavedTimePerDay, for: savedPerDay),
@@ -233,63 +232,39 @@ public struct StatementNPlusOneRule: Rule {
         var description: String
     }
 
-    /// The statement the lookups probably follow, how it matches, and how it is related when it is.
+    /// The statement the lookups follow: how its rows match the lookup's calls, and how its table is related.
     fileprivate struct Parent {
         var statement: StatementStats
-        /// "returned 2,000,000 rows", "ran 80,000 times (× 25)".
+        /// "returned 1,340 rows in total".
         var match: String
-        var relation: Relation?
+        var relation: Relation
     }
 
-    /// A SELECT of the same database returning several rows per call whose total rows are about the lookup's
-    /// calls and whose table is related to the lookup's (a foreign key, or the `<table>_id` naming ORMs use); else,
-    /// for a one-row lookup, the unrelated SELECT whose rows, or calls × a whole number, match best.
+    /// A SELECT of the same database and user returning several rows per call, whose rows in total are about the
+    /// lookup's calls and whose table is related to the lookup's (a foreign key, or the `<table>_id` naming ORMs
+    /// use), the closest match first. A ratio alone names no parent: an unrelated query whose rows happen to
+    /// match (psycopg's split of one text over two entries made one) is not what drives the loop.
     private func parent(of child: StatementStats, shape: StatementShape, in snapshot: Snapshot) -> Parent? {
         let calls = Double(child.calls)
-        var related: (parent: Parent, distance: Double)?
-        var byRows: (candidate: StatementStats, distance: Double)?
-        var byMultiple: (candidate: StatementStats, multiple: Int, distance: Double)?
+        var best: (parent: Parent, distance: Double)?
         for candidate in snapshot.statements
         where candidate.findingKey != child.findingKey && candidate.calls > 0 && candidate.calls < child.calls
             && (candidate.rowsPerCall ?? 0) >= 2
             && (candidate.database == nil || child.database == nil || candidate.database == child.database)
+            && (candidate.user == nil || child.user == nil || candidate.user == child.user)
         {
+            let distance = abs(Double(candidate.rows ?? 0) - calls) / calls
+            guard distance <= options.parentTolerance,
+                Self.isCloser(distance, candidate, than: best.map { ($0.distance, $0.parent.statement) })
+            else { continue }
             let candidateShape = snapshot.shape(of: candidate)
-            guard candidateShape.command == .select else { continue }
-            let rowsDistance = abs(Double(candidate.rows ?? 0) - calls) / calls
-            let matchesRows = rowsDistance <= options.parentTolerance
-            if matchesRows,
-                let relation = Self.relation(
-                    parent: candidateShape, text: candidate.text, child: shape, in: snapshot),
-                Self.isCloser(rowsDistance, candidate, than: related.map { ($0.distance, $0.parent.statement) })
-            {
-                let match = "returned \(Formatting.count(Double(candidate.rows ?? 0))) rows in total"
-                related = (Parent(statement: candidate, match: match, relation: relation), rowsDistance)
-            }
-            let ratio = calls / Double(candidate.calls)
-            let multiple = Int(ratio.rounded())
-            let multipleDistance = abs(ratio - Double(multiple)) / Double(max(multiple, 1))
-            let matchesMultiple = multiple >= 2 && multiple <= options.maxCallsMultiple && multipleDistance <= 0.01
-            if matchesRows, Self.isCloser(rowsDistance, candidate, than: byRows.map { ($0.distance, $0.candidate) }) {
-                byRows = (candidate, rowsDistance)
-            }
-            if matchesMultiple,
-                Self.isCloser(multipleDistance, candidate, than: byMultiple.map { ($0.distance, $0.candidate) })
-            {
-                byMultiple = (candidate, multiple, multipleDistance)
-            }
+            guard candidateShape.command == .select,
+                let relation = Self.relation(parent: candidateShape, text: candidate.text, child: shape, in: snapshot)
+            else { continue }
+            let match = "returned \(Formatting.count(Double(candidate.rows ?? 0))) rows in total"
+            best = (Parent(statement: candidate, match: match, relation: relation), distance)
         }
-        if let related { return related.parent }
-        if let byRows {
-            return Parent(
-                statement: byRows.candidate,
-                match: "returned \(Formatting.count(Double(byRows.candidate.rows ?? 0))) rows in total")
-        }
-        return byMultiple.map { found in
-            Parent(
-                statement: found.candidate,
-                match: "ran \(Formatting.count(Double(found.candidate.calls))) times (× \(found.multiple))")
-        }
+        return best?.parent
     }
 
     /// How the parent's tables relate to the lookup's table, by the lookup's equality columns: a foreign key of
@@ -367,7 +342,7 @@ extension StatementNPlusOneRule {
             + "\(Formatting.milliseconds(statement.meanTimeMs)) each: the pattern of N+1 queries"
         if let parent {
             text += "; it probably follows \"\(parent.statement.oneLineText(maxLength: 60))\", which \(parent.match)"
-            if let relation = parent.relation { text += " (\(relation.description))" }
+            text += " (\(parent.relation.description))"
         }
         return text + "."
     }
