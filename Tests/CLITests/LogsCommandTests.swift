@@ -78,6 +78,23 @@ struct LogsCommandTests {
         #expect((object?["statements"] as? [Any])?.count == 2)
     }
 
+    /// A server log holds what clients sent, passwords included: no format of the report repeats them.
+    @Test func passwordsInLoggedStatementsAreRedacted() throws {
+        let log = """
+            2026-12-07 10:00:00.000 UTC [4711] app@shop/psql LOG:  duration: 1.250 ms  statement: ALTER ROLE app \
+            PASSWORD 'Zq-S3cret-4711'
+            2026-12-07 10:00:01.000 UTC [4711] app@shop/psql LOG:  duration: 2.500 ms  statement: CREATE USER \
+            report WITH PASSWORD 'Zq-S3cret-4712'
+
+            """
+        for format in ["text", "json", "markdown", "html", "sarif"] {
+            let result = try CommandRunner.run(["logs", "-", "--format", format, "-q"] + prefix, stdin: log)
+            #expect(result.exitCode == 0, "\(result.stderr)")
+            #expect(!result.stdout.contains("Zq-S3cret"), "\(format)")
+            if format == "json" { #expect(result.stdout.contains("PASSWORD '***'")) }
+        }
+    }
+
     @Test func failOnExitsOneAfterWritingTheReport() throws {
         let result = try CommandRunner.run(["logs", nPlusOne, "--fail-on", "low", "-q"] + prefix)
         #expect(result.exitCode == 1)

@@ -76,6 +76,45 @@ struct ScanCommandLiveTests {
         #expect(objects("blocked-queries").isEmpty)
     }
 
+    /// With `track_utility` on, `pg_stat_statements` keeps `CREATE ROLE … PASSWORD '…'` verbatim: no report format,
+    /// saved snapshot or history store may hold the password (issue 13).
+    @Test(arguments: LiveServers.postgresServers)
+    func passwordsInStatementTextsReachNoReportSnapshotOrHistory(server: PostgresTestServer) throws {
+        let owner = try LibPQSession.open(try server.require(server.url))
+        _ = try owner.simpleRows("SET default_transaction_read_only = off")
+        _ = try owner.simpleRows("DROP ROLE IF EXISTS dbadvisor_redaction_probe")
+        // The profile lists the most expensive statements: a fresh one holds these cheap ones.
+        _ = try owner.simpleRows("SELECT pg_stat_statements_reset()")
+        _ = try owner.simpleRows("CREATE ROLE dbadvisor_redaction_probe PASSWORD 'Zq-S3cret-4711'")
+        _ = try owner.simpleRows("ALTER ROLE dbadvisor_redaction_probe PASSWORD 'Zq-S3cret-4712'")
+        _ = try owner.simpleRows("DROP ROLE dbadvisor_redaction_probe")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dbadvisor-redaction-\(server.major)")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let monitor = try server.require(server.monitorURL)
+        // JSON first: later runs compare with the history the first recorded, and show only what ran since.
+        for format in ["json", "text", "markdown", "html", "sarif", "prometheus"] {
+            let result = try CommandRunner.run(
+                [
+                    "scan", monitor, "--format", format, "--save-snapshot",
+                    folder.appendingPathComponent("s.json").path,
+                    "--history", folder.appendingPathComponent("history.sqlite").path,
+                ])
+            #expect(result.exitCode == 0, "\(result.stderr)")
+            if format == "json" {
+                // The statement is in the profile, its password redacted.
+                #expect(result.stdout.contains("dbadvisor_redaction_probe PASSWORD '***'"))
+            }
+            #expect(!result.stdout.contains("Zq-S3cret") && !result.stderr.contains("Zq-S3cret"), "\(format)")
+        }
+        for file in ["s.json", "history.sqlite"] {
+            let bytes = try Data(contentsOf: folder.appendingPathComponent(file))
+            #expect(bytes.range(of: Data("Zq-S3cret".utf8)) == nil, "\(file) holds the password")
+        }
+    }
+
     @Test func aWrongPasswordExitsWith3AndNeverPrintsThePassword() throws {
         let password = "Wrong-Secret-8813"
         let url = try LiveServers.withPassword(password, in: try #require(LiveServers.postgresMonitorURL))

@@ -5,7 +5,8 @@ public struct ScanOutcome: Sendable {
     public var interruption: ConnectionError?
 
     public init(snapshot: Snapshot, interruption: ConnectionError? = nil) {
-        self.snapshot = snapshot
+        // Every scan's statement texts leave the connector with their secrets redacted.
+        self.snapshot = snapshot.redactingSecrets()
         self.interruption = interruption
     }
 }

@@ -16,6 +16,7 @@ extension Snapshot {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
-        self = try decoder.decode(Snapshot.self, from: data)
+        // A snapshot saved by an older version may hold secrets in its statement texts.
+        self = try decoder.decode(Snapshot.self, from: data).redactingSecrets()
     }
 }

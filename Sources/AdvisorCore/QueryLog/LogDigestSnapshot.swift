@@ -60,7 +60,7 @@ extension LogDigest {
         snapshot.plans = plans
         snapshot.notices += planNotices
         if !plans.isEmpty { snapshot.facets.insert(.plans) }
-        return snapshot
+        return snapshot.redactingSecrets()
     }
 
     // MARK: - Private

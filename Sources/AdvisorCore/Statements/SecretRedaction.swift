@@ -1,0 +1,71 @@
+import Foundation
+
+/// Passwords and other secrets in statement texts, replaced by `'***'` before anything is reported or stored.
+///
+/// With `track_utility` on, `pg_stat_statements` keeps `ALTER ROLE app PASSWORD 'App-S3cret-999'` verbatim, a
+/// server log holds what a client sent, and `pg_stat_activity` shows a running `CREATE ROLE`. The server's own log
+/// hides such passwords; dbadvisor does too, in every source (scans, logs, saved snapshots) and so in every
+/// format and the history store.
+public enum SecretRedaction {
+    /// What a secret's literal follows: `PASSWORD '…'` (PostgreSQL roles, MySQL `SET PASSWORD … = '…'`),
+    /// `IDENTIFIED [WITH plugin] BY '…'` (MySQL and MariaDB users), `PASSWORD('…')`, and the options and
+    /// connection strings that carry one (`OPTIONS (password '…')`, `password=…` in a `CONNECTION '…'`).
+    private static let patterns: [NSRegularExpression] = [
+        #"(?i)(\bpassword\s*(?:=\s*)?(?:\(\s*)?)('(?:[^']|'')*'|"(?:[^"]|"")*")"#,
+        #"(?i)(\bidentified\s+(?:with\s+\S+\s+)?(?:by|as)\s+(?:password\s+)?)('(?:[^']|'')*'|"(?:[^"]|"")*")"#,
+        // Unquoted, as in a connection string: a placeholder (`$1`, `?`, `:name`) is no secret.
+        #"(?i)(\b(?:password|passwd|pwd|secret|sslpassword)\s*=\s*)([^\s'";)$?:][^\s'";)]*)"#,
+    ].map { try! NSRegularExpression(pattern: $0) }
+
+    /// `text` with every secret replaced; the text itself when it holds none (checked cheaply first).
+    public static func redact(_ text: String) -> String {
+        guard
+            text.range(of: "pass", options: .caseInsensitive) != nil
+                || text.range(of: "identified", options: .caseInsensitive) != nil
+                || text.range(of: "secret", options: .caseInsensitive) != nil
+                || text.range(of: "pwd", options: .caseInsensitive) != nil
+        else { return text }
+        var result = text
+        for pattern in patterns {
+            let range = NSRange(result.startIndex..., in: result)
+            result = pattern.stringByReplacingMatches(in: result, range: range, withTemplate: "$1'***'")
+        }
+        return result
+    }
+
+    public static func redact(_ text: String?) -> String? { text.map(redact) }
+}
+
+extension Snapshot {
+    /// The snapshot with secrets redacted from every statement text it holds.
+    public func redactingSecrets() -> Snapshot {
+        var snapshot = self
+        for index in snapshot.statements.indices {
+            snapshot.statements[index].text = SecretRedaction.redact(snapshot.statements[index].text)
+            snapshot.statements[index].sampleText = SecretRedaction.redact(snapshot.statements[index].sampleText)
+        }
+        for index in snapshot.lockWaits.indices {
+            snapshot.lockWaits[index].text = SecretRedaction.redact(snapshot.lockWaits[index].text)
+            snapshot.lockWaits[index].sampleText = SecretRedaction.redact(snapshot.lockWaits[index].sampleText)
+        }
+        for index in snapshot.statementErrors.indices {
+            snapshot.statementErrors[index].text = SecretRedaction.redact(snapshot.statementErrors[index].text)
+            snapshot.statementErrors[index].sampleText = SecretRedaction.redact(
+                snapshot.statementErrors[index].sampleText)
+        }
+        for index in snapshot.queryBursts.indices {
+            snapshot.queryBursts[index].childText = SecretRedaction.redact(snapshot.queryBursts[index].childText)
+            snapshot.queryBursts[index].parentText = SecretRedaction.redact(snapshot.queryBursts[index].parentText)
+        }
+        for index in snapshot.plans.indices {
+            snapshot.plans[index].plan.queryText = SecretRedaction.redact(snapshot.plans[index].plan.queryText)
+        }
+        if var connections = snapshot.connections {
+            for index in connections.sessions.indices {
+                connections.sessions[index].query = SecretRedaction.redact(connections.sessions[index].query)
+            }
+            snapshot.connections = connections
+        }
+        return snapshot
+    }
+}
