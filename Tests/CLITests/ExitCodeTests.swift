@@ -44,6 +44,42 @@ struct ExitCodeTests {
         #expect(result.stderr.contains("unknown rule"))
     }
 
+    /// A mistyped id in --only or --disable would run every rule, or none, without a word (issue 13).
+    @Test func unknownRulesOnTheCommandLineAreInputErrors() throws {
+        let plan = "Fixtures/postgres/plans/seq_scan_filter.txt"
+        for option in ["--only", "--disable"] {
+            let result = try CommandRunner.run(["explain", plan, option, "plan-hot-node,no-such-rule"])
+            #expect(result.exitCode == 2, "\(option): \(result.stderr)")
+            #expect(result.stderr.contains("unknown rule 'no-such-rule' in --only/--disable"))
+            #expect(result.stdout.isEmpty)
+        }
+        #expect(try CommandRunner.run(["explain", plan, "--only", "plan-hot-node"]).exitCode == 0)
+    }
+
+    /// 342 bytes of nested aliases expanded past 6 GB before any key was read: anchors and aliases are refused,
+    /// at once, naming the line; a `*` or `&` inside a value is not one.
+    @Test func yamlAliasesInAConfigurationAreRefused() throws {
+        let bomb = (1...9).map { level in
+            "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ",") + "]"
+        }
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID()).yml")
+        defer { try? FileManager.default.removeItem(at: config) }
+        try (["a0: &a0 [x]"] + bomb).joined(separator: "\n").write(to: config, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run([
+            "explain", "Fixtures/postgres/plans/seq_scan_filter.txt", "--config", config.path,
+        ])
+        #expect(result.exitCode == 2)
+        #expect(result.stderr.contains("\(config.path):1: YAML anchors and aliases are not accepted"))
+        try
+            "rules:\n  plan-seq-scan-filter:\n    enabled: false  # not *this* & not that\n  plan-hot-node:\n    min_share: 0.5\n"
+            .write(
+                to: config, atomically: true, encoding: .utf8)
+        let plain = try CommandRunner.run([
+            "explain", "Fixtures/postgres/plans/seq_scan_filter.txt", "--config", config.path,
+        ])
+        #expect(plain.exitCode == 0, "\(plain.stderr)")
+    }
+
     @Test func rulesListsEveryRuleWithThresholds() throws {
         let result = try CommandRunner.run(["rules"])
         #expect(result.exitCode == 0)

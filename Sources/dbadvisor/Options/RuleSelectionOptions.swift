@@ -26,7 +26,8 @@ struct RuleSelectionOptions: ParsableArguments {
     var failOn: Severity?
 
     /// The engine with the selected rules and their configured options. Problems in the
-    /// configuration are input errors (exit 2); unknown rule ids are warnings.
+    /// configuration and unknown ids in `--only`/`--disable` are input errors (exit 2); unknown ids in the file
+    /// are warnings.
     func makeEngine() throws -> RuleEngine {
         try load().engine
     }
@@ -48,8 +49,15 @@ struct RuleSelectionOptions: ParsableArguments {
     private func makeEngine(settings: [String: [String: Any]]) throws -> RuleEngine {
         let onlyIds = only.map(Self.ids)
         let disabledIds = Set(disable.map(Self.ids) ?? [])
-        for id in (onlyIds ?? []) + Array(disabledIds) where Self.rule(id) == nil {
-            Terminal.warn("unknown rule '\(id)' (see `dbadvisor rules`)")
+        // On the command line a mistyped id would silently run everything or nothing: an input error. (In a
+        // configuration file, shared by several versions, it stays a warning.)
+        let unknown = ((onlyIds ?? []) + disabledIds.sorted()).filter { Self.rule($0) == nil }
+        if !unknown.isEmpty {
+            Terminal.printError(
+                "dbadvisor: unknown rule\(unknown.count == 1 ? "" : "s") "
+                    + unknown.map { "'\($0)'" }.joined(separator: ", ") + " in --only/--disable (see `dbadvisor rules`)"
+            )
+            throw ExitCode(Terminal.Code.input.rawValue)
         }
         var rules: [any Rule] = []
         for type in builtInRules {
@@ -95,7 +103,15 @@ struct RuleSelectionOptions: ParsableArguments {
         guard let config else { return nil }
         do {
             let text = try String(contentsOfFile: config, encoding: .utf8)
+            if let line = YAMLAliases.firstLine(in: text) {
+                Terminal.printError(
+                    "dbadvisor: \(config):\(line): YAML anchors and aliases are not accepted in a configuration "
+                        + "(an alias can expand a few bytes into gigabytes); write the values out")
+                throw ExitCode(Terminal.Code.input.rawValue)
+            }
             return try Yams.load(yaml: text)
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             Terminal.printError("dbadvisor: \(config): cannot read the configuration: \(error)")
             throw ExitCode(Terminal.Code.input.rawValue)
