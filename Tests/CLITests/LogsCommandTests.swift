@@ -95,6 +95,50 @@ struct LogsCommandTests {
         }
     }
 
+    /// Absurd numbers real servers write (MariaDB's `Bytes_sent: 18446744073709551453` after FLUSH STATUS) or a
+    /// corrupted log holds: counters past Int.max, durations of 3,000 years, NaN, a syslog part of 20 digits. They
+    /// trapped (arithmetic overflow, exit 132); now the field is dropped and the report goes on (issue 13).
+    @Test func absurdNumbersInLogsAreDroppedNotACrash() throws {
+        let slow = """
+            # Time: 2026-03-01T10:00:00.123456Z
+            # User@Host: app[app] @ web1 [10.0.0.5]  Id:    17
+            # Query_time: 99999999999999  Lock_time: 0.000100 Rows_sent: 18446744073709551616  Rows_examined: 1e400
+            SET timestamp=1772359200;
+            SELECT * FROM orders WHERE id = 5;
+            # Time: 2026-03-01T10:00:01.123456Z
+            # User@Host: app[app] @ web1 [10.0.0.5]  Id:    17
+            # Query_time: nan  Lock_time: -1 Rows_sent: 1  Rows_examined: 99999999999999999999999
+            SET timestamp=1772359201;
+            SELECT * FROM orders WHERE id = 6;
+
+            """
+        let postgres = """
+            2026-03-02 09:00:20.000 UTC [5001] app@shop/web LOG:  duration: 23372036854775808 ms  statement: SELECT 2
+            2026-03-02 09:00:21.000 UTC [5001] app@shop/web LOG:  duration: 1.5 ms  statement: SELECT id FROM t WHERE a = 1
+            2026-03-02 09:00:22.000 UTC [5001] app@shop/web LOG:  temporary file: path "base/pgsql_tmp/pgsql_tmp5001.0", \
+            size 99999999999999999999999
+            2026-03-02 09:00:22.000 UTC [5001] app@shop/web STATEMENT:  SELECT id FROM t ORDER BY a
+
+            """
+        let syslog = """
+            Feb 11 13:15:39 db postgres[10808]: [1-99999999999999999999] LOG:  duration: 1.0 ms  statement: SELECT 1
+
+            """
+        for (log, options) in [
+            (slow, ["--log-format", "mysql-slow"]), (postgres, prefix), (syslog, ["--log-line-prefix", ""]),
+        ] {
+            for format in ["text", "json"] {
+                let result = try CommandRunner.run(["logs", "-", "--format", format, "-q"] + options, stdin: log)
+                #expect([0, 2].contains(result.exitCode), "\(format): \(result.exitCode) \(result.stderr)")
+                #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("overflow"))
+            }
+        }
+        let result = try CommandRunner.run(
+            ["logs", "-", "--format", "json", "-q", "--log-format", "mysql-slow"], stdin: slow)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.range(of: #"\b(inf|nan|Infinity|NaN)\b"#, options: .regularExpression) == nil)
+    }
+
     @Test func failOnExitsOneAfterWritingTheReport() throws {
         let result = try CommandRunner.run(["logs", nPlusOne, "--fail-on", "low", "-q"] + prefix)
         #expect(result.exitCode == 1)

@@ -25,7 +25,8 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     /// Records one duration in milliseconds (negative values count as 0).
     public mutating func record(_ milliseconds: Double) {
-        let value = max(milliseconds, 0)
+        // Whatever a log says, a value in 0 … 30 years: the top bucket's range then stays far from UInt64.max.
+        let value = milliseconds.isFinite ? min(max(milliseconds, 0), 1e12) : 0
         count += 1
         minimumMs = min(minimumMs, value)
         maximumMs = max(maximumMs, value)

@@ -83,7 +83,9 @@ public struct LogStatementClass: Sendable {
     /// Counts one execution.
     mutating func add(_ statement: LoggedStatement) {
         calls += 1
-        if let duration = statement.durationMs {
+        // A duration no statement took (NaN, infinite, negative, past 30 years) counts as untimed.
+        let duration = statement.durationMs.flatMap { $0.isFinite && $0 >= 0 && $0 < 1e12 ? $0 : nil }
+        if let duration {
             timedCalls += 1
             totalTimeMs += duration
             sumOfSquares += duration * duration
@@ -94,9 +96,9 @@ public struct LogStatementClass: Sendable {
                     session: statement.session, origin: statement.origin)
             }
         }
-        if let plan = statement.plan, (statement.durationMs ?? 0) >= (planDurationMs ?? -1) {
+        if let plan = statement.plan, (duration ?? 0) >= (planDurationMs ?? -1) {
             self.plan = plan
-            planDurationMs = statement.durationMs ?? 0
+            planDurationMs = duration ?? 0
         }
         if let rows = statement.rowsSent { rowsSent = (rowsSent ?? 0) + rows }
         if let rows = statement.rowsExamined { rowsExamined = (rowsExamined ?? 0) + rows }

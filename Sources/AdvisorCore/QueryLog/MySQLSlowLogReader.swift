@@ -122,6 +122,13 @@ final class MySQLSlowLogReader: QueryLogLineReader {
     }
 
     /// A plain decimal (`0.000123`, `18`); nil for anything else (`18446744073708.796870.000036`).
+    /// A counter field as an integer; nil for one no server could have counted (MariaDB writes
+    /// `Bytes_sent: 18446744073709551453` after `FLUSH STATUS`): negative, fractional garbage or past `Int.max`.
+    static func counter(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard let value = number(bytes, range), value.isFinite, value >= 0, value < 9.2e18 else { return nil }
+        return Int(value)
+    }
+
     static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double? {
         guard !range.isEmpty, range.count <= 18 else {
             return range.isEmpty
@@ -318,9 +325,9 @@ extension MySQLSlowLogReader.Event {
         case UInt8(ascii: "L") where keyIs("Lock_time"):
             lockTimeMs = MySQLSlowLogReader.number(bytes, value).map { $0 * 1000 }
         case UInt8(ascii: "R") where keyIs("Rows_sent"):
-            rowsSent = MySQLSlowLogReader.number(bytes, value).map { Int($0) }
+            rowsSent = MySQLSlowLogReader.counter(bytes, value)
         case UInt8(ascii: "R") where keyIs("Rows_examined"):
-            rowsExamined = MySQLSlowLogReader.number(bytes, value).map { Int($0) }
+            rowsExamined = MySQLSlowLogReader.counter(bytes, value)
         case UInt8(ascii: "T") where keyIs("Thread_id"), UInt8(ascii: "I") where keyIs("Id"):
             if !value.isEmpty { session = line.text(from: value.lowerBound, to: value.upperBound) }
         case UInt8(ascii: "S") where keyIs("Schema"):
@@ -394,7 +401,7 @@ extension MySQLSlowLogReader.Event {
     }
 
     private static func count(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) -> Int {
-        MySQLSlowLogReader.number(bytes, value).map { Int($0) } ?? 0
+        MySQLSlowLogReader.counter(bytes, value) ?? 0
     }
 }
 

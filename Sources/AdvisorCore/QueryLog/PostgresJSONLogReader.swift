@@ -52,7 +52,9 @@ final class PostgresJSONLogReader: QueryLogLineReader {
             for key in keys {
                 if let value = record[key] {
                     if let text = value.stringValue { return text.isEmpty ? nil : text }
-                    if let number = value.doubleValue { return String(Int(number)) }
+                    if let number = value.doubleValue {
+                        return number.isFinite && abs(number) < 9.2e18 ? String(Int(number)) : String(number)
+                    }
                 }
             }
             return nil

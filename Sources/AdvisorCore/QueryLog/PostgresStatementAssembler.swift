@@ -352,7 +352,8 @@ final class PostgresStatementAssembler {
         position += 5
         var bytes = 0
         var digits = 0
-        while position < text.count, text[position] >= 48, text[position] <= 57, digits < 19 {
+        // 18 digits fit an Int whatever they are; a longer size is no size a file had.
+        while position < text.count, text[position] >= 48, text[position] <= 57, digits < 18 {
             bytes = bytes * 10 + Int(text[position] - 48)
             position += 1
             digits += 1

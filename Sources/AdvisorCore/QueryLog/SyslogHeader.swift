@@ -57,7 +57,8 @@ struct SyslogHeader {
         var part = 0
         let partStart = position
         while position < line.count, line[position] >= 48, line[position] <= 57 {
-            part = part * 10 + Int(line[position] - 48)
+            // The part number only has to be told from the next: saturate rather than overflow.
+            part = part < 100_000_000 ? part * 10 + Int(line[position] - 48) : part
             position += 1
         }
         guard position > partStart, position < line.count, line[position] == UInt8(ascii: "]") else { return nil }
