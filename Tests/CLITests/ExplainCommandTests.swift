@@ -121,3 +121,55 @@ struct ReportCommandTests {
         #expect(result.stderr.contains("not a dbadvisor snapshot"))
     }
 }
+
+/// Issue 13: every pass over a plan walks its tree, and deep plans overflowed the stack (exit 139) in rules,
+/// timing, the readers and the JSON writer. Plans up to `Plan.maxDepth` levels are read in every format; one
+/// level more, and inputs far deeper, are an input error naming the line (exit 2).
+struct DeepPlanTests {
+    private func postgresText(levels: Int) -> String {
+        (0..<levels).map { level in
+            let node =
+                level < levels - 1
+                ? "Limit  (cost=0.00..10.00 rows=1 width=4)" : "Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)"
+            return level == 0 ? node : String(repeating: " ", count: 6 * level - 4) + "->  " + node
+        }.joined(separator: "\n") + "\n"
+    }
+
+    private func mysqlTree(levels: Int) -> String {
+        (0..<levels).map { level in
+            String(repeating: " ", count: 4 * level) + "-> "
+                + (level < levels - 1 ? "Limit: 1 row(s)  (cost=1 rows=1)" : "Table scan on t  (cost=1 rows=1)")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    private func mysqlFlatJoin(tables: Int) -> String {
+        let list = (0..<tables).map {
+            #"{"table": {"table_name": "t\#($0)", "access_type": "ALL", "rows_examined_per_scan": 1}}"#
+        }
+        return #"{"query_block": {"select_id": 1, "nested_loop": ["# + list.joined(separator: ",") + "]}}"
+    }
+
+    @Test func plansAtTheDepthLimitAreReadInEveryFormatAndDeeperOnesRefused() throws {
+        let limit = 128
+        let inputs: [(name: String, readable: String, tooDeep: [String])] = [
+            (
+                "postgres-text", postgresText(levels: limit),
+                [postgresText(levels: limit + 1), postgresText(levels: 999)]
+            ),
+            ("mysql-tree", mysqlTree(levels: limit), [mysqlTree(levels: limit + 1), mysqlTree(levels: 1_500)]),
+            ("mysql-json", mysqlFlatJoin(tables: 100), [mysqlFlatJoin(tables: 410), mysqlFlatJoin(tables: 10_000)]),
+        ]
+        for input in inputs {
+            for format in ["text", "json", "markdown", "html", "sarif", "prometheus"] {
+                let result = try CommandRunner.run(["explain", "-", "--format", format], stdin: input.readable)
+                #expect(
+                    result.exitCode == 0, "\(input.name) \(format): \(result.exitCode) \(result.stderr.prefix(300))")
+            }
+            for deep in input.tooDeep {
+                let result = try CommandRunner.run(["explain", "-", "--format", "json"], stdin: deep)
+                #expect(result.exitCode == 2, "\(input.name): \(result.exitCode) \(result.stderr.prefix(300))")
+                #expect(result.stderr.contains("128"), "\(input.name): \(result.stderr.prefix(300))")
+            }
+        }
+    }
+}

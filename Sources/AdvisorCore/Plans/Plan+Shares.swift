@@ -39,3 +39,23 @@ extension Plan {
         return found
     }
 }
+
+extension Plan {
+    /// The deepest plan `PlanReader` accepts. Every pass over a plan (rules, timing, reporters, the JSON writer)
+    /// walks its tree recursively; 128 levels leave them room on any thread's stack, in debug builds too, and are
+    /// far beyond real plans (a 60-table join is about 60 deep).
+    public static let maxDepth = 128
+}
+
+extension PlanNode {
+    /// Levels from this node to its deepest descendant (1 for a leaf), counted without recursion.
+    public var depth: Int {
+        var deepest = 0
+        var pending: [(node: PlanNode, level: Int)] = [(self, 1)]
+        while let (node, level) = pending.popLast() {
+            deepest = max(deepest, level)
+            pending.append(contentsOf: node.children.map { ($0, level + 1) })
+        }
+        return deepest
+    }
+}

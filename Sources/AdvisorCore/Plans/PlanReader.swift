@@ -24,6 +24,12 @@ public enum PlanReader {
         guard !plans.isEmpty else {
             throw InputError(file: input.name, format: format, reason: "no plan found")
         }
+        for plan in plans where plan.root.depth > Plan.maxDepth {
+            throw InputError(
+                file: input.name, format: format, line: plan.sourceLine,
+                reason: "the plan is \(plan.root.depth) levels deep; dbadvisor reads plans up to \(Plan.maxDepth) "
+                    + "levels (every pass over a plan walks its tree)")
+        }
         for index in plans.indices {
             plans[index].number()
             PlanTiming.apply(to: &plans[index])

@@ -320,6 +320,12 @@ struct MySQLQueryBlockReader {
         guard let elements = value.arrayValue else {
             throw ShapeError(path: path, expected: "an array of tables")
         }
+        // Each table joins one level deeper: past the deepest plan dbadvisor reads, the tree is not built at all.
+        guard elements.count <= Plan.maxDepth else {
+            throw ShapeError(
+                path: path,
+                expected: "at most \(Plan.maxDepth) tables joined in one nested_loop (it has \(elements.count))")
+        }
         var current: PlanNode?
         try appendJoinSteps(elements, path: path, to: &current)
         return current

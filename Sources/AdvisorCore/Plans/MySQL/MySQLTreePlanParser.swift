@@ -220,6 +220,12 @@ public enum MySQLTreePlanParser: PlanParser {
                 tree.items[index].anchor = index
             }
             stack.append(index)
+            // Headings add levels of their own; the real depth is checked once the plan is read.
+            if stack.count > Plan.maxDepth + 64 {
+                throw InputError(
+                    file: input.name, format: format, line: tree.items[index].line,
+                    reason: "the plan is nested deeper than \(Plan.maxDepth) levels, the most dbadvisor reads")
+            }
         }
         return tree
     }
