@@ -139,6 +139,30 @@ struct LogsCommandTests {
         #expect(result.stdout.range(of: #"\b(inf|nan|Infinity|NaN)\b"#, options: .regularExpression) == nil)
     }
 
+    /// A forced format must still find its log: empty or blank input, prose, source code, random bytes or a lone
+    /// byte-order mark are an input error for each of the five formats, never "1 statements" of garbage or a
+    /// silently empty report (issue 13).
+    @Test func aForcedFormatThatReadsNoEntryIsAnInputError() throws {
+        let inputs = [
+            "", "\n\n", "The quick brown fox jumps over the lazy dog.\n", "import Foundation\nlet x = 1\n",
+            "\u{FEFF}", String(decoding: (0..<200).map { UInt8(($0 * 37 + 11) % 256) }, as: UTF8.self),
+        ]
+        for format in ["postgres", "postgres-csv", "postgres-json", "mysql-slow", "mysql-general"] {
+            for input in inputs {
+                let options = format == "postgres" ? ["--log-line-prefix", "%m [%p] "] : []
+                let result = try CommandRunner.run(["logs", "-", "--log-format", format, "-q"] + options, stdin: input)
+                #expect(
+                    result.exitCode == 2,
+                    "\(format) on \(input.debugDescription.prefix(40)): \(result.stdout.prefix(200))")
+            }
+        }
+        // A slow log cut mid-entry still reads: its first lines belong to an entry whose header was cut off.
+        let cut =
+            "SELECT 1;\n# Time: 2026-03-01T10:00:00.123456Z\n# Query_time: 0.1  Lock_time: 0 Rows_sent: 1  "
+            + "Rows_examined: 1\nSELECT 2;\n"
+        #expect(try CommandRunner.run(["logs", "-", "--log-format", "mysql-slow", "-q"], stdin: cut).exitCode == 0)
+    }
+
     @Test func failOnExitsOneAfterWritingTheReport() throws {
         let result = try CommandRunner.run(["logs", nPlusOne, "--fail-on", "low", "-q"] + prefix)
         #expect(result.exitCode == 1)

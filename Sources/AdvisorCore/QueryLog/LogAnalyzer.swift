@@ -91,7 +91,20 @@ public enum LogAnalyzer {
             if let pipeline { digest = pipeline.finish() }
             let summary = try read.get()
             // A forced format (or prefix) that fits no line reads nothing: say so rather than report nothing.
-            if summary.statements == 0, summary.lines > 0, summary.unparsableLines == summary.lines {
+            if options.reader.format != nil, summary.lines == 0 {
+                throw InputError(file: input.name, reason: QueryLogFormatDetector.emptyInputReason)
+            }
+            // Statement lines with no entry header anywhere: prose, source code, random bytes, not a slow log.
+            if summary.format == .mysqlSlow, summary.statements > 0, summary.entriesWithoutHeader == summary.statements
+            {
+                throw InputError(
+                    file: input.name,
+                    reason: "no entry of a mysql-slow log (# Time:, # User@Host:, # Query_time: lines) in "
+                        + "\(summary.lines) lines; leave out --log-format to detect the format")
+            }
+            if summary.statements == 0, summary.lines > 0,
+                summary.unparsableLines == summary.lines || options.reader.format != nil
+            {
                 throw InputError(
                     file: input.name,
                     reason: "no line reads as a \(summary.format.rawValue) log"

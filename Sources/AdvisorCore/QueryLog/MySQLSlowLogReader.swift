@@ -17,6 +17,8 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         var statement: [UInt8] = []
         var isAdministratorCommand = false
         var truncated = false
+        /// A header line (`# Time:`, `# Query_time:` …) came with the entry.
+        var hasHeader = false
         /// `Full_scan`, `Tmp_table…`, `Merge_passes` when the header has them.
         var counters: LoggedStatement.ExecutionCounters?
 
@@ -168,6 +170,7 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         if let timestamp { event.time = timestamp }
         if event.time == nil { event.time = lastTime } else { lastTime = event.time }
         guard !text.isEmpty else { return }
+        if !event.hasHeader { summary.entriesWithoutHeader += 1 }
         var statement = LoggedStatement(
             text: text, origin: event.origin, session: event.session, time: event.time,
             durationMs: event.queryTimeMs, user: event.user, database: currentDatabase,
@@ -253,6 +256,7 @@ extension MySQLSlowLogReader.Event {
     /// Reads a header line (from `start`, after "# "): the time, `User@Host`, `Client`, or
     /// `Key: value  Key: value` pairs. Byte-level: a slow log is mostly header lines.
     mutating func readHeader(_ line: LogLine, from start: Int) {
+        hasHeader = true
         let bytes = line.bytes
         if line.has("Time:", at: start) {
             var position = start + 5

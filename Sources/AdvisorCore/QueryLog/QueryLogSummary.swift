@@ -38,6 +38,9 @@ public struct QueryLogSummary: Sendable {
     public var unparsableSamples: [UnparsableLine] = []
     /// Entries cut because they were longer than the reader keeps (`QueryLogReader.Options.maximumEntryBytes`).
     public var truncatedEntries = 0
+    /// MySQL slow log: statements read without any header line of their own (`# Time:`, `# Query_time:` …), as
+    /// at the start of a file cut mid-entry. When every statement is one, the input is no slow log.
+    public var entriesWithoutHeader = 0
     /// PostgreSQL: lock waits and deadlocks per statement class hash (as the digest fingerprints them).
     public var lockWaits: [UInt64: StatementLockWaits] = [:]
     /// PostgreSQL: errors per statement class hash.
