@@ -101,6 +101,11 @@ public final class MySQLSession {
         mysql_options(handle, MYSQL_READ_DEFAULT_GROUP, "client")
         var connectTimeout = UInt32(max(limits.connectTimeoutSeconds, 1))
         mysql_options(handle, MYSQL_OPT_CONNECT_TIMEOUT, &connectTimeout)
+        // A frozen server answers no query, and the server-side statement timeout cannot fire: the client gives up
+        // on a read or write that waits longer than any statement may run, plus a margin.
+        var ioTimeout = UInt32(max(limits.statementTimeoutMs / 1000, 1) + 30)
+        mysql_options(handle, MYSQL_OPT_READ_TIMEOUT, &ioTimeout)
+        mysql_options(handle, MYSQL_OPT_WRITE_TIMEOUT, &ioTimeout)
         mysql_options4(handle, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name", "dbadvisor")
         // mysql_ssl_set decides use_ssl from its arguments, so it goes before the enforcing options.
         if let caFile = url.tlsCAFile, url.tlsMode != .disabled {

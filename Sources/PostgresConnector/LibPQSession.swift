@@ -135,7 +135,16 @@ public final class LibPQSession {
 
     /// A connection with no settings applied yet.
     private static func connect(_ connectionString: String) throws -> LibPQSession {
-        guard let connection = PQconnectdb(connectionString) else {
+        // A server that accepts and never answers (a stopped process, another protocol on the port) would hold
+        // the connection attempt forever: 10 s unless the string or PGCONNECT_TIMEOUT says otherwise. Keywords
+        // before `dbname` are defaults its connection string overrides.
+        let timeout = (ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"] ?? "").isEmpty ? "10" : nil
+        let keywords: [String] = (timeout == nil ? [] : ["connect_timeout"]) + ["dbname"]
+        let values: [String] = (timeout.map { [$0] } ?? []) + [connectionString]
+        let opened = withCStrings(keywords) { keywordPointers in
+            withCStrings(values) { valuePointers in PQconnectdbParams(keywordPointers, valuePointers, 1) }
+        }
+        guard let connection = opened else {
             throw ConnectionError(
                 engine: .postgres, target: "PostgreSQL", reason: "libpq could not allocate a connection")
         }
@@ -147,6 +156,16 @@ public final class LibPQSession {
             throw ConnectionError(engine: .postgres, target: session.target, reason: reason)
         }
         return session
+    }
+
+    /// `strings` as a NULL-terminated array of C strings, valid inside `body`.
+    private static func withCStrings<Result>(
+        _ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> Result
+    ) -> Result {
+        let copies = strings.map { strdup($0) }
+        defer { for copy in copies { free(copy) } }
+        let pointers = copies.map { UnsafePointer($0) } + [nil]
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
     private func rows(_ sql: String, _ parameters: [String?], queryName: String?) throws -> [Row] {
