@@ -53,6 +53,13 @@ public final class MySQLSession {
     ///   the login; `ServerError` when it rejects the session settings.
     public static func open(_ url: String, limits: Limits = Limits()) throws -> MySQLSession {
         let parsed = try MySQLURL(url)
+        // The client library skips an option file it cannot read, and the login then fails for another reason.
+        if let file = parsed.defaultsFile, !FileManager.default.isReadableFile(atPath: file) {
+            throw ConnectionError(
+                engine: .mysql, target: parsed.target,
+                reason: "defaults-file '\(file)' cannot be read (does it exist, and may you read it?)",
+                isInvalidTarget: true)
+        }
         guard libraryStatus == 0, let handle = mysql_init(nil) else {
             throw ConnectionError(
                 engine: .mysql, target: parsed.target, reason: "the client library did not initialise")

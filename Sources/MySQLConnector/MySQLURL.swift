@@ -78,6 +78,6 @@ public struct MySQLURL: Sendable, Equatable {
     }
 
     private static func error(_ reason: String) -> ConnectionError {
-        ConnectionError(engine: .mysql, target: "MySQL URL", reason: reason)
+        ConnectionError(engine: .mysql, target: "MySQL URL", reason: reason, isInvalidTarget: true)
     }
 }

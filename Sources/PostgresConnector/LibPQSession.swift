@@ -153,7 +153,11 @@ public final class LibPQSession {
         let session = LibPQSession(connection: connection, password: PQpass(connection).map { String(cString: $0) })
         guard PQstatus(connection) == CONNECTION_OK else {
             let reason = scrubbed(session.connectionMessage, secrets: [session.password, passwordInString])
-            throw ConnectionError(engine: .postgres, target: session.target, reason: reason)
+            // libpq's words for a connection string it rejects before connecting anywhere.
+            let invalid = ["invalid ", "missing \"=\"", "unrecognized ", "unterminated quoted string"].contains {
+                reason.hasPrefix($0)
+            }
+            throw ConnectionError(engine: .postgres, target: session.target, reason: reason, isInvalidTarget: invalid)
         }
         return session
     }

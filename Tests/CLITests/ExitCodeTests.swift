@@ -44,6 +44,21 @@ struct ExitCodeTests {
         #expect(result.stderr.contains("unknown rule"))
     }
 
+    /// A connection string that is itself wrong is a usage error (2), not an unreachable database (3) (issue 13).
+    @Test func invalidConnectionStringsAreUsageErrors() throws {
+        for (target, reason) in [
+            ("postgres://x@127.0.0.1:1/shop?sslmode=bogus", "invalid sslmode value"),
+            ("mysql://x@127.0.0.1:1/shop?ssl-mode=BOGUS", "unknown ssl-mode 'BOGUS'"),
+            ("mysql://x@127.0.0.1:1/shop?defaults-file=/nonexistent/my.cnf", "defaults-file '/nonexistent/my.cnf'"),
+        ] {
+            let result = try CommandRunner.run(["scan", target, "-q", "--no-history"])
+            #expect(result.exitCode == 2, "\(target): \(result.stderr)")
+            #expect(result.stderr.contains(reason), "\(result.stderr)")
+        }
+        // Nothing listening is a connection failure.
+        #expect(try CommandRunner.run(["scan", "postgres://x@127.0.0.1:1/shop", "-q", "--no-history"]).exitCode == 3)
+    }
+
     /// A mistyped id in --only or --disable would run every rule, or none, without a word (issue 13).
     @Test func unknownRulesOnTheCommandLineAreInputErrors() throws {
         let plan = "Fixtures/postgres/plans/seq_scan_filter.txt"

@@ -8,11 +8,15 @@ public struct ConnectionError: Error, Equatable, Sendable, CustomStringConvertib
     public var target: String
     /// The client library's explanation.
     public var reason: String
+    /// The connection string or URL itself is wrong (an unknown option or value, a missing file): a usage error
+    /// (exit 2), not a database that could not be reached (exit 3).
+    public var isInvalidTarget: Bool
 
-    public init(engine: Engine, target: String, reason: String) {
+    public init(engine: Engine, target: String, reason: String, isInvalidTarget: Bool = false) {
         self.engine = engine
         self.target = target
         self.reason = reason
+        self.isInvalidTarget = isInvalidTarget
     }
 
     public var description: String {

@@ -129,7 +129,7 @@ extension DBAdvisor {
             case .success(let collected): outcome = collected
             case .failure(let failure):
                 Terminal.printError("dbadvisor: \(failure)")
-                throw ExitCode(Terminal.Code.connection.rawValue)
+                throw ExitCode((failure.isUsage ? Terminal.Code.input : Terminal.Code.connection).rawValue)
             }
             if let saveSnapshot { try write(outcome.snapshot, to: Self.path(saveSnapshot, target: request.name)) }
             var report = try report(

@@ -40,7 +40,7 @@ struct TargetScanner: Sendable {
         do {
             return .success(try collect(request))
         } catch let error as ConnectionError {
-            return .failure(TargetFailure(error.description))
+            return .failure(TargetFailure(error.description, isUsage: error.isInvalidTarget))
         } catch let error as ServerError {
             return .failure(TargetFailure(error.description))
         } catch {
@@ -75,8 +75,11 @@ struct TargetScanner: Sendable {
 /// Why a target could not be scanned, as the summary shows it.
 struct TargetFailure: Error, CustomStringConvertible {
     var description: String
+    /// The target's connection string itself is wrong: exit 2 rather than 3.
+    var isUsage = false
 
-    init(_ description: String) {
+    init(_ description: String, isUsage: Bool = false) {
         self.description = description
+        self.isUsage = isUsage
     }
 }
