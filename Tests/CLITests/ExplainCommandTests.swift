@@ -94,6 +94,28 @@ struct ExplainCommandTests {
 
 /// `dbadvisor report snapshot.json` re-runs the rules on a saved snapshot.
 struct ReportCommandTests {
+    /// A file with no or another format version, or a negative counter, is an input error naming the field: the
+    /// rules would otherwise read it as it stands (issue 13).
+    @Test(arguments: [
+        (#"{"server": {"engine": "postgres"}}"#, "missing format_version"),
+        (
+            #"{"format_version": 99, "server": {"engine": "postgres"}}"#,
+            "format_version is 99; this dbadvisor reads version 1"
+        ),
+        (
+            #"{"format_version": 1, "server": {"engine": "postgres"}, "statements": [{"id": "1", "text": "SELECT 1", "#
+                + #""calls": -5, "total_time_ms": 1.0, "rows": 1}]}"#, "statements[0].calls is negative"
+        ),
+    ])
+    func unsoundSnapshotsAreInputErrorsNamingTheField(snapshot: String, reason: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try snapshot.write(to: file, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["report", file.path])
+        #expect(result.exitCode == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(reason), "\(result.stderr)")
+    }
+
     @Test func rerunsTheRulesOnASavedSnapshot() throws {
         let explain = try CommandRunner.run(["explain", "Fixtures/postgres/plans/sort_spill.json", "--format", "json"])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(explain.stdout.utf8)) as? [String: Any])

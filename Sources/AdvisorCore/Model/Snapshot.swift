@@ -67,7 +67,8 @@ public struct Snapshot: Codable, Equatable, Sendable {
     /// Every collection may be absent from the file: a snapshot of plans alone is a valid snapshot.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        formatVersion = try container.decodeIfPresent(Int.self, forKey: .formatVersion) ?? 1
+        // Every file dbadvisor writes says its format: one that does not is no snapshot of ours.
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
         server = try container.decode(ServerInfo.self, forKey: .server)
         facets = try container.decodeIfPresent(Set<Facet>.self, forKey: .facets) ?? []
         settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]

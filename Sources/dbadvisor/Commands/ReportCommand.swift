@@ -29,16 +29,27 @@ extension DBAdvisor {
                 Terminal.printError("dbadvisor: \(input.name): not a dbadvisor snapshot: \(Self.describe(error))")
                 throw ExitCode(Terminal.Code.input.rawValue)
             }
+            if let problem = loaded.validationProblem() {
+                Terminal.printError("dbadvisor: \(input.name): not a usable dbadvisor snapshot: \(problem)")
+                throw ExitCode(Terminal.Code.input.rawValue)
+            }
             let report = try history.report(
                 loaded, with: engine, command: "report", source: input.name, byDefault: false)
             try output.write(try output.format.reporter.render(report, options: RenderOptions(color: output.color)))
             try selection.enforceFailOn(report.findings)
         }
 
+        /// A key as the file spells it (the decoder reads snake_case into camelCase).
+        private static func snakeCase(_ key: String) -> String {
+            key.reduce(into: "") { $0 += $1.isUppercase ? "_" + $1.lowercased() : String($1) }
+        }
+
         private static func describe(_ error: Error) -> String {
             switch error {
             case DecodingError.keyNotFound(let key, let context):
-                "missing \(key.stringValue) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+                "missing \(snakeCase(key.stringValue))"
+                    + (context.codingPath.isEmpty
+                        ? "" : " at \(context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: "."))")
             case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
                 DecodingError.dataCorrupted(let context):
                 "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
