@@ -59,6 +59,22 @@ struct ExitCodeTests {
         #expect(try CommandRunner.run(["scan", "postgres://x@127.0.0.1:1/shop", "-q", "--no-history"]).exitCode == 3)
     }
 
+    /// An input larger than any plan or snapshot (a disk image named by mistake) is refused before it is read
+    /// into memory: standard input stops at the same limit as it streams in (1.5 GB of `x` had reached 2.9 GB).
+    @Test func inputsPastTheSizeLimitAreRefusedUnread() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID()).txt")
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(FileManager.default.createFile(atPath: file.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.truncate(atOffset: 300 << 20)  // sparse: no disk, no memory
+        try handle.close()
+        for command in ["explain", "report"] {
+            let result = try CommandRunner.run([command, file.path])
+            #expect(result.exitCode == 2, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("larger than 256 MB"), "\(command): \(result.stderr)")
+        }
+    }
+
     /// A mistyped id in --only or --disable would run every rule, or none, without a word (issue 13).
     @Test func unknownRulesOnTheCommandLineAreInputErrors() throws {
         let plan = "Fixtures/postgres/plans/seq_scan_filter.txt"

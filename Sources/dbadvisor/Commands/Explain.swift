@@ -98,19 +98,36 @@ enum InputFile {
         }
     }
 
+    /// The most an input may hold: plans and snapshots are far smaller, and a wrong input (a disk image piped in)
+    /// is refused before it fills memory.
+    static let maximumBytes = 256 << 20
+
     static func read(_ path: String) throws -> PlanInput {
-        let data: Data?
+        let tooLarge =
+            "dbadvisor: \(displayName(path)): larger than \(maximumBytes >> 20) MB, more than any plan or "
+            + "snapshot holds: is this the right input?"
         if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                Terminal.printError("dbadvisor: \(path): is a directory, expected a file with EXPLAIN output")
-                throw ExitCode(Terminal.Code.input.rawValue)
+            // In chunks, so that an endless or huge stream stops at the limit instead of filling memory first.
+            var bytes: [UInt8] = []
+            while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
+                guard bytes.count + chunk.count <= maximumBytes else {
+                    Terminal.printError(tooLarge)
+                    throw ExitCode(Terminal.Code.input.rawValue)
+                }
+                bytes.append(contentsOf: chunk)
             }
-            data = FileManager.default.contents(atPath: path)
+            return PlanInput(bytes: bytes, name: displayName(path))
         }
-        guard let data else {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            Terminal.printError("dbadvisor: \(path): is a directory, expected a file with EXPLAIN output")
+            throw ExitCode(Terminal.Code.input.rawValue)
+        }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumBytes {
+            Terminal.printError(tooLarge)
+            throw ExitCode(Terminal.Code.input.rawValue)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
             Terminal.printError("dbadvisor: \(path): cannot read the file (does it exist, and may you read it?)")
             throw ExitCode(Terminal.Code.input.rawValue)
         }
