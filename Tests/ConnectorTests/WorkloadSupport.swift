@@ -16,6 +16,8 @@ struct WorkloadServer: Sendable, CustomTestStringConvertible {
 
     let name: String
     let engine: Engine
+    /// PostgreSQL's major version (0 for MariaDB): what `FixSQLCheck` plans statements with.
+    let major: Int
     /// The variable naming the owner's URL, for the message when it is missing.
     let ownerVariable: String
     let ownerURL: String?
@@ -28,17 +30,17 @@ struct WorkloadServer: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     static let postgres15 = WorkloadServer(
-        name: "PostgreSQL 15", engine: .postgres, ownerVariable: "DBADVISOR_TEST_PG_URL",
+        name: "PostgreSQL 15", engine: .postgres, major: 15, ownerVariable: "DBADVISOR_TEST_PG_URL",
         ownerURL: variable("DBADVISOR_TEST_PG_URL"), monitorURL: variable("DBADVISOR_TEST_PG_MONITOR_URL"),
         bin: variable("DBADVISOR_TEST_PG15_BIN") ?? "/usr/lib/postgresql/15/bin",
         log: variable("DBADVISOR_TEST_PG_LOG") ?? "/tmp/dbadvisor-servers/postgres/postgres.log")
     static let postgres18 = WorkloadServer(
-        name: "PostgreSQL 18", engine: .postgres, ownerVariable: "DBADVISOR_TEST_PG18_URL",
+        name: "PostgreSQL 18", engine: .postgres, major: 18, ownerVariable: "DBADVISOR_TEST_PG18_URL",
         ownerURL: variable("DBADVISOR_TEST_PG18_URL"), monitorURL: variable("DBADVISOR_TEST_PG18_MONITOR_URL"),
         bin: variable("DBADVISOR_TEST_PG18_BIN") ?? "/usr/lib/postgresql/18/bin",
         log: variable("DBADVISOR_TEST_PG18_LOG"))
     static let mariadb = WorkloadServer(
-        name: "MariaDB", engine: .mariadb, ownerVariable: "DBADVISOR_TEST_MYSQL_URL",
+        name: "MariaDB", engine: .mariadb, major: 0, ownerVariable: "DBADVISOR_TEST_MYSQL_URL",
         ownerURL: variable("DBADVISOR_TEST_MYSQL_URL"), monitorURL: variable("DBADVISOR_TEST_MYSQL_MONITOR_URL"),
         bin: "", log: variable("DBADVISOR_TEST_MYSQL_SLOW_LOG") ?? "/tmp/dbadvisor-servers/mariadb/slow.log")
 
@@ -60,7 +62,7 @@ struct WorkloadServer: Sendable, CustomTestStringConvertible {
         switch engine {
         case .postgres:
             try FixSQLCheck.expectAcceptedByPostgres(
-                FixSQLCheck.fixes(report), url: try owner(database), major: name.hasSuffix("18") ? 18 : 15, form,
+                FixSQLCheck.fixes(report), url: try owner(database), major: major, form,
                 sourceLocation: sourceLocation)
         case .mariadb:
             try FixSQLCheck.expectAcceptedByMariaDB(

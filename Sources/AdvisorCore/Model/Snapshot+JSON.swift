@@ -11,6 +11,11 @@ extension Snapshot {
         return try encoder.encode(self)
     }
 
+    /// A property's key as the file spells it (`formatVersion` → `format_version`), for messages about the file.
+    public static func fileKey(_ property: String) -> String {
+        property.reduce(into: "") { $0 += $1.isUppercase ? "_" + $1.lowercased() : String($1) }
+    }
+
     /// Reads what `jsonData()` wrote.
     public init(jsonData data: Data) throws {
         let decoder = JSONDecoder()

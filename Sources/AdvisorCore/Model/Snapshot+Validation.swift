@@ -26,18 +26,8 @@ extension Snapshot {
             guard let label = child.label else { continue }
             let negative =
                 (child.value as? Int).map { $0 < 0 } ?? (child.value as? Double).map { $0 < 0 } ?? false
-            if negative { return snakeCase(label) }
+            if negative { return fileKey(label) }
         }
         return nil
-    }
-
-    private static func snakeCase(_ name: String) -> String {
-        name.reduce(into: "") { result, character in
-            if character.isUppercase {
-                result += "_" + character.lowercased()
-            } else {
-                result.append(character)
-            }
-        }
     }
 }

@@ -39,17 +39,13 @@ extension DBAdvisor {
             try selection.enforceFailOn(report.findings)
         }
 
-        /// A key as the file spells it (the decoder reads snake_case into camelCase).
-        private static func snakeCase(_ key: String) -> String {
-            key.reduce(into: "") { $0 += $1.isUppercase ? "_" + $1.lowercased() : String($1) }
-        }
-
         private static func describe(_ error: Error) -> String {
             switch error {
             case DecodingError.keyNotFound(let key, let context):
-                "missing \(snakeCase(key.stringValue))"
+                "missing \(Snapshot.fileKey(key.stringValue))"
                     + (context.codingPath.isEmpty
-                        ? "" : " at \(context.codingPath.map { snakeCase($0.stringValue) }.joined(separator: "."))")
+                        ? ""
+                        : " at \(context.codingPath.map { Snapshot.fileKey($0.stringValue) }.joined(separator: "."))")
             case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
                 DecodingError.dataCorrupted(let context):
                 "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
