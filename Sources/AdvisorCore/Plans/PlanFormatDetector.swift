@@ -43,8 +43,9 @@ public enum PlanFormatDetector {
         if has("(cost=") || has("(actual ") || has("never executed") || has("->  ") {
             return .postgresText
         }
-        // COSTS OFF without ANALYZE: a bare node line such as "Seq Scan on t" or "Result".
-        if let first, postgresNodeStarts.contains(where: { first.starts(with: $0.utf8) }) {
+        // COSTS OFF without ANALYZE: node lines without estimates ("Index Scan using t1_pkey on t1"), maybe
+        // inside psql's frame; the text parser's own classification knows every name the server prints.
+        if PostgresTextLineCleaner.lines(of: Array(head)).contains(where: { PostgresTextLineKind($0).isNode }) {
             return .postgresText
         }
         throw InputError(
@@ -52,14 +53,6 @@ public enum PlanFormatDetector {
             reason: "not a recognised plan: expected PostgreSQL EXPLAIN (text or JSON) or MySQL/MariaDB EXPLAIN "
                 + "(JSON, TREE/ANALYZE or tabular)")
     }
-
-    private static let postgresNodeStarts = [
-        "Seq Scan on ", "Parallel Seq Scan on ", "Index Scan using ", "Index Only Scan using ", "Bitmap Heap Scan on ",
-        "Result", "Limit", "Sort", "Aggregate", "HashAggregate", "GroupAggregate", "Hash Join", "Nested Loop",
-        "Merge Join", "Append", "Gather", "Insert on ", "Update on ", "Delete on ", "Unique", "WindowAgg",
-        "CTE Scan on ",
-        "Function Scan on ", "Values Scan on ", "Subquery Scan on ", "Materialize", "LockRows",
-    ]
 
     /// The first line that carries plan content, with client frames ("| ", "EXPLAIN: ") removed.
     private static func firstPlanLine(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {

@@ -17,7 +17,10 @@ extension PlanNode {
         let aliasSuffix = alias.map { $0 == relation ? "" : " \($0)" } ?? ""
         if engine == .postgres {
             if operation == .bitmapIndexScan, let index { return "\(name) on \(index)" }
-            if let index, [.indexScan, .indexOnlyScan].contains(operation) { name += " using \(index)" }
+            if [.indexScan, .indexOnlyScan].contains(operation) {
+                if strategy == "Backward", !name.hasSuffix(" Backward") { name += " Backward" }
+                if let index { name += " using \(index)" }
+            }
             if let target { name += " on \(target)\(aliasSuffix)" }
         } else {
             if let target { name += " on \(target)\(aliasSuffix)" }

@@ -205,13 +205,15 @@ struct PostgresTextPlanBuilder {
             try startPlan(root: line)
             return
         }
+        // At the root's indentation or left of it: the next plan's root, with estimates or without
+        // (COSTS OFF plans pasted one after another).
+        if Self.level(of: line) <= current.rootIndent {
+            closePlan()
+            try startPlan(root: line)
+            return
+        }
         if annotated {
-            if Self.level(of: line) <= current.rootIndent {
-                closePlan()
-                try startPlan(root: line)
-            } else {
-                try addNode(line)
-            }
+            try addNode(line)
             return
         }
         let text = line.string

@@ -207,7 +207,7 @@ struct PostgresTextPlanDraft {
     }
 
     /// Outer/Inner for the two inputs of most nodes, Member for Append-like nodes, Subquery under a
-    /// Subquery Scan; sub-plans already carry theirs.
+    /// Subquery Scan, children under a Custom Scan; sub-plans already carry theirs.
     private mutating func nameRelationships(ofChildrenOf parent: Int) {
         let inputs = children[parent].filter { nodes[$0].parentRelationship == nil }
         guard !inputs.isEmpty else { return }
@@ -216,6 +216,8 @@ struct PostgresTextPlanDraft {
             switch operation {
             case .append, .mergeAppend, .bitmapAnd, .bitmapOr: nodes[child].parentRelationship = "Member"
             case .subqueryScan: nodes[child].parentRelationship = "Subquery"
+            // explain.c labels a custom scan's plans alike: "children", or "child" when there is one.
+            case .customScan: nodes[child].parentRelationship = inputs.count == 1 ? "child" : "children"
             case .modifyTable where inputs.count > 1: nodes[child].parentRelationship = "Member"
             default: nodes[child].parentRelationship = position == 0 ? "Outer" : position == 1 ? "Inner" : "Member"
             }
