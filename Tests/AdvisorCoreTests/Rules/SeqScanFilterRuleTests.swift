@@ -94,6 +94,31 @@ struct SeqScanFilterRuleTests {
         #expect(PlanBuilder.findings(rule, PlanBuilder.snapshot(estimateOnly)).isEmpty)
     }
 
+    /// In a scan the catalog says how many rows a full scan reads; the plan's estimate, how many it keeps.
+    @Test func unanalysedPostgresScansAreJudgedAgainstTheTablesRowCount() throws {
+        let estimateOnly = PlanBuilder.node(
+            "Seq Scan", relation: "orders", estimated: 120, cost: 20_000, filter: "(status = 'x'::text)")
+        func snapshot(rows: Double, schema: String = "public") -> Snapshot {
+            var snapshot = PlanBuilder.snapshot(estimateOnly)
+            var table = TableStats(schema: schema, name: "orders")
+            table.estimatedRows = rows
+            snapshot.tables = [table]
+            return snapshot
+        }
+        let finding = try #require(PlanBuilder.findings(rule, snapshot(rows: 800_000)).first)
+        #expect(finding.evidence.first { $0.name == "rows read" }?.value == 800_000)
+        #expect(finding.evidence.first { $0.name == "rows kept" }?.value == 120)
+        #expect(finding.message.hasSuffix("(estimated)."))
+        #expect(finding.impact.confidence == .low)
+        #expect(finding.fixSQL == "CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);")
+        // A small table, or one whose name two schemas share, is not judged.
+        #expect(PlanBuilder.findings(rule, snapshot(rows: 5_000)).isEmpty)
+        var shared = snapshot(rows: 800_000)
+        shared.tables.append(TableStats(schema: "archive", name: "orders"))
+        shared.tables[1].estimatedRows = 900_000
+        #expect(PlanBuilder.findings(rule, shared).isEmpty)
+    }
+
     @Test func mysqlTreeFilterAboveTheTableScan() throws {
         let table = PlanBuilder.node(
             "Table scan", operation: .seqScan, relation: "orders", estimated: 995_400, actual: 1_000_000, timeMs: 371)

@@ -101,7 +101,7 @@ public struct HotNodeRule: SupersededBySpecificFindings {
             impact: .plan(
                 context.captured, timeMs: node.exclusiveTimeMs, share: share,
                 confidence: context.plan.hasTiming ? .high : .low),
-            recommendation: Self.recommendation(for: node.operation),
+            recommendation: Self.scanRecommendation(context) ?? Self.recommendation(for: node.operation),
             risk: "None: this finding only points at where the time goes.",
             validation: "Run EXPLAIN (ANALYZE, BUFFERS) again after a change and compare this node's exclusive time.")
     }
@@ -115,6 +115,31 @@ extension HotNodeRule {
         let time = context.node.exclusiveTimeMs.map { " (\(Formatting.milliseconds($0)) of its own)" } ?? ""
         return "\(context.displayName) (node \(context.node.id)) accounts for "
             + "\(Formatting.percent(fraction: share)) of the statement's \(basis)\(time)."
+    }
+
+    /// For a full scan with a filter: the columns and the index that would serve it. Without ANALYZE the
+    /// plan does not say how many rows the filter discards, so the index is offered to check, not as a fix.
+    fileprivate static func scanRecommendation(_ context: PlanNodeContext) -> String? {
+        let node = context.node
+        guard [.seqScan, .fullIndexScan].contains(node.operation),
+            let condition = node.filter ?? (context.parent?.operation == .filter ? context.parent?.filter : nil),
+            let reference = TableReference(node: node, plan: context.plan, conditions: [condition])
+        else { return nil }
+        let keys = FilterColumns(
+            conditions: [condition], relation: node.relation, alias: node.alias, engine: context.engine
+        ).indexKeys
+        guard !keys.isEmpty else { return nil }
+        let list = keys.map { $0.sql(engine: context.engine) }.joined(separator: ", ")
+        let index = PlanFixSQL.createIndex(
+            table: reference.table, schema: reference.schema, keys: keys, engine: context.engine)
+        let perProcess = node.isParallelAware ? " per process" : ""
+        let kept = node.estimatedRows.map { " (an estimated \(Formatting.count($0)) rows\(perProcess))" } ?? ""
+        let check =
+            context.plan.hasActuals
+            ? ""
+            : " EXPLAIN (ANALYZE, BUFFERS) tells: an index pays off when Rows Removed by Filter is most of the rows read."
+        return "Read fewer rows: if the filter \(condition) keeps a small part of \(reference.table)\(kept), an index "
+            + "on (\(list)) lets the server look those rows up instead of reading the whole table: \(index)\(check)"
     }
 
     fileprivate static func recommendation(for operation: PlanOperation) -> String {

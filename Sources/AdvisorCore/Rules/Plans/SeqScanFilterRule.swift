@@ -39,8 +39,10 @@ public struct SeqScanFilterRule: Rule {
             percent of a large table, nearly all that reading is wasted: an index on the filtered columns \
             lets the server go straight to the rows it keeps. Rows read are measured with ANALYZE \
             (`Rows Removed by Filter`, MySQL `EXPLAIN ANALYZE`, MariaDB `r_rows`/`r_filtered`) and estimated \
-            from `rows` × `filtered` on MySQL/MariaDB otherwise; PostgreSQL plans without ANALYZE do not say \
-            how many rows a scan reads, so they are not judged.
+            from `rows` × `filtered` on MySQL/MariaDB otherwise. A PostgreSQL plan without ANALYZE does not say \
+            how many rows a scan reads: in `scan --explain-top` the table's row count from the catalog \
+            (`reltuples`) stands in, against the planner's estimate of the rows kept; a plan read on its own \
+            is not judged (`plan-hot-node` names the filter's columns when the scan dominates it).
 
             **Fix:** create an index on the filter's columns: equality columns (`=`, `IN`, `= ANY`, \
             `IS NULL`) first, then at most one range column (`<`, `>`, `BETWEEN`, `LIKE 'prefix%'`). \
@@ -145,6 +147,7 @@ public struct SeqScanFilterRule: Rule {
 
     public func evaluate(_ context: RuleContext) -> [Finding] {
         var scans: [PartitionScanGroup.Scan] = []
+        let tableRows = Self.tableRows(in: context.snapshot)
         for path in context.planNodePaths where path.node.operation == .seqScan {
             let node = path.node
             let plan = path.context.plan
@@ -152,7 +155,9 @@ public struct SeqScanFilterRule: Rule {
             if let total = plan.totalTimeMs, total < options.minPlanTimeMs { continue }
             if let inner = path.innerSideOfNestedLoop, (inner.innerChild.loops ?? path.expectedLoops) >= 2 { continue }
             if Self.hasNoCandidateKeys(node, format: plan.format) { continue }
-            guard let condition = Self.condition(of: path), let rows = ScanRows(path) else { continue }
+            guard let condition = Self.condition(of: path),
+                let rows = ScanRows(path, tableRows: tableRows(relation, node.schema))
+            else { continue }
             scans.append(PartitionScanGroup.Scan(path: path, rows: rows, condition: condition))
         }
         var findings: [Finding] = []
@@ -182,6 +187,24 @@ public struct SeqScanFilterRule: Rule {
         if let filter = path.node.filter { return filter }
         guard let parent = path.parent, parent.operation == .filter else { return nil }
         return parent.filter
+    }
+
+    /// The planner's row count of a table in the snapshot's catalog, by name and schema, or by name alone
+    /// when the plan prints no schema and one table has that name.
+    static func tableRows(in snapshot: Snapshot) -> (_ table: String, _ schema: String?) -> Double? {
+        guard snapshot.server.engine == .postgres, !snapshot.plans.isEmpty else { return { _, _ in nil } }
+        var qualified: [String: Double] = [:]
+        var byName: [String: Double?] = [:]
+        for table in snapshot.tables {
+            guard let rows = table.estimatedRows ?? table.liveRows.map(Double.init), rows > 0 else { continue }
+            qualified[table.qualifiedName] = rows
+            // A name two schemas share is ambiguous without a schema.
+            byName[table.name] = byName[table.name] == nil ? rows : .some(nil)
+        }
+        return { table, schema in
+            if let schema { return qualified["\(schema).\(table)"] }
+            return byName[table] ?? nil
+        }
     }
 
     /// True when a MySQL/MariaDB format that prints `possible_keys` printed none for this table

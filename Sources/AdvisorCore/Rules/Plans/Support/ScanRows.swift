@@ -2,7 +2,9 @@
 /// plan has actuals and estimated otherwise, whichever engine and format printed it.
 ///
 /// - PostgreSQL with ANALYZE: read = actual rows + `Rows Removed by Filter` (both per loop).
-///   Without ANALYZE the rows read are unknown (the estimate counts rows kept), so there is none.
+///   Without ANALYZE the plan does not say how many rows a scan reads (the estimate counts rows kept):
+///   a full scan reads the whole table, so the table's row count from the catalog (a scan's snapshot)
+///   stands in when it is given; otherwise there is none.
 /// - MySQL tree: the table scan's rows are what it read; a `Filter:` node right above it keeps its rows.
 /// - MySQL JSON and tabular, MariaDB: `rows_examined_per_scan`/`rows` read, `filtered` % kept;
 ///   MariaDB ANALYZE: the parsers give the rows kept (`r_rows × r_filtered`) as actual rows and the
@@ -35,7 +37,8 @@ public struct ScanRows: Equatable, Sendable {
     }
 
     /// The rows of the table access at `path`; nil when the plan does not say how many rows were read.
-    public init?(_ path: PlanNodePath) {
+    /// `tableRows`: the planner's row count for the table a PostgreSQL full scan reads, when known.
+    public init?(_ path: PlanNodePath, tableRows: Double? = nil) {
         let node = path.node
         let plan = path.context.plan
         let filterAbove = path.parent.flatMap { $0.operation == .filter && node.filter == nil ? $0 : nil }
@@ -58,8 +61,14 @@ public struct ScanRows: Equatable, Sendable {
             }
             return
         }
-        guard plan.engine.isMySQLFamily else { return nil }
         let loops = path.expectedLoops
+        guard plan.engine.isMySQLFamily else {
+            guard node.operation == .seqScan, let tableRows, tableRows > 0, let kept = node.estimatedRows else {
+                return nil
+            }
+            self.init(readPerLoop: tableRows, keptPerLoop: min(kept, tableRows), loops: loops, isMeasured: false)
+            return
+        }
         if let examined = node.rowsExaminedPerScan {
             let kept = node.filteredPercent.map { examined * $0 / 100 } ?? node.estimatedRows ?? examined
             self.init(readPerLoop: examined, keptPerLoop: min(kept, examined), loops: loops, isMeasured: false)
