@@ -115,6 +115,17 @@ struct ScanCommandLiveTests {
         }
     }
 
+    /// A count past what a scan EXPLAINs (even past Int.max) is capped, and the report says so.
+    @Test func aHugeExplainTopIsCappedWithANotice() throws {
+        let monitor = try #require(LiveServers.postgresMonitorURL)
+        let result = try CommandRunner.run(
+            ["scan", monitor, "--explain-top", "99999999999999999999", "--format", "json", "--only", "plan-hot-node"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("--explain-top was capped at 100 statements"))
+        let refused = try CommandRunner.run(["scan", monitor, "--explain-top", "-3"])
+        #expect(refused.exitCode == 2)
+    }
+
     @Test func aWrongPasswordExitsWith3AndNeverPrintsThePassword() throws {
         let password = "Wrong-Secret-8813"
         let url = try LiveServers.withPassword(password, in: try #require(LiveServers.postgresMonitorURL))

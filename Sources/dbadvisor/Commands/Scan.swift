@@ -40,8 +40,8 @@ extension DBAdvisor {
 
         @Option(
             name: .customLong("explain-top"),
-            help: "EXPLAIN the N statements with the most total time and review their plans (default 0).")
-        var explainTop: Int?
+            help: "EXPLAIN the N statements with the most total time and review their plans (default 0, at most 100).")
+        var explainTop: SaturatingCount?
 
         @Flag(
             help: """
@@ -80,7 +80,6 @@ extension DBAdvisor {
         @OptionGroup var baselines: BaselineOptions
 
         func validate() throws {
-            guard (explainTop ?? 0) >= 0 else { throw ValidationError("--explain-top takes a count of 0 or more.") }
             guard (statementTimeoutMs ?? 1) > 0, (lockTimeoutMs ?? 1) > 0 else {
                 throw ValidationError("Timeouts are milliseconds greater than 0.")
             }
@@ -201,7 +200,7 @@ extension DBAdvisor {
         {
             let request = ScanRequest(
                 name: name, connection: connection, isMySQL: isMySQL,
-                explainTop: explainTop ?? target?.explainTop ?? 0, analyze: analyze || target?.analyze == true,
+                explainTop: explainTop?.value ?? target?.explainTop ?? 0, analyze: analyze || target?.analyze == true,
                 statementTimeoutMs: statementTimeoutMs ?? target?.statementTimeoutMs ?? 5_000,
                 lockTimeoutMs: lockTimeoutMs ?? target?.lockTimeoutMs ?? 1_000,
                 pgbouncer: pgbouncer ?? target?.pgbouncer)

@@ -48,7 +48,26 @@ struct TargetScanner: Sendable {
         }
     }
 
+    /// The most statements one scan EXPLAINs: each costs a planning (an execution with ANALYZE) under the
+    /// statement timeout, and past the top hundred the statements hold little of the time.
+    static let explainTopLimit = 100
+
     private func collect(_ request: ScanRequest) throws -> ScanOutcome {
+        var request = request
+        let asked = request.explainTop
+        request.explainTop = min(asked, Self.explainTopLimit)
+        var outcome = try collectCapped(request)
+        if asked > Self.explainTopLimit {
+            outcome.snapshot.notices.append(
+                Notice(
+                    level: .info,
+                    message:
+                        "--explain-top was capped at \(Self.explainTopLimit) statements, the most one scan EXPLAINs"))
+        }
+        return outcome
+    }
+
+    private func collectCapped(_ request: ScanRequest) throws -> ScanOutcome {
         let prefix = labelProgress ? request.name.map { "[\($0)] " } ?? "" : ""
         let progress = { (step: String) in
             if !quiet { Terminal.printError("dbadvisor: \(prefix)\(step)") }
