@@ -41,6 +41,7 @@ public enum MySQLScanner {
             server: ServerInfo(
                 engine: session.engine, version: session.serverVersion, target: session.target, collectedAt: Date()))
         var server = MySQLServer(engine: session.engine, version: session.serverVersion)
+        var timedOut: [String] = []
         progress("reading \(MySQLServerCollector.name)")
         do {
             let read = try MySQLServerCollector.read(from: session)
@@ -48,8 +49,9 @@ public enum MySQLScanner {
             snapshot.server.target = session.target
             server = read.server
         } catch let error as ConnectionError {
-            return ScanOutcome(snapshot: snapshot, interruption: error)
+            return ScanOutcome(snapshot: snapshot, interruption: error, timedOut: timedOut)
         } catch {
+            if (error as? ServerError)?.isTimeout == true { timedOut.append(MySQLServerCollector.name) }
             snapshot.notices.append(Notice(level: .warning, message: "could not read the server's clock: \(error)"))
         }
         for collector in collectors {
@@ -57,12 +59,13 @@ public enum MySQLScanner {
             do {
                 try collector.collect(from: session, server: server, into: &snapshot)
             } catch let error as ServerError {
+                if error.isTimeout { timedOut.append(collector.name) }
                 record(error, of: collector.name, server: server, into: &snapshot)
             } catch let error as UnexpectedRowError {
                 snapshot.notices.append(
                     Notice(level: .warning, message: "could not read \(collector.name): \(error)"))
             } catch let error as ConnectionError {
-                return ScanOutcome(snapshot: snapshot, interruption: error)
+                return ScanOutcome(snapshot: snapshot, interruption: error, timedOut: timedOut)
             }
         }
         scope(&snapshot)
@@ -73,12 +76,12 @@ public enum MySQLScanner {
                     snapshot.statements, top: options.explainTop, analyze: options.analyze, session: session,
                     server: server, into: &snapshot)
             } catch let error as ConnectionError {
-                return ScanOutcome(snapshot: snapshot, interruption: error)
+                return ScanOutcome(snapshot: snapshot, interruption: error, timedOut: timedOut)
             } catch {
                 snapshot.notices.append(Notice(level: .warning, message: "could not EXPLAIN statements: \(error)"))
             }
         }
-        return ScanOutcome(snapshot: snapshot, interruption: nil)
+        return ScanOutcome(snapshot: snapshot, timedOut: timedOut)
     }
 
     /// Keeps the statements, tables, indexes, foreign keys and statement history of the URL's database

@@ -42,18 +42,20 @@ public enum PostgresScanner {
             server: ServerInfo(
                 engine: .postgres, versionNumber: server.versionNumber, target: session.target,
                 collectedAt: Date()))
+        var timedOut: [String] = []
         for collector in collectors {
             progress("reading \(collector.name)")
             do {
                 try collector.collect(from: session, server: server, into: &snapshot)
             } catch let error as ServerError {
+                if error.isTimeout { timedOut.append(collector.name) }
                 snapshot.notices.append(
                     Notice(level: .warning, message: "could not read \(collector.name): \(error)"))
             } catch let error as UnexpectedRowError {
                 snapshot.notices.append(
                     Notice(level: .warning, message: "could not read \(collector.name): \(error)"))
             } catch let error as ConnectionError {
-                return ScanOutcome(snapshot: snapshot, interruption: error)
+                return ScanOutcome(snapshot: snapshot, interruption: error, timedOut: timedOut)
             }
         }
         if let notice = Notice.commitTimeNotInStatements(snapshot) { snapshot.notices.append(notice) }
@@ -68,14 +70,14 @@ public enum PostgresScanner {
                     snapshot.statements, top: options.explainTop, analyze: options.analyze, session: session,
                     server: server, into: &snapshot)
             } catch let error as ConnectionError {
-                return ScanOutcome(snapshot: snapshot, interruption: error)
+                return ScanOutcome(snapshot: snapshot, interruption: error, timedOut: timedOut)
             }
         }
         if let pgbouncer = options.pgbouncer {
             progress("reading PgBouncer")
             readPgBouncer(pgbouncer, into: &snapshot)
         }
-        return ScanOutcome(snapshot: snapshot, interruption: nil)
+        return ScanOutcome(snapshot: snapshot, timedOut: timedOut)
     }
 
     // MARK: - Private helpers

@@ -23,4 +23,17 @@ public struct ServerError: Error, Equatable, Sendable, CustomStringConvertible {
         let source = query.map { " in \($0)" } ?? ""
         return "\(engine.displayName) error\(source)\(state): \(message)"
     }
+
+    /// True when the scan's own statement or lock timeout cancelled the statement: the server is slower than
+    /// the timeout allows, not refusing the query, so what it would have returned is missing from the report.
+    public var isTimeout: Bool {
+        switch engine {
+        case .postgres:
+            // 57014 is any cancellation; only the timeouts say so in the message.
+            (sqlState == "57014" && message.contains("timeout")) || sqlState == "55P03" && message.contains("timeout")
+        case .mysql, .mariadb:
+            ["max_statement_time exceeded", "maximum statement execution time exceeded", "Lock wait timeout exceeded"]
+                .contains { message.localizedCaseInsensitiveContains($0) }
+        }
+    }
 }

@@ -151,6 +151,13 @@ extension DBAdvisor {
                     "dbadvisor: the scan stopped early, the report holds what was collected: \(interruption)")
                 throw ExitCode(Terminal.Code.connection.rawValue)
             }
+            if !outcome.timedOut.isEmpty {
+                Terminal.printError(
+                    "dbadvisor: the report is incomplete: the statement timeout (\(request.statementTimeoutMs) ms) "
+                        + "cut short \(outcome.timedOut.joined(separator: ", ")); scan again with a larger "
+                        + "--statement-timeout")
+                throw ExitCode(Terminal.Code.connection.rawValue)
+            }
             try selection.enforceFailOn(baselines.counted(report))
         }
 
@@ -165,7 +172,7 @@ extension DBAdvisor {
             var report = try history.report(
                 snapshot, with: engine, command: "scan",
                 source: snapshot.server.target ?? snapshot.server.engine.displayName,
-                record: outcome.interruption == nil, target: request.name)
+                record: outcome.isComplete, target: request.name)
             report.findings = ignore.apply(to: report.findings, in: report.snapshot)
             // An explicit baseline says what is known; without one, the history's previous run does.
             if let baseline { report.newFingerprints = baseline.newFingerprints(in: report.findings) }

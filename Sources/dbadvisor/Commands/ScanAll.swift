@@ -59,6 +59,7 @@ extension DBAdvisor.Scan {
                 result.failure = failure.description
             case .success(let collected):
                 result.interruption = collected.interruption
+                result.timedOut = collected.timedOut
                 do {
                     guard let request = target.request else { break }
                     if let saveSnapshot {

@@ -43,6 +43,11 @@ struct ScanSummary {
             anyFailed = true
             rows.append(
                 Row(name: name, status: "failed", detail: "stopped early: \(interruption); \(detail) so far"))
+        } else if !result.timedOut.isEmpty {
+            anyFailed = true
+            let collectors = result.timedOut.joined(separator: ", ")
+            rows.append(
+                Row(name: name, status: "failed", detail: "incomplete: timed out reading \(collectors); \(detail)"))
         } else {
             rows.append(Row(name: name, status: "ok", detail: detail))
         }

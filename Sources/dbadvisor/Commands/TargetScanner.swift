@@ -26,6 +26,8 @@ struct TargetResult {
     var failure: String?
     /// The connection error that cut the scan short; the report holds what was collected before.
     var interruption: ConnectionError?
+    /// Collectors the statement or lock timeout cut short; the report lacks what they read.
+    var timedOut: [String] = []
 }
 
 /// Collects one target's snapshot. Sendable and free of the command's state, so that `scan --all` can
