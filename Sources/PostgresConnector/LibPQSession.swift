@@ -30,6 +30,16 @@ public final class LibPQSession {
     private let connection: OpaquePointer
     /// The password in use, known only to scrub it from messages.
     private let password: String?
+    /// How long a statement may go without a byte from the server before the server is taken for gone:
+    /// the statement timeout, which the server enforces itself, plus a grace. A stopped backend or host
+    /// enforces nothing, and libpq would wait for it forever.
+    private var answerTimeoutMs = Limits().statementTimeoutMs + LibPQSession.answerGraceMs
+    /// Set when the server stopped answering mid-statement: the protocol state is unknown, so the
+    /// connection takes no further statements.
+    private var abandoned: ConnectionError?
+
+    /// What the client adds to the statement timeout before it gives the server up.
+    static let answerGraceMs = 10_000
 
     private init(connection: OpaquePointer, password: String?) {
         self.connection = connection
@@ -48,6 +58,7 @@ public final class LibPQSession {
     ///   `ServerError` when it rejects the session settings.
     public static func open(_ connectionString: String, limits: Limits = Limits()) throws -> LibPQSession {
         let session = try connect(connectionString)
+        session.answerTimeoutMs = limits.statementTimeoutMs + answerGraceMs
         _ = try session.rows(
             .pgSessionSettings, [String(limits.statementTimeoutMs), String(limits.lockTimeoutMs)])
         return session
@@ -176,9 +187,11 @@ public final class LibPQSession {
         // strdup'd copies stay valid for the whole call, unlike pointers from nested withCString.
         let values: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.flatMap { strdup($0) } }
         defer { for value in values { free(value) } }
-        let result = values.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
-            PQexecParams(connection, sql, Int32(buffer.count), nil, buffer.baseAddress, nil, nil, 0)
+        try checkUsable()
+        let sent = values.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
+            PQsendQueryParams(connection, sql, Int32(buffer.count), nil, buffer.baseAddress, nil, nil, 0)
         }
+        let result = sent == 1 ? try awaitResult() : nil
         defer { PQclear(result) }
         try check(result, queryName: queryName)
         guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else { return [] }
@@ -191,11 +204,63 @@ public final class LibPQSession {
     }
 
     private func simpleRows(_ sql: String, queryName: String?) throws -> [Row] {
-        let result = PQexec(connection, sql)
+        try checkUsable()
+        let result = PQsendQuery(connection, sql) == 1 ? try awaitResult() : nil
         defer { PQclear(result) }
         try check(result, queryName: queryName)
         guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else { return [] }
         return Self.copyRows(of: result)
+    }
+
+    private func checkUsable() throws {
+        if let abandoned { throw abandoned }
+    }
+
+    /// The sent statement's result, as `PQexec` gives it (the first error, else the last result), read
+    /// without blocking past `answerTimeoutMs` of silence from the server.
+    private func awaitResult() throws -> OpaquePointer? {
+        var kept: OpaquePointer?
+        while true {
+            while PQisBusy(connection) == 1 {
+                do {
+                    try waitForInput()
+                } catch {
+                    PQclear(kept)
+                    throw error
+                }
+                // Fails only when the connection broke; the next PQgetResult then says how.
+                guard PQconsumeInput(connection) == 1 else { break }
+            }
+            guard let next = PQgetResult(connection) else { return kept }
+            if let current = kept {
+                // The first error stays; otherwise a later result replaces an earlier one.
+                if PQresultStatus(current) == PGRES_FATAL_ERROR {
+                    PQclear(next)
+                    continue
+                }
+                PQclear(current)
+            }
+            kept = next
+        }
+    }
+
+    /// Waits until the server sends something, at most `answerTimeoutMs`.
+    private func waitForInput() throws {
+        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        guard descriptor.fd >= 0 else { return }
+        while true {
+            let ready = poll(&descriptor, 1, Int32(clamping: answerTimeoutMs))
+            if ready > 0 { return }
+            if ready < 0, errno == EINTR { continue }
+            guard ready == 0 else { return }
+            let seconds = Formatting.count(Double(answerTimeoutMs) / 1000)
+            let lost = ConnectionError(
+                engine: .postgres, target: target,
+                reason: "the server sent nothing for \(seconds) s (the statement timeout plus "
+                    + "\(Self.answerGraceMs / 1000) s): it or its backend stopped answering")
+            abandoned = lost
+            throw lost
+        }
     }
 
     private func check(_ result: OpaquePointer?, queryName: String?) throws {

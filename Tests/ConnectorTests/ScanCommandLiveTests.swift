@@ -177,6 +177,56 @@ struct ScanCommandLiveTests {
         #expect(json["findings"] != nil)
     }
 
+    /// A backend that stops answering (SIGSTOP: it enforces no statement timeout of its own) ends the scan
+    /// once the server has been silent for the statement timeout plus the grace, with exit code 3 and the
+    /// report of what was collected, instead of a scan that waits forever.
+    @Test func aFrozenBackendIsGivenUpAfterTheStatementTimeoutAndTheGrace() throws {
+        let ownerURL = try #require(LiveServers.postgresURL)
+        let owner = try LibPQSession.open(ownerURL)
+        let locker = try PsqlClient(url: ownerURL, applicationName: "dbadvisor-e2e-freezer")
+        defer { locker.stop() }
+        locker.send("BEGIN;\nLOCK TABLE warehouse_stock IN ACCESS EXCLUSIVE MODE;")
+        try Self.waitUntil("the lock is held") {
+            try !owner.rows(
+                """
+                SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+                WHERE a.application_name = 'dbadvisor-e2e-freezer' AND l.mode = 'AccessExclusiveLock' AND l.granted
+                """
+            ).isEmpty
+        }
+        let scan = Process()
+        scan.executableURL = CommandRunner.binary
+        scan.arguments = [
+            "scan", try #require(LiveServers.postgresMonitorURL), "--format", "json", "--lock-timeout", "60000",
+            "--statement-timeout", "3000",
+        ]
+        let output = Pipe()
+        let errors = Pipe()
+        scan.standardOutput = output
+        scan.standardError = errors
+        try scan.run()
+        var frozen: pid_t = 0
+        defer { if frozen > 0 { kill(frozen, SIGCONT) } }
+        try Self.waitUntil("the scan waits for the lock") {
+            let waiting = try owner.rows(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = 'dbadvisor' AND wait_event_type = 'Lock'")
+            guard let pid = waiting.first?["pid"].flatMap({ $0 }).flatMap({ pid_t($0) }) else { return false }
+            frozen = pid
+            return kill(pid, SIGSTOP) == 0
+        }
+        // The lock goes, but the stopped backend cannot take it, answer, or time out.
+        locker.send("COMMIT;")
+        let started = Date()
+        let report = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        scan.waitUntilExit()
+        #expect(scan.terminationStatus == 3)
+        #expect(Date().timeIntervalSince(started) < 20, "the scan waited past the statement timeout and grace")
+        #expect(stderr.contains("the server sent nothing for 13 s"), "\(stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: report) as? [String: Any])
+        #expect(json["findings"] != nil)
+    }
+
     // MARK: - Workload
 
     /// What an application would run: a status list scanning `orders`, a page of orders followed by one
