@@ -263,6 +263,8 @@ enum EvidenceText {
     static func value(_ evidence: Evidence) -> String {
         switch evidence.unit {
         case "ms": Formatting.milliseconds(evidence.value)
+        // A window of seconds as people say it: "45 seconds", "5.5 hours", "23 days", never "0.00 days".
+        case "s": Formatting.duration(seconds: evidence.value)
         // One decimal where rounding would mislead: 0.4 % is not 0 %, 99.98 % is not 100 %.
         case "percent":
             Formatting.decimal(

@@ -39,13 +39,6 @@ public enum Formatting {
         return decimal(kilobytes, digits: 0) + " kB"
     }
 
-    /// A PostgreSQL memory setting that holds at least `kilobytes`: "64MB", "1GB" (rounded up to a power of two MB).
-    public static func memorySetting(atLeastKilobytes kilobytes: Double) -> String {
-        var megabytes = 4.0
-        while megabytes * 1024 < kilobytes { megabytes *= 2 }
-        return megabytes >= 1024 ? "\(Int(megabytes / 1024))GB" : "\(Int(megabytes))MB"
-    }
-
     /// Fixed digits after the point, thousands separated by commas.
     public static func decimal(_ value: Double, digits: Int) -> String {
         guard value.isFinite else { return value.isNaN ? "NaN" : (value < 0 ? "-∞" : "∞") }

@@ -11,6 +11,20 @@ struct FilterColumnsTests {
         FilterColumns(conditions: [condition], relation: relation, alias: alias, engine: .mysql)
     }
 
+    /// Nesting a real condition never reaches is unreadable, not a stack overflow (a fuzzed plan with 2,000
+    /// parentheses crashed the parser); what real plans nest still reads.
+    @Test func deepNestingIsUnreadableNotACrash() {
+        func nested(_ depth: Int) -> String {
+            String(repeating: "(", count: depth) + "status = 'x'::text" + String(repeating: ")", count: depth)
+        }
+        #expect(postgres(nested(50)).equalityColumns == ["status"])
+        for depth in [2_000, 8_000] {
+            #expect(postgres(nested(depth)).isEmpty)
+            #expect(postgres("(a = 1) AND " + String(repeating: "lower(", count: depth) + "b").equalityColumns == ["a"])
+            #expect(postgres(String(repeating: "NOT ", count: depth) + "c").isEmpty)
+        }
+    }
+
     @Test func postgresCastsAreUnwrapped() {
         let columns = postgres("((status)::text = 'shipped'::text)")
         #expect(columns.equalityColumns == ["status"])

@@ -68,6 +68,9 @@ struct IndexRulesTests {
         let finding = try #require(run(IndexUnusedRule(), snapshot).first)
         #expect(finding.message.contains("no scans in 30 days since statistics were reset on 2024-05-02"))
         #expect(finding.message.contains("frees 2.0 MB"))
+        // In seconds, which the reports say as people do ("30 days", "5.5 hours"), never "0.00 days".
+        let window = try #require(finding.evidence.first { $0.name == "window" })
+        #expect(window.value == 30 * 86_400 && window.unit == "s")
         // (3,000 + 600 + 300) / 30 days = 130 entries a day × 0.005 ms.
         #expect(finding.evidence.first { $0.name == "index entries written per day" }?.value == 130)
         #expect(abs(finding.impact.score - 0.65) < 0.000_1)

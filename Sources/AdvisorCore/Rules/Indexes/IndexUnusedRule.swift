@@ -104,7 +104,7 @@ public struct IndexUnusedRule: Rule {
         let saving = IndexDropSaving(index, catalog, maintenanceMsPerRow: options.maintenanceMsPerRow)
         var evidence = [Evidence("scans", 0, "count")]
         if let seconds = catalog.usageWindow.minimumSeconds {
-            evidence.append(Evidence("window", seconds / 86_400, "days"))
+            evidence.append(Evidence("window", seconds, "s"))
         }
         let window = SchemaFindingText.window(catalog) ?? "the statistics window"
         let partitionText = saving.partitioned ? " (counting the scans of every partition's copy)" : ""

@@ -42,15 +42,17 @@ indirect enum ConditionExpression: Equatable, Sendable {
         return read(source, source.tokens.indices)
     }
 
-    private static func read(_ source: ConditionSource, _ span: Range<Int>) -> ConditionExpression {
+    private static func read(_ source: ConditionSource, _ span: Range<Int>, depth: Int = 0) -> ConditionExpression {
         var parser = ConditionParser(source, span: span)
         let whole = parser.parseAll()
-        guard whole == .unknown else { return whole }
+        guard whole == .unknown, depth < ConditionParser.maximumNesting else { return whole }
         let tokens = source.tokens[span]
-        if ConditionParser.isWrappedInParentheses(tokens) { return read(source, span.dropFirst().dropLast()) }
+        if ConditionParser.isWrappedInParentheses(tokens) {
+            return read(source, span.dropFirst().dropLast(), depth: depth + 1)
+        }
         let pieces = ConditionParser.splitTopLevelConjuncts(tokens)
         guard pieces.count > 1 else { return .unknown }
-        return .and(pieces.map { read(source, $0) })
+        return .and(pieces.map { read(source, $0, depth: depth + 1) })
     }
 
     /// The top-level conjuncts: the operands of nested ANDs, flattened.
@@ -370,6 +372,10 @@ struct ConditionParser {
     private let tokens: [ConditionToken]
     private let end: Int
     private var position: Int
+    private var nesting = 0
+
+    /// How deep a condition may nest; planners print a few levels, generated SQL a few dozen.
+    static let maximumNesting = 200
 
     /// A parser of the tokens `span` of `source`.
     init(_ source: ConditionSource, span: Range<Int>) {
@@ -584,7 +590,11 @@ struct ConditionParser {
     // MARK: Operands
 
     private mutating func prefix() throws -> ConditionExpression {
-        guard let token = current else { throw Unreadable() }
+        // Every nesting (parentheses, calls, NOT) passes here: deeper than any real condition is unreadable,
+        // not a stack overflow.
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumNesting, let token = current else { throw Unreadable() }
         switch token {
         case .leftParen:
             return try parenthesised()

@@ -6,13 +6,17 @@ struct WorkMemAdvice {
     /// The same value in kilobytes, for evidence.
     let settingKB: Double
 
+    /// The largest power of two megabytes work_mem takes: its maximum is 2147483647 kB, just under 2 TB.
+    static let maximumMB = 1_048_576.0
+
     /// Rounded up to a power of two megabytes (at least 4MB, PostgreSQL's default) so the suggestion
-    /// has headroom over an estimate and reads like a value a DBA would pick.
+    /// has headroom over an estimate and reads like a value a DBA would pick; never past what the server
+    /// accepts, however large (or corrupt) the plan's figure.
     init(neededKB: Double) {
         var megabytes = 4.0
-        while megabytes * 1024 < neededKB { megabytes *= 2 }
+        while megabytes * 1024 < neededKB, megabytes < Self.maximumMB { megabytes *= 2 }
         settingKB = megabytes * 1024
-        setting = Formatting.memorySetting(atLeastKilobytes: neededKB)
+        setting = megabytes >= 1024 ? "\(Int(megabytes / 1024))GB" : "\(Int(megabytes))MB"
     }
 
     /// `SET LOCAL` lasts until the end of the transaction, so only the query run inside it gets the memory.
