@@ -7,6 +7,8 @@ public enum QueryText: String, CaseIterable, Sendable {
     case pgSessionSettings = "pg_session_settings"
     case pgPlannerDefaults = "pg_planner_defaults"
     case pgExplainContext = "pg_explain_context"
+    case pgHypopgCreateIndex = "pg_hypopg_create_index"
+    case pgHypopgReset = "pg_hypopg_reset"
     case pgServer = "pg_server"
     case pgSettings = "pg_settings"
     case pgDatabases = "pg_databases"
@@ -60,6 +62,8 @@ public enum QueryText: String, CaseIterable, Sendable {
             case .pgSessionSettings: PackageResources.pg_session_settings_sql
             case .pgPlannerDefaults: PackageResources.pg_planner_defaults_sql
             case .pgExplainContext: PackageResources.pg_explain_context_sql
+            case .pgHypopgCreateIndex: PackageResources.pg_hypopg_create_index_sql
+            case .pgHypopgReset: PackageResources.pg_hypopg_reset_sql
             case .pgServer: PackageResources.pg_server_sql
             case .pgSettings: PackageResources.pg_settings_sql
             case .pgDatabases: PackageResources.pg_databases_sql

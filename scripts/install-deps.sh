@@ -17,6 +17,8 @@ packages=(
     default-libmysqlclient-dev
     postgresql-15
     postgresql-client-15
+    # Hypothetical indexes: scan --explain-top checks the indexes it suggests with them.
+    postgresql-15-hypopg
     postgresql-contrib
     mariadb-server
     mariadb-client

@@ -208,6 +208,15 @@ pg_start() {
     pg_provision
     pg_provision_plain
     pg_provision_workloads
+    pg_provision_hypopg
+}
+
+# HypoPG in the shop database where the server has it (the Debian package for 15; the PostgreSQL 18
+# wheel has none): scan --explain-top checks its suggested indexes with hypothetical ones.
+pg_provision_hypopg() {
+    [ -f "$("$pg_bin/pg_config" --sharedir 2>/dev/null || echo /nonexistent)/extension/hypopg.control" ] \
+        || [ -f "/usr/share/postgresql/$pg_version/extension/hypopg.control" ] || return 0
+    pg_sql -d "$database" -c "CREATE EXTENSION IF NOT EXISTS hypopg" >/dev/null
 }
 
 pg_provision_workloads() {

@@ -44,10 +44,13 @@ public enum PostgresExplainer {
         public var database: String?
         /// `track_activity_query_size` in bytes; nil when unknown.
         public var textLimitBytes: Int?
+        /// HypoPG's version when the extension is in the database: suggested indexes are then checked.
+        public var hypopg: String?
 
-        public init(database: String?, textLimitBytes: Int?) {
+        public init(database: String?, textLimitBytes: Int?, hypopg: String? = nil) {
             self.database = database
             self.textLimitBytes = textLimitBytes
+            self.hypopg = hypopg
         }
     }
 
@@ -83,10 +86,15 @@ public enum PostgresExplainer {
                 if analyze, text.isReadOnlyQuery, text.hasPlaceholders { notExecuted.append(statement.id) }
                 for var plan in plans {
                     plan.queryText = plan.queryText ?? statement.text
-                    snapshot.plans.append(
-                        CapturedPlan(
-                            label: label, statementFingerprint: statement.findingKey,
-                            callsPerDay: snapshot.callsPerDay(of: statement), plan: plan))
+                    var captured = CapturedPlan(
+                        label: label, statementFingerprint: statement.findingKey,
+                        callsPerDay: snapshot.callsPerDay(of: statement), plan: plan)
+                    if context.hypopg != nil {
+                        captured.indexValidations = try validateIndexes(
+                            for: plan, statement: text, rank: rank, server: server, session: session,
+                            notices: &snapshot.notices)
+                    }
+                    snapshot.plans.append(captured)
                 }
             } catch let error as ServerError {
                 snapshot.notices.append(failureNotice(statement, request: request, error: error))
@@ -144,7 +152,7 @@ public enum PostgresExplainer {
         let row = try session.rows(.pgExplainContext).first
         let database = row?["database"] ?? nil
         let limit = (row?["track_activity_query_size"] ?? nil).flatMap { Int($0) }
-        return Context(database: database, textLimitBytes: limit)
+        return Context(database: database, textLimitBytes: limit, hypopg: row?["hypopg"] ?? nil)
     }
 
     /// The server cuts texts to at most `limit - 1` bytes, backing off to a character boundary (up to 3
@@ -155,11 +163,65 @@ public enum PostgresExplainer {
     }
 
     /// Runs the request in a read-only transaction and returns the `QUERY PLAN` text.
-    private static func run(_ request: PostgresExplainRequest, on session: LibPQSession) throws -> String {
+    /// The indexes `plan-seq-scan-filter` would suggest for the plan, each planned with as a hypothetical
+    /// index (plain EXPLAIN: a hypothetical index cannot be read). A statement the server will not plan with
+    /// one is left out with a notice.
+    private static func validateIndexes(
+        for plan: Plan, statement: PostgresStatementText, rank: Int, server: PostgresServer,
+        session: LibPQSession, notices: inout [Notice]
+    ) throws -> [IndexValidation] {
+        guard let costBefore = plan.root.totalCost else { return [] }
+        var validations: [IndexValidation] = []
+        for createSQL in SeqScanFilterRule.suggestedIndexes(in: plan) {
+            let request = PostgresExplainRequest(
+                statement: statement, serverMajor: server.major, analyze: false,
+                preparedName: "dbadvisor_whatif_\(rank + 1)")
+            var name: String?
+            do {
+                let output = try run(request, on: session, hypothetical: createSQL) { name = $0 }
+                guard let name, let after = try PlanReader.read(PlanInput(text: output), format: .postgresJSON).first,
+                    let costAfter = after.root.totalCost
+                else { continue }
+                var isUsed = false
+                after.root.visit { node, _ in isUsed = isUsed || node.index == name }
+                validations.append(
+                    IndexValidation(
+                        createSQL: createSQL, hypotheticalName: name, costBefore: costBefore, costAfter: costAfter,
+                        isUsed: isUsed))
+            } catch let error as ServerError {
+                notices.append(
+                    Notice(
+                        level: .info,
+                        message:
+                            "HypoPG could not check \(createSQL): \(error.message) (SQLSTATE \(error.sqlState ?? "?"))")
+                )
+            } catch is InputError {
+                continue
+            }
+        }
+        return validations
+    }
+
+    /// Runs the request's EXPLAIN in a read-only transaction that is rolled back; with `hypothetical`, after
+    /// adding that CREATE INDEX as a hypothetical index (its name to `named`), removed again afterwards.
+    private static func run(
+        _ request: PostgresExplainRequest, on session: LibPQSession, hypothetical: String? = nil,
+        named: (String) -> Void = { _ in }
+    ) throws -> String {
         var needsCleanup = false
+        var needsReset = false
+        defer {
+            // Hypothetical indexes outlive the transaction: the next statement must not plan with this one.
+            if needsReset { _ = try? session.rows(.pgHypopgReset) }
+        }
         let output = Result {
             try session.inReadOnlyTransaction {
                 _ = try session.rows(.pgPlannerDefaults)
+                if let hypothetical {
+                    needsReset = true
+                    let created = try session.rows(.pgHypopgCreateIndex, [hypothetical])
+                    if let name = created.first?["indexname"] ?? nil { named(name) }
+                }
                 for command in request.setup { _ = try session.rows(command) }
                 needsCleanup = true
                 let rows =

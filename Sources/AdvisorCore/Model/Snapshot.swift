@@ -233,6 +233,9 @@ public struct CapturedPlan: Codable, Equatable, Sendable {
     /// How often the statement runs per day, when known; scales plan findings into daily time.
     public var callsPerDay: Double?
     public var plan: Plan
+    /// The indexes suggested for this plan, checked by the planner (HypoPG); nil when they were not checked
+    /// (no HypoPG, another engine, or a plan read from a file).
+    public var indexValidations: [IndexValidation]?
 
     public init(label: String, statementFingerprint: String? = nil, callsPerDay: Double? = nil, plan: Plan) {
         self.label = label

@@ -110,6 +110,7 @@ struct SeqScanFilterRuleTests {
         #expect(finding.evidence.first { $0.name == "rows kept" }?.value == 120)
         #expect(finding.message.hasSuffix("(estimated)."))
         #expect(finding.impact.confidence == .low)
+        #expect(finding.severity <= .medium)
         #expect(finding.fixSQL == "CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);")
         // A small table, or one whose name two schemas share, is not judged.
         #expect(PlanBuilder.findings(rule, snapshot(rows: 5_000)).isEmpty)
@@ -117,6 +118,35 @@ struct SeqScanFilterRuleTests {
         shared.tables.append(TableStats(schema: "archive", name: "orders"))
         shared.tables[1].estimatedRows = 900_000
         #expect(PlanBuilder.findings(rule, shared).isEmpty)
+    }
+
+    /// What HypoPG said of the suggested index: the costs as evidence; an index the planner would not use
+    /// leaves the suggestion as a hint; without a check the finding says how to get one.
+    @Test func hypotheticalIndexChecksAreReported() throws {
+        let fix = "CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON public.orders (status, created_at);"
+        func finding(_ validations: [IndexValidation]?) throws -> Finding {
+            var snapshot = PlanBuilder.snapshot(scan(removed: 999_000), executionTimeMs: 101)
+            snapshot.plans[0].indexValidations = validations
+            return try #require(PlanBuilder.findings(rule, snapshot).first)
+        }
+        #expect(
+            SeqScanFilterRule.suggestedIndexes(in: PlanBuilder.snapshot(scan(removed: 999_000)).plans[0].plan) == [fix])
+        let used = try finding([
+            IndexValidation(
+                createSQL: fix, hypotheticalName: "<1>btree", costBefore: 20_000, costAfter: 500, isUsed: true)
+        ])
+        #expect(used.evidence.first { $0.name == "planner cost with the index" }?.value == 500)
+        #expect(used.risk.contains("Checked with HypoPG: the planner uses this index"))
+        #expect(used.risk.contains("20,000 → 500 (98 % less)"))
+        #expect(used.severity == .critical)
+        let ignored = try finding([
+            IndexValidation(
+                createSQL: fix, hypotheticalName: "<1>btree", costBefore: 20_000, costAfter: 20_000, isUsed: false)
+        ])
+        #expect(ignored.severity == .info)
+        #expect(ignored.risk.contains("the planner would not use this index"))
+        #expect(try finding(nil).risk.contains("CREATE EXTENSION hypopg"))
+        #expect(try finding([]).risk.contains("HypoPG could not plan the statement"))
     }
 
     @Test func mysqlTreeFilterAboveTheTableScan() throws {

@@ -66,6 +66,11 @@ public struct SeqScanFilterRule: Rule {
             with `ALTER INDEX events_expr_idx ATTACH PARTITION events_2024_01_expr_idx`; the parent's index \
             becomes valid once every partition's is attached.
 
+            **Checked by the planner:** in `scan --explain-top` on a PostgreSQL database with the HypoPG \
+            extension, the suggested index is added as a hypothetical one and the statement planned again: the \
+            finding gives the cost before and after, and an index the planner would not use is only an `info` \
+            hint. Otherwise the finding says it is unchecked, and how to check it.
+
             **Validate:** run `EXPLAIN (ANALYZE, BUFFERS)` (MySQL: `EXPLAIN ANALYZE`) again: the scan \
             should become an index or bitmap scan reading about as many rows as it returns.
             """,
@@ -189,6 +194,35 @@ public struct SeqScanFilterRule: Rule {
         return parent.filter
     }
 
+    /// The index this rule suggests for a full scan filtering on `condition`: the table as fix SQL names it,
+    /// the key, and the CREATE INDEX (nil when no plain column or expression of the filter can be indexed).
+    /// Shared with the HypoPG check of `scan --explain-top`, which must test exactly what the finding suggests.
+    public static func suggestedIndex(for node: PlanNode, condition: String, plan: Plan) -> (
+        reference: TableReference?, keys: [IndexKey], createSQL: String?
+    ) {
+        let reference = TableReference(node: node, plan: plan, conditions: [condition])
+        let keys = FilterColumns(
+            conditions: [condition], relation: node.relation, alias: node.alias, engine: plan.engine
+        )
+        .indexKeys
+        guard !keys.isEmpty, let table = reference?.table ?? node.relation else { return (reference, keys, nil) }
+        let sql = PlanFixSQL.createIndex(table: table, schema: reference?.schema, keys: keys, engine: plan.engine)
+        return (reference, keys, sql)
+    }
+
+    /// Every index this rule could suggest for `plan`, whatever the thresholds: one per filtered full scan.
+    public static func suggestedIndexes(in plan: Plan) -> [String] {
+        var found: [String] = []
+        plan.root.visit { node, parent in
+            guard node.operation == .seqScan, let relation = node.relation, !relation.hasPrefix("<") else { return }
+            guard let condition = node.filter ?? (parent?.operation == .filter ? parent?.filter : nil),
+                let sql = suggestedIndex(for: node, condition: condition, plan: plan).createSQL, !found.contains(sql)
+            else { return }
+            found.append(sql)
+        }
+        return found
+    }
+
     /// The planner's row count of a table in the snapshot's catalog, by name and schema, or by name alone
     /// when the plan prints no schema and one table has that name.
     static func tableRows(in snapshot: Snapshot) -> (_ table: String, _ schema: String?) -> Double? {
@@ -218,8 +252,8 @@ public struct SeqScanFilterRule: Rule {
         let context = path.context
         let node = context.node
         let engine = context.engine
-        let columns = FilterColumns(conditions: [condition], relation: node.relation, alias: node.alias, engine: engine)
-        let reference = TableReference(node: node, plan: context.plan, conditions: [condition])
+        let suggestion = Self.suggestedIndex(for: node, condition: condition, plan: context.plan)
+        let reference = suggestion.reference
         let table = reference?.table ?? node.relation ?? ""
         var evidence = [
             Evidence("rows read", rows.totalRead, "rows"),
@@ -229,14 +263,26 @@ public struct SeqScanFilterRule: Rule {
         if rows.loops != 1 { evidence.append(Evidence("loops", rows.loops, "loops")) }
         if let time = node.inclusiveTimeMs { evidence.append(Evidence("scan time", time, "ms")) }
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
-        let keys = columns.indexKeys
-        let fix =
-            keys.isEmpty
-            ? nil : PlanFixSQL.createIndex(table: table, schema: reference?.schema, keys: keys, engine: engine)
-        let risk = [Self.risk(engine), Self.expressionCaveat(keys), reference?.caveat]
+        let keys = suggestion.keys
+        let fix = suggestion.createSQL
+        let validation = fix.flatMap { sql in context.captured.indexValidations?.first { $0.createSQL == sql } }
+        if let validation {
+            evidence.append(Evidence("planner cost without the index", validation.costBefore, "cost"))
+            evidence.append(Evidence("planner cost with the index", validation.costAfter, "cost"))
+        }
+        let risk = [
+            Self.risk(engine), Self.expressionCaveat(keys), reference?.caveat,
+            fix == nil
+                ? nil : Self.validationText(validation, checked: context.captured.indexValidations != nil, engine),
+        ]
+        var severity = share.map(options.severityByShare.severity(for:)) ?? .medium
+        // Rows read taken from the catalog, not the plan: a strong hint at most.
+        if !rows.isMeasured, engine == .postgres { severity = min(severity, .medium) }
+        // The planner would not read the index: the suggestion stands only as a hint.
+        if validation?.isUsed == false { severity = .info }
         return Finding(
             ruleId: Self.description.id,
-            severity: share.map(options.severityByShare.severity(for:)) ?? .medium,
+            severity: severity,
             category: Self.description.category,
             object: .planNode(context),
             message: Self.message(context, rows: rows, condition: condition),
@@ -374,6 +420,27 @@ extension SeqScanFilterRule {
         }
         return "CREATE INDEX CONCURRENTLY does not block writes but takes longer, cannot run in a transaction and "
             + "leaves an INVALID index to drop if it fails; every index slows writes to the table and takes disk space."
+    }
+
+    /// What the planner said of the index, or how to ask it.
+    fileprivate static func validationText(_ validation: IndexValidation?, checked: Bool, _ engine: Engine) -> String {
+        if let validation {
+            let costs =
+                "\(Formatting.count(validation.costBefore)) → \(Formatting.count(validation.costAfter))"
+            return validation.isUsed
+                ? "Checked with HypoPG: the planner uses this index and the statement's estimated cost falls \(costs) "
+                    + "(\(Formatting.percent(fraction: validation.savedShare)) less)."
+                : "Checked with HypoPG: the planner would not use this index (estimated cost \(costs)): the filter may "
+                    + "keep too many rows for it, or an existing index or the table's size makes the scan cheaper."
+        }
+        if engine.isMySQLFamily {
+            return "Not checked by the planner: on MySQL 8 create it INVISIBLE on a staging copy and EXPLAIN with "
+                + "SET optimizer_switch = 'use_invisible_indexes=on' before making it visible."
+        }
+        return checked
+            ? "Not checked by the planner: HypoPG could not plan the statement with it."
+            : "Not checked by the planner: with the HypoPG extension in the database (CREATE EXTENSION hypopg), "
+                + "scan --explain-top plans the statement with this index as a hypothetical one, creating nothing."
     }
 
     fileprivate static func partitionedRisk(_ parentName: String?) -> String {
