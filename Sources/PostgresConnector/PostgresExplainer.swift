@@ -163,7 +163,7 @@ public enum PostgresExplainer {
     }
 
     /// Runs the request in a read-only transaction and returns the `QUERY PLAN` text.
-    /// The indexes `plan-seq-scan-filter` would suggest for the plan, each planned with as a hypothetical
+    /// The indexes the plan rules would suggest for the plan, each planned with as a hypothetical
     /// index (plain EXPLAIN: a hypothetical index cannot be read). A statement the server will not plan with
     /// one is left out with a notice.
     private static func validateIndexes(
@@ -172,7 +172,7 @@ public enum PostgresExplainer {
     ) throws -> [IndexValidation] {
         guard let costBefore = plan.root.totalCost else { return [] }
         var validations: [IndexValidation] = []
-        for createSQL in SeqScanFilterRule.suggestedIndexes(in: plan) {
+        for createSQL in PlanIndexSuggestions.all(in: plan) {
             let request = PostgresExplainRequest(
                 statement: statement, serverMajor: server.major, analyze: false,
                 preparedName: "dbadvisor_whatif_\(rank + 1)")

@@ -32,6 +32,28 @@ struct NestedLoopInnerScanRuleTests {
         #expect(finding.message.contains("rescans a materialized copy of Seq Scan on shop.customers c 5,000 times"))
     }
 
+    /// The index the finding suggests is the one HypoPG checked (PlanIndexSuggestions), and its verdict shows.
+    @Test func hypotheticalIndexChecksAreReported() throws {
+        var customers = PlanBuilder.node(
+            "Seq Scan", relation: "customers", alias: "c", estimated: 2_000, actual: 2_000, timeMs: 0.3)
+        customers.schema = "shop"
+        let materialize = PlanBuilder.node(
+            "Materialize", estimated: 2_000, actual: 2_000, loops: 5_000, timeMs: 0.18, children: [customers])
+        var snapshot = PlanBuilder.snapshot(
+            loop(materialize, outerRows: 5_000, timeMs: 2_400, joinFilter: "(o.customer_id = c.id)"))
+        let fix = "CREATE INDEX CONCURRENTLY customers_id_idx ON shop.customers (id);"
+        #expect(PlanIndexSuggestions.all(in: snapshot.plans[0].plan) == [fix])
+        snapshot.plans[0].indexValidations = [
+            IndexValidation(
+                createSQL: fix, hypotheticalName: "<1>btree", costBefore: 9_000, costAfter: 300, isUsed: true)
+        ]
+        let finding = try #require(PlanBuilder.findings(rule, snapshot).first)
+        #expect(finding.evidence.first { $0.name == "planner cost with the index" }?.value == 300)
+        #expect(finding.risk.contains("Checked with HypoPG: the planner uses this index"))
+        snapshot.plans[0].indexValidations?[0].isUsed = false
+        #expect(try #require(PlanBuilder.findings(rule, snapshot).first).severity == .info)
+    }
+
     @Test func indexLookupsAndCachedScansAreFine() {
         let lookup = PlanBuilder.node(
             "Index Scan", relation: "customers", alias: "c", estimated: 1, actual: 1, loops: 5_000, timeMs: 0.002)

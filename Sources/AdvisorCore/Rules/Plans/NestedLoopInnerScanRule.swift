@@ -92,26 +92,58 @@ public struct NestedLoopInnerScanRule: Rule {
     }
 
     public func evaluate(_ context: RuleContext) -> [Finding] {
-        var findings: [Finding] = []
+        Self.innerScans(in: context).compactMap { scan in
+            let plan = scan.loop.context.plan
+            if let total = plan.totalTimeMs, total < options.minPlanTimeMs { return nil }
+            guard
+                scan.repetitions >= options.minLoops
+                    || (scan.repetitions >= 2 && (scan.rowsRead ?? 0) >= options.minRowsRead)
+            else { return nil }
+            let share = plan.inclusiveShare(of: scan.inner)
+            if let share, share < options.minShare { return nil }
+            return finding(scan, share: share)
+        }
+    }
+
+    /// Every inner side of a nested loop that reads a table without an index lookup, whatever the thresholds.
+    private static func innerScans(in context: RuleContext) -> [InnerScan] {
+        var scans: [InnerScan] = []
         let paths = context.planNodePaths
         var pathsByNode: [PlanNodeKey: PlanNodePath] = [:]
         for path in paths { pathsByNode[PlanNodeKey(path)] = path }
         for path in paths where path.node.operation == .nestedLoop && !path.node.neverExecuted {
-            let plan = path.context.plan
-            if let total = plan.totalTimeMs, total < options.minPlanTimeMs { continue }
             let inputs = path.node.children.filter { !$0.isSubPlan }
             for inner in inputs.dropFirst() {
                 guard let innerPath = pathsByNode[PlanNodeKey(path, inner)],
-                    let scan = Self.innerScan(loop: path, innerPath: innerPath, pathsByNode: pathsByNode),
-                    scan.repetitions >= options.minLoops
-                        || (scan.repetitions >= 2 && (scan.rowsRead ?? 0) >= options.minRowsRead)
+                    let scan = innerScan(loop: path, innerPath: innerPath, pathsByNode: pathsByNode)
                 else { continue }
-                let share = plan.inclusiveShare(of: scan.inner)
-                if let share, share < options.minShare { continue }
-                findings.append(finding(scan, share: share))
+                scans.append(scan)
             }
         }
-        return findings
+        return scans
+    }
+
+    /// Every index this rule could suggest for the snapshot's plans, whatever the thresholds (for the
+    /// HypoPG check of `scan --explain-top`, which must test exactly what the findings suggest).
+    public static func suggestedIndexes(in context: RuleContext) -> [String] {
+        innerScans(in: context).compactMap { suggestedIndex(for: $0).createSQL }
+    }
+
+    /// The index for one inner scan: its table, its columns, and the CREATE INDEX (nil when none can serve).
+    private static func suggestedIndex(for scan: InnerScan) -> (
+        reference: TableReference?, columns: FilterColumns, createSQL: String?
+    ) {
+        let plan = scan.loop.context.plan
+        let access = scan.access
+        let columns = FilterColumns(
+            conditions: scan.conditions, relation: access.relation, alias: access.alias, engine: plan.engine)
+        let reference = TableReference(node: access, plan: plan, conditions: scan.conditions)
+        guard !columns.isEmpty, let table = reference?.table ?? access.relation else {
+            return (reference, columns, nil)
+        }
+        let sql = PlanFixSQL.createIndex(
+            table: table, schema: reference?.schema, columns: columns.indexColumns, engine: plan.engine)
+        return (reference, columns, sql)
     }
 
     /// Follows the inner input down to its table access; nil when that access is an index lookup, or
@@ -151,9 +183,7 @@ public struct NestedLoopInnerScanRule: Rule {
         let context = scan.loop.context
         let engine = context.engine
         let access = scan.access
-        let columns = FilterColumns(
-            conditions: scan.conditions, relation: access.relation, alias: access.alias, engine: engine)
-        let reference = TableReference(node: access, plan: context.plan, conditions: scan.conditions)
+        let (reference, columns, fix) = Self.suggestedIndex(for: scan)
         let table = reference?.table ?? access.relation ?? ""
         var evidence = [Evidence("inner side executions", scan.repetitions, "loops")]
         if let rows = scan.rowsRead { evidence.append(Evidence("inner rows read", rows, "rows")) }
@@ -162,15 +192,12 @@ public struct NestedLoopInnerScanRule: Rule {
         }
         if let time = scan.inner.inclusiveTimeMs { evidence.append(Evidence("inner side time", time, "ms")) }
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
-        let fix =
-            columns.isEmpty
-            ? nil
-            : PlanFixSQL.createIndex(
-                table: table, schema: reference?.schema, columns: columns.indexColumns, engine: engine)
+        let check = IndexValidationText(fix: fix, captured: context.captured, engine: engine)
+        evidence += check.evidence
         let confidence: Confidence = context.plan.hasActuals ? (context.plan.hasTiming ? .high : .medium) : .low
         return Finding(
             ruleId: Self.description.id,
-            severity: share.map(options.severityByShare.severity(for:)) ?? .medium,
+            severity: check.severity(share.map(options.severityByShare.severity(for:)) ?? .medium),
             category: Self.description.category,
             object: .planNode(context),
             message: Self.message(context, scan: scan),
@@ -178,7 +205,7 @@ public struct NestedLoopInnerScanRule: Rule {
             impact: .plan(context.captured, timeMs: scan.inner.inclusiveTimeMs, share: share, confidence: confidence),
             recommendation: Self.recommendation(table: table, columns: columns),
             fixSQL: fix,
-            risk: [Self.risk(engine), reference?.caveat].compactMap { $0 }.joined(separator: " "),
+            risk: [Self.risk(engine), reference?.caveat, check.text].compactMap { $0 }.joined(separator: " "),
             validation:
                 "Run EXPLAIN ANALYZE again: the inner side should become an index lookup returning about as many "
                 + "rows per loop as match, and the loop's time should drop accordingly.")

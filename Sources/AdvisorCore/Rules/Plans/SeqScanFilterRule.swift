@@ -265,21 +265,13 @@ public struct SeqScanFilterRule: Rule {
         if let share { evidence.append(Evidence("share of statement", share * 100, "percent")) }
         let keys = suggestion.keys
         let fix = suggestion.createSQL
-        let validation = fix.flatMap { sql in context.captured.indexValidations?.first { $0.createSQL == sql } }
-        if let validation {
-            evidence.append(Evidence("planner cost without the index", validation.costBefore, "cost"))
-            evidence.append(Evidence("planner cost with the index", validation.costAfter, "cost"))
-        }
-        let risk = [
-            Self.risk(engine), Self.expressionCaveat(keys), reference?.caveat,
-            fix == nil
-                ? nil : Self.validationText(validation, checked: context.captured.indexValidations != nil, engine),
-        ]
+        let check = IndexValidationText(fix: fix, captured: context.captured, engine: engine)
+        evidence += check.evidence
+        let risk = [Self.risk(engine), Self.expressionCaveat(keys), reference?.caveat, check.text]
         var severity = share.map(options.severityByShare.severity(for:)) ?? .medium
         // Rows read taken from the catalog, not the plan: a strong hint at most.
         if !rows.isMeasured, engine == .postgres { severity = min(severity, .medium) }
-        // The planner would not read the index: the suggestion stands only as a hint.
-        if validation?.isUsed == false { severity = .info }
+        severity = check.severity(severity)
         return Finding(
             ruleId: Self.description.id,
             severity: severity,
@@ -420,27 +412,6 @@ extension SeqScanFilterRule {
         }
         return "CREATE INDEX CONCURRENTLY does not block writes but takes longer, cannot run in a transaction and "
             + "leaves an INVALID index to drop if it fails; every index slows writes to the table and takes disk space."
-    }
-
-    /// What the planner said of the index, or how to ask it.
-    fileprivate static func validationText(_ validation: IndexValidation?, checked: Bool, _ engine: Engine) -> String {
-        if let validation {
-            let costs =
-                "\(Formatting.count(validation.costBefore)) → \(Formatting.count(validation.costAfter))"
-            return validation.isUsed
-                ? "Checked with HypoPG: the planner uses this index and the statement's estimated cost falls \(costs) "
-                    + "(\(Formatting.percent(fraction: validation.savedShare)) less)."
-                : "Checked with HypoPG: the planner would not use this index (estimated cost \(costs)): the filter may "
-                    + "keep too many rows for it, or an existing index or the table's size makes the scan cheaper."
-        }
-        if engine.isMySQLFamily {
-            return "Not checked by the planner: on MySQL 8 create it INVISIBLE on a staging copy and EXPLAIN with "
-                + "SET optimizer_switch = 'use_invisible_indexes=on' before making it visible."
-        }
-        return checked
-            ? "Not checked by the planner: HypoPG could not plan the statement with it."
-            : "Not checked by the planner: with the HypoPG extension in the database (CREATE EXTENSION hypopg), "
-                + "scan --explain-top plans the statement with this index as a hypothetical one, creating nothing."
     }
 
     fileprivate static func partitionedRisk(_ parentName: String?) -> String {
