@@ -60,9 +60,8 @@ public struct RuleEngine: Sendable {
             return !explained.contains("\(plan)/\(node)")
         }
         let ceiling = Self.dailyCeilingMs(snapshot)
-        return Outcome(
-            findings: Self.rank(findings.map { Self.capDailyTime(Self.capSeverity($0, in: snapshot), at: ceiling) }),
-            ran: ran, skipped: skipped)
+        let ranked = Self.rank(findings.map { Self.capDailyTime(Self.capSeverity($0, in: snapshot), at: ceiling) })
+        return Outcome(findings: IndexSuggestionSet.merged(ranked), ran: ran, skipped: skipped)
     }
 
     /// The most database time a day can hold: 24 hours for each connection the server allows

@@ -1,0 +1,155 @@
+/// One index set per table across the rules that suggest indexes (plan rules, `table-seq-scan-heavy`,
+/// `foreign-key-missing-index`, the MySQL rules): an index whose key leads another suggestion's key on the
+/// same table is served by that one, so its finding points at it instead of asking for a second index, and
+/// the finding whose index is kept lists every finding it serves. Running every fix then creates each index
+/// once, and never two where one does.
+///
+/// Works on the fix SQL the rules write (`PlanFixSQL`, `IndexFixSQL`): `CREATE INDEX [CONCURRENTLY] name ON
+/// [schema.]table (keys);` and `ALTER TABLE [db.]table ADD INDEX name (keys)[, …];`. A table named without
+/// its schema (a plan without VERBOSE) is the same table as one named with it when no other schema has it.
+enum IndexSuggestionSet {
+    private struct Suggestion {
+        var finding: Int
+        var schema: String?
+        var table: String
+        var keys: [String]
+    }
+
+    /// `findings` in their order, with covered suggestions pointing at the index that serves them.
+    static func merged(_ findings: [Finding]) -> [Finding] {
+        let suggestions = findings.indices.compactMap { index in
+            findings[index].fixSQL.flatMap { parse($0) }.map {
+                Suggestion(finding: index, schema: $0.schema, table: $0.table, keys: $0.keys)
+            }
+        }
+        guard suggestions.count > 1 else { return findings }
+        var result = findings
+        var served: [Int: [Int]] = [:]
+        // Longest keys first, rank order among equals: each suggestion is kept or served by one kept before it.
+        let ordered = suggestions.sorted {
+            $0.keys.count != $1.keys.count ? $0.keys.count > $1.keys.count : $0.finding < $1.finding
+        }
+        var kept: [Suggestion] = []
+        for suggestion in ordered {
+            guard let owner = kept.first(where: { serves($0, suggestion, among: suggestions) }) else {
+                kept.append(suggestion)
+                continue
+            }
+            served[owner.finding, default: []].append(suggestion.finding)
+        }
+        for (owner, covered) in served {
+            let ownerFinding = findings[owner]
+            guard let sql = ownerFinding.fixSQL else { continue }
+            for index in covered {
+                result[index].fixSQL = nil
+                result[index].recommendation +=
+                    " One index serves this and \(ownerFinding.object.name) (\(ownerFinding.ruleId)): \(sql)"
+            }
+            let names = covered.sorted().map { "\(findings[$0].object.name) (\(findings[$0].ruleId))" }
+            result[owner].recommendation += " The same index serves \(names.joined(separator: "; ")) too."
+        }
+        return result
+    }
+
+    /// True when `owner`'s index serves `other`: the same table, and `other`'s key leads `owner`'s.
+    private static func serves(_ owner: Suggestion, _ other: Suggestion, among all: [Suggestion]) -> Bool {
+        guard owner.table == other.table, other.keys.count <= owner.keys.count,
+            Array(owner.keys.prefix(other.keys.count)) == other.keys
+        else { return false }
+        if owner.schema == other.schema { return true }
+        // One side has no schema: the same table only when no two schemas hold a table of that name.
+        guard owner.schema == nil || other.schema == nil else { return false }
+        let schemas = Set(all.filter { $0.table == owner.table }.compactMap(\.schema))
+        return schemas.count <= 1
+    }
+
+    /// The table and key of an index suggestion; nil for any other statement.
+    static func parse(_ sql: String) -> (schema: String?, table: String, keys: [String])? {
+        var rest = Substring(sql.trimmingCharacters(in: .whitespacesAndNewlines))
+        func take(_ word: String) -> Bool {
+            guard rest.lowercased().hasPrefix(word.lowercased() + " ") else { return false }
+            rest = rest.dropFirst(word.count).drop(while: \.isWhitespace)
+            return true
+        }
+        let target: Substring
+        if take("CREATE"), take("INDEX") {
+            _ = take("CONCURRENTLY")
+            guard let on = rest.range(of: " ON ") else { return nil }
+            rest = rest[on.upperBound...].drop(while: \.isWhitespace)
+            _ = take("ONLY")
+            guard let open = rest.firstIndex(of: "(") else { return nil }
+            target = rest[..<open]
+            rest = rest[open...]
+        } else if take("ALTER"), take("TABLE") {
+            guard let add = rest.range(of: " ADD INDEX ") else { return nil }
+            target = rest[..<add.lowerBound]
+            rest = rest[add.upperBound...]
+            guard let open = rest.firstIndex(of: "(") else { return nil }
+            rest = rest[open...]
+        } else {
+            return nil
+        }
+        let names = identifiers(target.trimmingCharacters(in: .whitespaces))
+        guard let table = names.last, names.count <= 2, let keys = keyList(rest), !keys.isEmpty else { return nil }
+        return (names.count == 2 ? names[0] : nil, table, keys)
+    }
+
+    /// `schema.table` with either engine's quoting, unquoted; unquoted names in lower case.
+    private static func identifiers(_ text: String) -> [String] {
+        var names: [String] = []
+        var current = ""
+        var quote: Character?
+        var quoted = false
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "\"" || character == "`" {
+                quote = character
+                quoted = true
+            } else if character == "." {
+                names.append(quoted ? current : current.lowercased())
+                (current, quoted) = ("", false)
+            } else {
+                current.append(character)
+            }
+        }
+        names.append(quoted ? current : current.lowercased())
+        return names
+    }
+
+    /// The comma-separated keys inside the parentheses `text` starts with, trimmed; nil when they do not close.
+    private static func keyList(_ text: Substring) -> [String]? {
+        var keys: [String] = []
+        var current = ""
+        var depth = 0
+        var quote: Character?
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil }
+                current.append(character)
+                continue
+            }
+            switch character {
+            case "'", "\"", "`":
+                quote = character
+                current.append(character)
+            case "(":
+                depth += 1
+                if depth > 1 { current.append(character) }
+            case ")":
+                depth -= 1
+                if depth == 0 {
+                    keys.append(current.trimmingCharacters(in: .whitespaces))
+                    return keys
+                }
+                current.append(character)
+            case "," where depth == 1:
+                keys.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            default:
+                current.append(character)
+            }
+        }
+        return nil
+    }
+}
