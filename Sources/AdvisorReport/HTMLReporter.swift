@@ -179,7 +179,7 @@ public enum HTMLReporter: Reporter {
         return out + "</section>\n"
     }
 
-    private static func article(_ finding: Finding, number: Int, isNew: Bool) -> String {
+    static func article(_ finding: Finding, number: Int, isNew: Bool) -> String {
         let severity = finding.severity.rawValue
         var out = "<article class=\"finding \(severity)\" id=\"finding-\(number)\">\n<h3>\(number). "
         out += "<span class=\"badge \(severity)\">\(severity.uppercased())</span> "
