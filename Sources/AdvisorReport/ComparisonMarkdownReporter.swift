@@ -38,6 +38,13 @@ public enum ComparisonMarkdownReporter: ComparisonReporter {
         }
         out += findings("Findings fixed", comparison.fixedFindings)
         out += findings("Findings introduced", comparison.introducedFindings)
+        if !comparison.remainingFindings.isEmpty {
+            out += "\n## Findings in both plans (\(comparison.remainingFindings.count))\n\n"
+            for finding in comparison.remainingFindings {
+                out += "- **\(finding.severity.rawValue.uppercased())** · `\(finding.ruleId)` · "
+                out += "\(MarkdownReporter.escape(finding.object.name))\n"
+            }
+        }
         return out
     }
 

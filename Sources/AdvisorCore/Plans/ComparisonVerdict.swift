@@ -68,7 +68,7 @@ public struct ComparisonVerdict: Sendable {
     public var ratioText: String {
         guard let before, let after else { return "cannot tell: neither plan has timing or costs in both" }
         guard let change else { return direction == .same ? "the same" : "slower (from nothing)" }
-        let signed = (change > 0 ? "+" : "−") + Formatting.percent(fraction: abs(change))
+        let signed = (change == 0 ? "±" : change > 0 ? "+" : "−") + Formatting.percent(fraction: abs(change))
         switch direction {
         case .same: return "about the same (\(signed))"
         case .faster:

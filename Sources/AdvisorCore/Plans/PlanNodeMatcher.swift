@@ -41,7 +41,8 @@ struct PlanNodeMatcher {
     }
 
     /// For each unpaired node of `before` in pre-order, the acceptable unpaired node of `after` that is most
-    /// alike: most shared targets, a paired parent, the same node type, then the nearest place in the tree.
+    /// alike: most shared targets, the same alias, a paired parent, the same node type, then the nearest place in
+    /// the tree.
     private mutating func match(taken: inout Set<Int>, _ acceptable: (Entry, Entry) -> Bool) {
         for b in before where pairs[b.position] == nil {
             var best: (entry: Entry, score: [Double])?
@@ -64,7 +65,8 @@ struct PlanNodeMatcher {
         let relativeBefore = Double(b.position) / Double(max(before.count, 1))
         let relativeAfter = Double(a.position) / Double(max(after.count, 1))
         return [
-            -shared, parentPaired ? 0 : 1, b.node.nodeType == a.node.nodeType ? 0 : 1, Double(abs(b.depth - a.depth)),
+            -shared, b.node.alias == a.node.alias ? 0 : 1, parentPaired ? 0 : 1,
+            b.node.nodeType == a.node.nodeType ? 0 : 1, Double(abs(b.depth - a.depth)),
             abs(relativeBefore - relativeAfter),
         ]
     }
