@@ -1,7 +1,7 @@
 import AdvisorCore
 
 /// `explain --compare` as one self-contained page: the verdict, then both plans side by side in one table, a
-/// row per node with the before plan's node on the left and its partner on the right, changed rows marked; then
+/// row per node with the before plan's node beside its partner in the after plan, changed rows marked; then
 /// the findings fixed and introduced. Inline CSS, no script, every text escaped.
 public enum ComparisonHTMLReporter: ComparisonReporter {
     public static func render(_ report: ComparisonReport, options: RenderOptions) throws -> String {
@@ -42,32 +42,35 @@ public enum ComparisonHTMLReporter: ComparisonReporter {
 
     private static let css = """
         tr.changed td{background:rgba(178,106,0,.12)}tr.appeared td{background:rgba(0,131,143,.12)}
-        tr.disappeared td{background:rgba(198,40,40,.10)}td.node{text-align:left;white-space:nowrap}
+        tr.disappeared td{background:rgba(198,40,40,.10)}td.node,th.node{text-align:left;white-space:nowrap}
+        table.compare td:last-child{text-align:right;white-space:nowrap;min-width:0}
         td.mark{text-align:center;font-weight:600}.verdict{font-size:1.1em;font-weight:600}
         .verdict.slower{color:var(--high)}.verdict.faster{color:var(--low)}
         """
 
-    /// One table, the before plan's node on the left and the after plan's on the right of each row.
+    /// One table, each row a node of the before plan beside its partner in the after plan, then the figures.
     private static func nodes(_ layout: ComparisonLayout, _ comparison: PlanComparison) -> String {
         let escape = HTMLReporter.escape
         var out = "<section id=\"nodes\">\n<h2>Nodes side by side</h2>\n"
         out += "<p class=\"meta\">\(escape(layout.selfHeading)) before → after, rows per loop. "
-        out += "\(escape(ComparisonLayout.legend))</p>\n<div class=\"scroll\"><table>\n"
-        out += "<tr><th>before plan</th><th></th><th>before</th><th>after</th><th>change</th>"
-        out += "<th>rows</th><th>loops</th>\(layout.hasBuffers ? "<th>buffers</th>" : "")<th>after plan</th></tr>\n"
+        out += "\(escape(ComparisonLayout.legend))</p>\n<div class=\"scroll\"><table class=\"compare\">\n"
+        out += "<tr><th></th><th class=\"node\">before plan</th><th class=\"node\">after plan</th><th>before</th>"
+        out += "<th>after</th><th>change</th><th>rows</th><th>loops</th>"
+        out += "\(layout.hasBuffers ? "<th>buffers</th>" : "")</tr>\n"
         for row in layout.rows {
             let node = row.comparison
             let indent = String(repeating: "&nbsp;&nbsp;", count: min(row.depth, 40))
             let before = node.before.map { ComparisonLayout.name($0, engine: comparison.before.engine) } ?? ""
             let after = node.after.map { ComparisonLayout.name($0, engine: comparison.after.engine) } ?? ""
-            out += "<tr class=\"\(node.change.rawValue)\">"
+            out += "<tr class=\"\(node.change.rawValue)\"><td class=\"mark\">\(escape(row.mark))</td>"
             out += "<td class=\"node\"\(node.before.map { " id=\"before-\($0.id)\"" } ?? "")>"
             out += "\(node.before == nil ? "" : indent + escape(before))</td>"
-            out += "<td class=\"mark\">\(escape(row.mark))</td><td>\(escape(row.selfBefore))</td>"
-            out += "<td>\(escape(row.selfAfter))</td><td>\(escape(row.selfChange))</td><td>\(escape(row.rows))</td>"
-            out += "<td>\(escape(row.loops))</td>\(layout.hasBuffers ? "<td>\(escape(row.buffers))</td>" : "")"
             out += "<td class=\"node\"\(node.after.map { " id=\"after-\($0.id)\"" } ?? "")>"
-            out += "\(node.after == nil ? "" : indent + escape(after))</td></tr>\n"
+            out += "\(node.after == nil ? "" : indent + escape(after))</td>"
+            out +=
+                "<td>\(escape(row.selfBefore))</td><td>\(escape(row.selfAfter))</td><td>\(escape(row.selfChange))</td>"
+            out += "<td>\(escape(row.rows))</td><td>\(escape(row.loops))</td>"
+            out += "\(layout.hasBuffers ? "<td>\(escape(row.buffers))</td>" : "")</tr>\n"
         }
         out += "</table></div>\n"
         if layout.foldedCount > 0 {
@@ -92,7 +95,7 @@ public enum ComparisonHTMLReporter: ComparisonReporter {
         var out = "<section id=\"\(id)\">\n<h2>\(title) (\(findings.count))</h2>\n"
         if findings.isEmpty { out += "<p>None.</p>\n" }
         for (offset, finding) in findings.enumerated() {
-            out += HTMLReporter.article(finding, number: firstNumber + offset, isNew: false)
+            out += HTMLReporter.article(finding, number: firstNumber + offset, isNew: false, linksPlan: false)
         }
         return out + "</section>\n"
     }
