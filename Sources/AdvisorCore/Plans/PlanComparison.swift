@@ -51,18 +51,17 @@ public struct PlanComparison: Sendable {
             before: before, after: after, beforeFindings: findings(before), afterFindings: findings(after))
     }
 
-    /// Paired nodes whose row estimate error grew past or fell below 10× either way, or changed by 10× or
-    /// more, and appeared nodes that are off by 10× or more.
+    /// Paired nodes, measured in both plans, whose row estimate error crossed 10× (either way) or changed
+    /// tenfold, and appeared nodes off by 10× or more.
     public var estimateChanges: [NodeComparison] {
         nodes.filter { node in
-            let before = node.before?.estimateErrorMagnitude ?? 1
-            let after = node.after?.estimateErrorMagnitude ?? 1
-            switch node.change {
-            case .disappeared: return false
-            case .appeared: return after >= 10
-            case .same, .changed:
-                return (max(before, after) >= 10) && (before < 10) != (after < 10)
-                    || max(before, after) / min(before, after) >= 10
+            let before = node.before?.estimateErrorMagnitude
+            let after = node.after?.estimateErrorMagnitude
+            switch (node.change, before, after) {
+            case (.appeared, _, let after?): return after >= 10
+            case (.same, let before?, let after?), (.changed, let before?, let after?):
+                return (before < 10) != (after < 10) || max(before, after) / min(before, after) >= 10
+            default: return false
             }
         }
     }
