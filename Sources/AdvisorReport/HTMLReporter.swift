@@ -179,7 +179,8 @@ public enum HTMLReporter: Reporter {
         return out + "</section>\n"
     }
 
-    private static func article(_ finding: Finding, number: Int, isNew: Bool) -> String {
+    /// One finding as an article; `linksPlan` links it to its plan's section, on pages that have one.
+    static func article(_ finding: Finding, number: Int, isNew: Bool, linksPlan: Bool = true) -> String {
         let severity = finding.severity.rawValue
         var out = "<article class=\"finding \(severity)\" id=\"finding-\(number)\">\n<h3>\(number). "
         out += "<span class=\"badge \(severity)\">\(severity.uppercased())</span> "
@@ -189,7 +190,7 @@ public enum HTMLReporter: Reporter {
         out += "\(escape(place))</h3>\n"
         out += "<p class=\"meta\">\(escape(finding.ruleId)) · \(escape(finding.category.rawValue)) · "
         out += "fingerprint \(escape(finding.fingerprint))"
-        if let plan = finding.object.plan { out += " · <a href=\"#plan-\(plan)\">plan \(plan)</a>" }
+        if let plan = finding.object.plan, linksPlan { out += " · <a href=\"#plan-\(plan)\">plan \(plan)</a>" }
         out += "</p>\n<p>\(escape(finding.message))</p>\n<dl>\n"
         out += "<dt>Impact</dt><dd>\(escape(finding.impact.summary)) "
         out += "(confidence \(finding.impact.confidence.rawValue))</dd>\n"

@@ -114,14 +114,19 @@ public enum JSONReporter: Reporter {
             rules: report.rules,
             skippedRules: report.skippedRules,
             resolvedFindings: report.resolvedFindings)
+        let data = try encoder.encode(document)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Snake_case keys, sorted, ISO dates, and non-finite numbers as strings: shared by every JSON document.
+    static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let data = try encoder.encode(document)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return encoder
     }
 
     private static func profile(_ statements: [StatementStats]) -> [StatementEntry] {

@@ -82,11 +82,3 @@ private func kinds(of nodes: [PlanNode]) -> String {
     return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         .prefix(3).map { "\($0.value) \($0.key)" }.joined(separator: ", ")
 }
-
-extension PlanNode {
-    /// Actual ÷ estimated rows per loop, both floored at 1, when the plan has actuals.
-    var misestimate: Double? {
-        guard let actual = actualRows, let estimate = estimatedRows, !neverExecuted else { return nil }
-        return max(actual, 1) / max(estimate, 1)
-    }
-}

@@ -48,6 +48,12 @@ extension Plan {
 }
 
 extension PlanNode {
+    /// Actual ÷ estimated rows per loop, both floored at 1, when the plan has actuals.
+    public var misestimate: Double? {
+        guard let actual = actualRows, let estimate = estimatedRows, !neverExecuted else { return nil }
+        return max(actual, 1) / max(estimate, 1)
+    }
+
     /// Levels from this node to its deepest descendant (1 for a leaf), counted without recursion.
     public var depth: Int {
         var deepest = 0

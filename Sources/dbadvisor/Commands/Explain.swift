@@ -20,7 +20,8 @@ extension DBAdvisor {
                 Reads PostgreSQL EXPLAIN (text or JSON, with or without ANALYZE/BUFFERS) and MySQL/MariaDB \
                 EXPLAIN (FORMAT=JSON, FORMAT=TREE, EXPLAIN ANALYZE, ANALYZE FORMAT=JSON, tabular or \\G), \
                 exactly as psql or the mysql client print them. The format is detected; --input-format forces \
-                one. A file may hold several plans, one per statement; each is reviewed in turn.
+                one. A file may hold several plans, one per statement; each is reviewed in turn. With --compare, two \
+                files of one plan each are compared.
                 """)
 
         @Argument(help: "Files holding EXPLAIN output; '-' reads standard input.")
@@ -36,6 +37,21 @@ extension DBAdvisor {
             help: "Show every node of large plans (by default nodes under 1 % are folded).")
         var fullTree = false
 
+        @Flag(
+            help: """
+                Compare two plans of one statement, BEFORE and AFTER (an index, a setting, an upgrade): nodes side \
+                by side, what appeared and disappeared, the findings fixed and introduced, and a verdict.
+                """)
+        var compare = false
+
+        @Option(
+            name: .customLong("fail-if-slower"),
+            help: """
+                With --compare: exit 1 when the after plan is slower than the before plan by more than this \
+                percentage ('20%' or '20'), by execution time, or by estimated cost when a plan has no timing.
+                """)
+        var failIfSlower: SlowdownThreshold?
+
         @OptionGroup var output: OutputOptions
         @OptionGroup var selection: RuleSelectionOptions
 
@@ -44,9 +60,20 @@ extension DBAdvisor {
             guard files.filter({ $0 == "-" }).count <= 1 else {
                 throw ValidationError("Standard input can be read only once.")
             }
+            if compare {
+                guard files.count == 2 else {
+                    throw ValidationError("--compare takes two plan files, BEFORE and AFTER (got \(files.count)).")
+                }
+                guard output.format.comparisonReporter != nil else {
+                    throw ValidationError("--compare reports as text, markdown, json or html.")
+                }
+            } else if failIfSlower != nil {
+                throw ValidationError("--fail-if-slower needs --compare BEFORE AFTER.")
+            }
         }
 
         func run() throws {
+            if compare { return try runComparison() }
             let engine = try selection.makeEngine()
             var plans: [CapturedPlan] = []
             for file in files {
