@@ -47,7 +47,7 @@ let package = Package(
         // Throughput benchmark: `swift run -c release dbadvisor-bench` (prints MB/s, never asserts).
         .executableTarget(
             name: "dbadvisor-bench",
-            dependencies: ["AdvisorCore", "AdvisorQueries", "PostgresConnector", "MySQLConnector"]),
+            dependencies: ["AdvisorCore", "AdvisorReport", "AdvisorQueries", "PostgresConnector", "MySQLConnector"]),
         .target(name: "TestSupport", dependencies: ["AdvisorCore"], path: "Tests/TestSupport"),
         .testTarget(name: "AdvisorCoreTests", dependencies: ["AdvisorCore", "TestSupport"]),
         .testTarget(

@@ -326,6 +326,8 @@ extension String {
     }
 
     func truncated(to length: Int) -> String {
-        count <= length ? self : String(prefix(length - 1)) + "…"
+        // Counts no further than the cut: a statement text may be megabytes long.
+        guard let end = index(startIndex, offsetBy: length, limitedBy: endIndex), end != endIndex else { return self }
+        return String(prefix(length - 1)) + "…"
     }
 }

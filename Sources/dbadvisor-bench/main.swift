@@ -3,7 +3,8 @@
 // scan cost on a live catalog: `dbadvisor-bench scan URL` (ScanBenchmark.swift), on MySQL/MariaDB
 // `dbadvisor-bench scan-mysql URL` (MySQLScanBenchmark.swift);
 // statement fingerprints: `dbadvisor-bench fingerprint [--corpus DIR] [--count N]` (FingerprintBenchmark.swift);
-// query log reading: `dbadvisor-bench logs [--statements N]` (LogsBenchmark.swift).
+// query log reading: `dbadvisor-bench logs [--statements N]` (LogsBenchmark.swift);
+// statements of megabytes through `dbadvisor logs`: `dbadvisor-bench long-statements` (LongStatementBenchmark.swift).
 // Reads generated plans and every corpus plan folder with `PlanReader.read` (what `dbadvisor explain`
 // runs), then runs the default rules on them, and prints MB/s, plans/s and nodes/s next to a baseline
 // reading the same bytes. A benchmark, never a test: it asserts nothing.
@@ -111,6 +112,10 @@ func printTable(_ measurements: [Measurement]) {
 
 if CommandLine.arguments.dropFirst().first == "logs" {
     try LogsBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "long-statements" {
+    try LongStatementBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
     exit(0)
 }
 if CommandLine.arguments.dropFirst().first == "scan" {

@@ -95,6 +95,19 @@ struct LogsCommandTests {
         }
     }
 
+    /// A bulk INSERT of 10 MB in a general log is one statement: its class is the one-row form, the text report
+    /// shows the first 2,000 characters of its sample and says it is cut (it took 8 s; the report cost the most).
+    @Test func aTenMegabyteStatementIsReportedCut() throws {
+        var statement = "INSERT INTO t (id, name) VALUES (0,'a0')"
+        for row in 1..<700_000 { statement += ",(\(row),'a\(row)')" }
+        let log = "2024-01-01T00:00:00.000000Z\t    5 Query\t\(statement);\n"
+        let result = try CommandRunner.run(["logs", "-", "-q"], stdin: log, environment: ["NO_COLOR": "1"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("insert into t (id, name) values(?+)"))
+        #expect(result.stdout.contains("(99,'a99')") && !result.stdout.contains("(999,'a999')"))
+        #expect(result.stdout.contains("…") && result.stdout.utf8.count < 20_000)
+    }
+
     /// Absurd numbers real servers write (MariaDB's `Bytes_sent: 18446744073709551453` after FLUSH STATUS) or a
     /// corrupted log holds: counters past Int.max, durations of 3,000 years, NaN, a syslog part of 20 digits. They
     /// trapped (arithmetic overflow, exit 132); now the field is dropped and the report goes on (issue 13).

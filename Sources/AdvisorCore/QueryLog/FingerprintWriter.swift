@@ -41,6 +41,11 @@ struct FingerprintWriter {
     let output: UnsafeMutablePointer<UInt8>
     let postgres: Bool
     var frames: [Frame] = []
+    /// The closers of parentheses opened past `maximumFrames`: kept as written, one byte each, so that memory stays
+    /// a fraction of the statement's however deep it nests.
+    var deepClosers: [UInt8] = []
+    /// More levels than either server's parser takes (PostgreSQL's stack depth, MySQL's parser stack).
+    static let maximumFrames = 10_000
     /// Bytes written.
     var count = 0
     /// The input byte being read.
@@ -203,12 +208,12 @@ struct FingerprintWriter {
         case SQLWord.array:
             if postgres { pendingList = .arrayList }
         case SQLWord.by:
-            if previous == SQLWord.order || previous == SQLWord.group { positionalDepth = frames.count }
+            if previous == SQLWord.order || previous == SQLWord.group { positionalDepth = depth }
         case SQLWord.asc:
             ascMark = mark
         case SQLWord.limit, SQLWord.offset, SQLWord.having, SQLWord.window, SQLWord.union, SQLWord.except,
             SQLWord.fetch, SQLWord.for, SQLWord.from, SQLWord.where, SQLWord.select, SQLWord.on:
-            if frames.count <= positionalDepth { positionalDepth = -1 }
+            if depth <= positionalDepth { positionalDepth = -1 }
         case SQLWord.varchar, SQLWord.char, SQLWord.numeric, SQLWord.decimal, SQLWord.float, SQLWord.time,
             SQLWord.bit, SQLWord.varbit, SQLWord.datetime, SQLWord.binary, SQLWord.nchar, SQLWord.nvarchar,
             SQLWord.varying:
@@ -333,8 +338,8 @@ struct FingerprintWriter {
         }
         let keep =
             plainInteger
-            && (frames.last?.kind == .typeModifier
-                || positionalDepth == frames.count
+            && (deepClosers.isEmpty && frames.last?.kind == .typeModifier
+                || positionalDepth == depth
                     && (last == .comma || last == .word && lastWord == SQLWord.by))
         guard keep else {
             index = position
@@ -478,6 +483,9 @@ struct FingerprintWriter {
         } else if pendingList == .arrayList {
             kind = .valueList
         }
+        let isDeep = frames.count >= Self.maximumFrames
+        // Past the limit a parenthesis is kept as written, whatever the word before it announced.
+        if isDeep { kind = .plain }
         // pt-query-digest writes `in(?+)` and `values(?+)`: MySQL keeps that spelling.
         if !postgres && (kind == .valueList || kind == .insertValues) {
             hardSpace = false
@@ -485,10 +493,15 @@ struct FingerprintWriter {
         }
         let rowStart = rowCommaMark
         beginToken(startsWithWordByte: false, isValue: false)
-        frames.append(
-            Frame(
-                kind: kind, closer: byte == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]"),
-                start: kind == .extraValuesRow ? rowStart : count, placeholders: placeholders))
+        let closer = byte == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
+        if isDeep {
+            deepClosers.append(closer)
+        } else {
+            frames.append(
+                Frame(
+                    kind: kind, closer: closer, start: kind == .extraValuesRow ? rowStart : count,
+                    placeholders: placeholders))
+        }
         output[count] = byte
         count += 1
         index += 1
@@ -498,6 +511,20 @@ struct FingerprintWriter {
 
     private mutating func close(_ byte: UInt8) {
         settleAsc(dropping: true)
+        if let closer = deepClosers.last {
+            guard closer == byte else {
+                symbol(as: .close)
+                return
+            }
+            deepClosers.removeLast()
+            index += 1
+            beginToken(startsWithWordByte: false, isValue: false)
+            output[count] = byte
+            count += 1
+            last = .close
+            if positionalDepth > depth { positionalDepth = -1 }
+            return
+        }
         guard let frame = frames.last, frame.closer == byte else {
             symbol(as: .close)
             return
@@ -532,7 +559,7 @@ struct FingerprintWriter {
             valuesRowClosed = true
         }
         last = .close
-        if positionalDepth > frames.count { positionalDepth = -1 }
+        if positionalDepth > depth { positionalDepth = -1 }
     }
 
     /// Takes back what a list wrote since it opened.
@@ -614,11 +641,16 @@ struct FingerprintWriter {
 
     // MARK: - Writing
 
+    /// Parentheses open, those past `maximumFrames` included.
+    private var depth: Int { frames.count + deepClosers.count }
+
     private mutating func placeholder() {
         settleAsc(dropping: false)
         beginToken(startsWithWordByte: postgres, isValue: true)
         writePlaceholder()
-        if let top = frames.indices.last, frames[top].kind == .valueList { frames[top].values += 1 }
+        if deepClosers.isEmpty, let top = frames.indices.last, frames[top].kind == .valueList {
+            frames[top].values += 1
+        }
         last = .value
     }
 
@@ -671,7 +703,9 @@ struct FingerprintWriter {
         rowCommaMark = -1
         trailingTag = nil
         afterIs = false
-        if !isValue, let top = frames.indices.last, frames[top].kind == .valueList { frames[top].onlyValues = false }
+        if !isValue, deepClosers.isEmpty, let top = frames.indices.last, frames[top].kind == .valueList {
+            frames[top].onlyValues = false
+        }
     }
 
     /// Decides a pending `ASC`: it goes when its sort item ends right after it (the default order is ascending).

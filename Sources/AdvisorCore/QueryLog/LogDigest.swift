@@ -51,12 +51,17 @@ public struct LogDigest: Sendable {
 
     /// Counts one statement (after ``start(_:file:)``), in its log's order.
     public mutating func add(_ statement: LoggedStatement) {
-        add(statement, hash: fingerprinter.hash(statement.text))
+        add(statement, hash: fingerprinter.hash(statement.text), fingerprinted: true)
     }
 
     /// `add` with the statement's class hash already computed (by `StatementFingerprinter.hash` for this
     /// digest's engine), so another thread can fingerprint while this one aggregates.
     public mutating func add(_ statement: LoggedStatement, hash: UInt64) {
+        add(statement, hash: hash, fingerprinted: false)
+    }
+
+    /// `fingerprinted`: this digest's fingerprinter hashed the statement last, so it holds its normalized text.
+    private mutating func add(_ statement: LoggedStatement, hash: UInt64, fingerprinted: Bool) {
         let position: Int
         if let known = classIndex[hash] {
             position = known
@@ -64,12 +69,10 @@ public struct LogDigest: Sendable {
         } else {
             position = classes.count
             // A new class: its normalized text and tag come from fingerprinting it here once.
-            _ = fingerprinter.hash(statement.text)
+            if !fingerprinted { _ = fingerprinter.hash(statement.text) }
             var newClass = LogStatementClass(
                 hash: hash, normalized: fingerprinter.normalized, tag: fingerprinter.tag, first: statement)
-            let lowered = newClass.normalized.lowercased()
-            newClass.burstRole =
-                lowercasedPatterns.contains { lowered.contains($0) } ? .ignored : detector.role(of: statement.text)
+            newClass.burstRole = isIgnored(newClass.normalized) ? .ignored : detector.role(of: statement.text)
             newClass.add(statement)
             classes.append(newClass)
             classIndex[hash] = position
@@ -119,6 +122,13 @@ public struct LogDigest: Sendable {
     }
 
     // MARK: - Private
+
+    /// Whether an `--ignore` pattern leaves a class out of N+1 detection (its text lower-cased only when one is given).
+    private func isIgnored(_ normalized: String) -> Bool {
+        guard !lowercasedPatterns.isEmpty else { return false }
+        let lowered = normalized.lowercased()
+        return lowercasedPatterns.contains { lowered.contains($0) }
+    }
 
     private mutating func adopt(_ engine: Engine, file: String, what: String) throws {
         if let current = self.engine, current != engine {

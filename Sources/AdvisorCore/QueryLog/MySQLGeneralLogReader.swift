@@ -44,15 +44,14 @@ final class MySQLGeneralLogReader: QueryLogLineReader {
 
     func read(_ line: LogLine, _ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows {
         guard let parsed = Self.parse(line.bytes) else {
-            if var current = entry {
-                entry = nil
-                if current.bytes.count + line.count + 1 > maximumEntryBytes {
-                    current.truncated = true
+            // Appended in place: copying the entry out and back per line cost more than reading the line.
+            if let length = entry?.bytes.count {
+                if length + line.count + 1 > maximumEntryBytes {
+                    entry?.truncated = true
                 } else {
-                    current.bytes.append(10)
-                    current.bytes.append(contentsOf: line.bytes)
+                    entry?.bytes.append(10)
+                    entry?.bytes.append(contentsOf: line.bytes)
                 }
-                entry = current
             } else if !line.isEmpty && !Self.isServerBanner(line) {
                 summary.unparsable(line)
             }

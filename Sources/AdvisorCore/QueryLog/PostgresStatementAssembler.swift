@@ -445,6 +445,11 @@ extension String {
     /// Without leading and trailing spaces, tabs and line breaks.
     var trimmingLogWhitespace: String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+        // Walks in from both ends only as far as the blanks go: a 10 MB statement is not copied character by character.
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        if first == startIndex && index(after: last) == endIndex { return self }
+        return String(self[first...last])
     }
 }

@@ -91,18 +91,18 @@ final class PostgresStderrLogReader: QueryLogLineReader {
 
     private func continueMessage(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) {
         // Skipped messages (no text) take no continuation lines.
-        guard inMessage, var message = current, message.level != .other, !message.text.isEmpty else { return }
-        current = nil
+        guard inMessage, let level = current?.level, level != .other, let length = current?.text.count, length > 0
+        else { return }
         let piece =
             bytes.count > start
             ? UnsafeBufferPointer(rebasing: bytes[start...]) : UnsafeBufferPointer(rebasing: bytes[0..<0])
-        if message.text.count + 1 + piece.count > maximumEntryBytes {
-            message.truncated = true
+        // Appended in place: copying the message out and back per line cost more than reading the line.
+        if length + 1 + piece.count > maximumEntryBytes {
+            current?.truncated = true
         } else {
-            message.text.append(10)
-            message.text.append(contentsOf: piece)
+            current?.text.append(10)
+            current?.text.append(contentsOf: piece)
         }
-        current = message
     }
 
     private func closeMessage(_ summary: inout QueryLogSummary, _ emit: (LoggedStatement) throws -> Void) rethrows {

@@ -30,7 +30,10 @@ public struct StatementFingerprinter: Sendable {
         buffer = []
         frames = []
         let capacity = FingerprintWriter.outputCapacity(forInputLength: sql.count)
-        if output.count < capacity { output = [UInt8](repeating: 0, count: capacity) }
+        if output.count < capacity {
+            // Left uninitialized: the capacity is the worst case, and pages never written cost neither time nor memory.
+            output = [UInt8](unsafeUninitializedCapacity: capacity) { _, initialized in initialized = capacity }
+        }
         let postgres = engine == .postgres
         var written = 0
         var tagRange: Range<Int>?

@@ -19,12 +19,7 @@ public enum SecretRedaction {
 
     /// `text` with every secret replaced; the text itself when it holds none (checked cheaply first).
     public static func redact(_ text: String) -> String {
-        guard
-            text.range(of: "pass", options: .caseInsensitive) != nil
-                || text.range(of: "identified", options: .caseInsensitive) != nil
-                || text.range(of: "secret", options: .caseInsensitive) != nil
-                || text.range(of: "pwd", options: .caseInsensitive) != nil
-        else { return text }
+        guard mayHoldSecret(text) else { return text }
         var result = text
         for pattern in patterns {
             let range = NSRange(result.startIndex..., in: result)
@@ -34,6 +29,54 @@ public enum SecretRedaction {
     }
 
     public static func redact(_ text: String?) -> String? { text.map(redact) }
+
+    /// Whether `text` holds a word a pattern starts with (`pass`, `pwd`, `secret`, `identified`) in any case: one
+    /// pass over the bytes (Foundation's case-insensitive search took 0.3 s per 10 MB statement and word).
+    static func mayHoldSecret(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for (position, byte) in bytes.enumerated() {
+                // ß, ẞ, ſ and the ligatures ﬀ…ﬆ fold to these letters in a case-insensitive match.
+                if byte >= 0x80 {
+                    if foldsToLatinLetters(bytes, at: position) { return true }
+                    continue
+                }
+                switch byte | 0x20 {
+                case UInt8(ascii: "p"):
+                    if matches("ass", in: bytes, at: position + 1) || matches("wd", in: bytes, at: position + 1) {
+                        return true
+                    }
+                case UInt8(ascii: "s"):
+                    if matches("ecret", in: bytes, at: position + 1) { return true }
+                case UInt8(ascii: "i"):
+                    if matches("dentified", in: bytes, at: position + 1) { return true }
+                default:
+                    break
+                }
+            }
+            return false
+        }
+    }
+
+    /// `word` (lower-case ASCII) at `position`, in any case.
+    private static func matches(_ word: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { return false }
+        let letters = word.utf8Start
+        for offset in 0..<count where bytes[position + offset] | 0x20 != letters[offset] { return false }
+        return true
+    }
+
+    private static func foldsToLatinLetters(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {
+        func at(_ offset: Int) -> UInt8 { position + offset < bytes.count ? bytes[position + offset] : 0 }
+        switch bytes[position] {
+        case 0xC3: return at(1) == 0x9F  // ß
+        case 0xC5: return at(1) == 0xBF  // ſ
+        case 0xE1: return at(1) == 0xBA && at(2) == 0x9E  // ẞ
+        case 0xEF: return at(1) == 0xAC && (0x80...0x86).contains(at(2))  // U+FB00…FB06
+        default: return false
+        }
+    }
 }
 
 extension Snapshot {

@@ -9,14 +9,79 @@ extension StatementStats {
     /// its line), each without trailing blanks, blank lines and common indentation dropped; cut with "…" past
     /// `maxLength` characters. Nil without a sample.
     public func runnableSample(maxLength: Int = 2_000) -> String? {
-        guard let sampleText else { return nil }
-        let lines = sampleText.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.replacingOccurrences(of: "\t", with: "    ") }
-            .map { String($0.reversed().drop { $0 == " " || $0 == "\r" }.reversed()) }
-            .filter { !$0.isEmpty }
-        let indent = lines.map { $0.prefix { $0 == " " }.count }.min() ?? 0
-        let text = lines.map { String($0.dropFirst(indent)) }.joined(separator: "\n")
-        return text.count > maxLength ? String(text.prefix(maxLength - 1)) + "…" : text
+        sampleText.map { Self.runnable($0, maxLength: maxLength) }
+    }
+
+    /// `runnableSample` on UTF-8 bytes: one pass for the common indentation, then lines written only up to the cut,
+    /// so that a 10 MB sample costs milliseconds, not seconds.
+    static func runnable(_ text: String, maxLength: Int) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            let tabWidth = 4
+            var indent = Int.max
+            forEachLine(of: bytes) { start, end in
+                if let shape = lineShape(bytes, start, end, tabWidth: tabWidth) { indent = min(indent, shape.columns) }
+                return true
+            }
+            var output: [UInt8] = []
+            // Past maxLength + 1 characters the sample is cut: only its last, possibly incomplete, character could
+            // still change. Counting characters costs a decoding, so it is done at doubling sizes.
+            var checkpoint = maxLength + 2
+            func isLongEnough() -> Bool {
+                guard output.count >= checkpoint else { return false }
+                if String(decoding: output, as: UTF8.self).count > maxLength + 1 { return true }
+                checkpoint = output.count * 2
+                return false
+            }
+            forEachLine(of: bytes) { start, end in
+                guard let shape = lineShape(bytes, start, end, tabWidth: tabWidth) else { return true }
+                if !output.isEmpty { output.append(UInt8(ascii: "\n")) }
+                output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: shape.columns - indent))
+                for position in shape.content {
+                    if bytes[position] == UInt8(ascii: "\t") {
+                        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: tabWidth))
+                    } else {
+                        output.append(bytes[position])
+                    }
+                    if isLongEnough() { return false }
+                }
+                return !isLongEnough()
+            }
+            let sample = String(decoding: output, as: UTF8.self)
+            return sample.count > maxLength ? String(sample.prefix(maxLength - 1)) + "…" : sample
+        }
+    }
+
+    /// Calls `body` with the byte range of each line, without its line break, while it returns true.
+    private static func forEachLine(of bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) -> Bool) {
+        var start = 0
+        for (position, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            guard body(start, position) else { return }
+            start = position + 1
+        }
+        _ = body(start, bytes.count)
+    }
+
+    /// A line's indentation in columns (a tab counts `tabWidth`) and the bytes after it up to its trailing blanks;
+    /// nil for a blank line.
+    private static func lineShape(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, tabWidth: Int
+    ) -> (columns: Int, content: Range<Int>)? {
+        var last = end
+        while last > start,
+            bytes[last - 1] == UInt8(ascii: " ") || bytes[last - 1] == UInt8(ascii: "\t")
+                || bytes[last - 1] == UInt8(ascii: "\r")
+        {
+            last -= 1
+        }
+        guard last > start else { return nil }
+        var first = start
+        var columns = 0
+        while bytes[first] == UInt8(ascii: " ") || bytes[first] == UInt8(ascii: "\t") {
+            columns += bytes[first] == UInt8(ascii: " ") ? 1 : tabWidth
+            first += 1
+        }
+        return (columns, first..<last)
     }
 
     /// Any statement text on one line, as `oneLineText` puts it.

@@ -127,6 +127,35 @@ struct LogDigestTests {
         #expect(!two.queryBursts.isEmpty)
     }
 
+    /// A bulk INSERT of 10 MB, in every log that holds one, is the class of its one-row form with the whole
+    /// statement as its sample (each took 5 to 8 s to read and report).
+    @Test(arguments: [
+        ("2024-01-01T00:00:00.000000Z\t    5 Query\t", Engine.mysql),
+        (
+            "# Time: 2024-01-01T00:00:00.000000Z\n# User@Host: app[app] @ localhost []  Id: 1\n"
+                + "# Query_time: 1.5  Lock_time: 0.0 Rows_sent: 1  Rows_examined: 1\nSET timestamp=1704067200;\n",
+            Engine.mysql
+        ),
+        ("2024-01-01 00:00:00.000 UTC [123] LOG:  duration: 1500.000 ms  statement: ", Engine.postgres),
+    ])
+    func aTenMegabyteStatementIsOneClass(entry: String, engine: Engine) throws {
+        var statement = "INSERT INTO t (id, name) VALUES (0,'a0')"
+        for row in 1..<700_000 { statement += ",\n(\(row),'a\(row)')" }
+        statement += ";"
+        var options = LogAnalyzer.Options()
+        options.reader.logLinePrefix = PostgresLogLinePrefix("%m [%p] ")
+        // PostgreSQL continues a message on lines that start with a tab.
+        let text = engine == .postgres ? statement.replacingOccurrences(of: "\n", with: "\n\t") : statement
+        let input = QueryLogInput(bytes: Array((entry + text + "\n").utf8), name: "long.log")
+        let snapshot = try LogAnalyzer.analyze([input], options: options).snapshot
+        let oneRow = StatementFingerprint(sql: "INSERT INTO t (id, name) VALUES (0,'a0');", engine: engine)
+        #expect(snapshot.statements.count == 1)
+        #expect(snapshot.statements.first?.id == String(format: "%016llx", oneRow.hash))
+        // The slow log ends a statement with its `;`, which is no part of it.
+        let sample = snapshot.statements.first?.sampleText
+        #expect(sample == statement || sample.map { $0 + ";" } == statement)
+    }
+
     @Test func mixedEnginesAreAnInputError() throws {
         let files = ["postgres-stderr.log", "mysql-slow.log"]
             .map { QueryLogInput(path: RepositoryPaths.fixtures.appendingPathComponent("logs/\($0)").path) }

@@ -186,6 +186,23 @@ import Testing
         #expect(fingerprinter.tag == nil)
     }
 
+    /// Parentheses nested past `maximumFrames` (a statement of 5 MB of them) are kept as written, at a byte of memory
+    /// each; a list inside them no longer collapses, one within the limit still does.
+    @Test func deepNestingIsKeptAsWritten() {
+        let depth = 2_500_000
+        let sql =
+            "SELECT " + String(repeating: "(", count: depth) + "a IN (1, 2)" + String(repeating: ")", count: depth)
+        let normalized = StatementFingerprint(sql: sql, engine: .mysql).normalized
+        #expect(
+            normalized == "select " + String(repeating: "(", count: depth) + "a in (?, ?)"
+                + String(repeating: ")", count: depth))
+        let limit = FingerprintWriter.maximumFrames - 1
+        let shallow = String(repeating: "(", count: limit) + "a IN (1, 2)" + String(repeating: ")", count: limit)
+        #expect(
+            StatementFingerprint(sql: shallow, engine: .mysql).normalized
+                == String(repeating: "(", count: limit) + "a in(?+)" + String(repeating: ")", count: limit))
+    }
+
     @Test func wordCodesMatchTheirNames() {
         let words: [(String, UInt64)] = [
             ("all", SQLWord.all), ("and", SQLWord.and), ("any", SQLWord.any), ("array", SQLWord.array),

@@ -63,8 +63,24 @@ struct StatementRuleSupportTests {
         // The comment still ends at its line; the common indentation and blank lines go.
         #expect(statement.runnableSample() == "SELECT a, -- the key\n  b\nFROM t\nWHERE id = 7")
         #expect(statement.runnableSample(maxLength: 10) == "SELECT a,…")
+        // Lines that end in CR LF are lines too.
+        statement.sampleText = "SELECT a,\r\n  b\r\nFROM t\r\n"
+        #expect(statement.runnableSample() == "SELECT a,\n  b\nFROM t")
         statement.sampleText = nil
         #expect(statement.runnableSample() == nil)
+    }
+
+    /// A sample of 10 MB is cut to its first characters, its common indentation still found on every line.
+    @Test func aLongSampleIsCut() {
+        var statement = StatementStats(id: "1", text: "SELECT ?", calls: 1, totalTimeMs: 1, rows: 1)
+        let columns = (0..<1_000_000).map { "    col\($0)," }.joined(separator: "\n")
+        statement.sampleText = "    SELECT\n" + columns + "\n  1 FROM t"
+        let sample = statement.runnableSample()
+        #expect(sample?.count == 2_000)
+        #expect(sample?.hasPrefix("  SELECT\n  col0,\n  col1,\n") == true)
+        #expect(sample?.hasSuffix("…") == true)
+        statement.sampleText = "SELECT '" + String(repeating: "é", count: 5_000_000) + "'"
+        #expect(statement.runnableSample(maxLength: 10) == "SELECT 'é…")
     }
 
     @Test func windowFromTheStatementSourceReset() {
