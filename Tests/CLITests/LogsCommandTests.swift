@@ -150,6 +150,10 @@ struct LogsCommandTests {
             ["logs", "-", "--format", "json", "-q", "--log-format", "mysql-slow"], stdin: slow)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.range(of: #"\b(inf|nan|Infinity|NaN)\b"#, options: .regularExpression) == nil)
+        // Each dropped field is counted in a notice, so a corrupt log never reads as a clean one.
+        #expect(result.stdout.contains("6 logged values were left out because no server could have written them"))
+        let pg = try CommandRunner.run(["logs", "-", "--format", "text", "-q"] + prefix, stdin: postgres)
+        #expect(pg.stdout.contains("1 logged value was left out"), "\(pg.stdout)")
     }
 
     /// A forced format must still find its log: empty or blank input, prose, source code, random bytes or a lone

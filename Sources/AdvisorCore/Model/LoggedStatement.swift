@@ -64,6 +64,9 @@ public struct LoggedStatement: Sendable {
     public var time: Double?
     /// How long it ran, milliseconds; nil when the log does not time it (`log_statement` alone).
     public var durationMs: Double?
+    /// Header fields the reader left out because no server could have written them: a counter past
+    /// `Int.max` (MariaDB's `Bytes_sent: 18446744073709551453` after `FLUSH STATUS`), a time past 30 years.
+    public var implausibleValues = 0
     /// The statement as logged, literals kept.
     public var text: String
     /// Bind values of an extended-protocol execution, in the order logged.

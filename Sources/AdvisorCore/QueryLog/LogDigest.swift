@@ -26,6 +26,8 @@ public struct LogDigest: Sendable {
     /// Statements counted, and those without a session (which the N+1 detector cannot place).
     public private(set) var statements = 0
     public private(set) var statementsWithoutSession = 0
+    /// Durations and header fields left out because no server could have written them.
+    public private(set) var implausibleValues = 0
     /// The first and last timestamp seen, seconds since 1970.
     public private(set) var firstTime: Double?
     public private(set) var lastTime: Double?
@@ -78,6 +80,10 @@ public struct LogDigest: Sendable {
             classIndex[hash] = position
         }
         statements += 1
+        implausibleValues += statement.implausibleValues
+        if let duration = statement.durationMs, LogStatementClass.plausibleDuration(duration) == nil {
+            implausibleValues += 1
+        }
         if let time = statement.time {
             firstTime = min(firstTime ?? time, time)
             lastTime = max(lastTime ?? time, time)
@@ -116,6 +122,7 @@ public struct LogDigest: Sendable {
         }
         bursts = Self.combine(bursts, other.bursts)
         statements += other.statements
+        implausibleValues += other.implausibleValues
         statementsWithoutSession += other.statementsWithoutSession
         if let first = other.firstTime { firstTime = min(firstTime ?? first, first) }
         if let last = other.lastTime { lastTime = max(lastTime ?? last, last) }

@@ -28,6 +28,15 @@ extension LogDigest {
             snapshot.queryHistoryWindowSeconds = window
         }
         snapshot.notices = summaries.flatMap(Self.notices)
+        if implausibleValues > 0 {
+            snapshot.notices.append(
+                Notice(
+                    level: .warning,
+                    message: "\(Formatting.count(Double(implausibleValues))) logged "
+                        + "\(implausibleValues == 1 ? "value was" : "values were") left out because no server could have "
+                        + "written them (a duration past 30 years or not a number, a counter past what 64 bits hold): "
+                        + "those statements count as untimed or without that counter"))
+        }
         if engine == .postgres {
             snapshot.facets.insert(.serverLogEvents)
             snapshot.lockWaits = Self.lockWaits(summaries)

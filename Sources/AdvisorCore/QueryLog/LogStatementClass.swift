@@ -80,11 +80,16 @@ public struct LogStatementClass: Sendable {
         return max(sumOfSquares / Double(timedCalls) - mean * mean, 0).squareRoot()
     }
 
+    /// A duration a statement could have taken; nil for NaN, infinite, negative or past 30 years (counted as
+    /// untimed, and as an implausible value in the digest).
+    static func plausibleDuration(_ milliseconds: Double) -> Double? {
+        milliseconds.isFinite && milliseconds >= 0 && milliseconds < 1e12 ? milliseconds : nil
+    }
+
     /// Counts one execution.
     mutating func add(_ statement: LoggedStatement) {
         calls += 1
-        // A duration no statement took (NaN, infinite, negative, past 30 years) counts as untimed.
-        let duration = statement.durationMs.flatMap { $0.isFinite && $0 >= 0 && $0 < 1e12 ? $0 : nil }
+        let duration = statement.durationMs.flatMap(Self.plausibleDuration)
         if let duration {
             timedCalls += 1
             totalTimeMs += duration

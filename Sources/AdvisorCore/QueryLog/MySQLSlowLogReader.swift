@@ -21,6 +21,8 @@ final class MySQLSlowLogReader: QueryLogLineReader {
         var hasHeader = false
         /// `Full_scan`, `Tmp_table…`, `Merge_passes` when the header has them.
         var counters: LoggedStatement.ExecutionCounters?
+        /// Fields left out as impossible (see `LoggedStatement.implausibleValues`).
+        var implausibleValues = 0
 
         /// Starts the next event, keeping the statement buffer's capacity.
         mutating func restart(at origin: LoggedStatement.Origin) {
@@ -177,6 +179,7 @@ final class MySQLSlowLogReader: QueryLogLineReader {
             clientHost: event.host, rowsSent: event.rowsSent, rowsExamined: event.rowsExamined,
             lockTimeMs: event.lockTimeMs)
         statement.executionCounters = event.counters
+        statement.implausibleValues = event.implausibleValues
         summary.statements += 1
         try emit(statement)
     }
@@ -325,13 +328,13 @@ extension MySQLSlowLogReader.Event {
         }
         switch bytes[key.lowerBound] {
         case UInt8(ascii: "Q") where keyIs("Query_time"):
-            queryTimeMs = MySQLSlowLogReader.number(bytes, value).map { $0 * 1000 }
+            queryTimeMs = milliseconds(bytes, value)
         case UInt8(ascii: "L") where keyIs("Lock_time"):
-            lockTimeMs = MySQLSlowLogReader.number(bytes, value).map { $0 * 1000 }
+            lockTimeMs = milliseconds(bytes, value)
         case UInt8(ascii: "R") where keyIs("Rows_sent"):
-            rowsSent = MySQLSlowLogReader.counter(bytes, value)
+            rowsSent = counter(bytes, value)
         case UInt8(ascii: "R") where keyIs("Rows_examined"):
-            rowsExamined = MySQLSlowLogReader.counter(bytes, value)
+            rowsExamined = counter(bytes, value)
         case UInt8(ascii: "T") where keyIs("Thread_id"), UInt8(ascii: "I") where keyIs("Id"):
             if !value.isEmpty { session = line.text(from: value.lowerBound, to: value.upperBound) }
         case UInt8(ascii: "S") where keyIs("Schema"):
@@ -342,13 +345,16 @@ extension MySQLSlowLogReader.Event {
         case UInt8(ascii: "T") where keyIs("Tmp_table"):
             counters.setting { $0.tempTables = max($0.tempTables, Self.yes(line, value)) }
         case UInt8(ascii: "T") where keyIs("Tmp_tables"):
-            counters.setting { $0.tempTables = max($0.tempTables, Self.count(bytes, value)) }
+            let tempTables = count(bytes, value)
+            counters.setting { $0.tempTables = max($0.tempTables, tempTables) }
         case UInt8(ascii: "T") where keyIs("Tmp_table_on_disk"):
             counters.setting { $0.tempDiskTables = max($0.tempDiskTables, Self.yes(line, value)) }
         case UInt8(ascii: "T") where keyIs("Tmp_disk_tables"):
-            counters.setting { $0.tempDiskTables = max($0.tempDiskTables, Self.count(bytes, value)) }
+            let tempDiskTables = count(bytes, value)
+            counters.setting { $0.tempDiskTables = max($0.tempDiskTables, tempDiskTables) }
         case UInt8(ascii: "M") where keyIs("Merge_passes"):
-            counters.setting { $0.sortMergePasses = Self.count(bytes, value) }
+            let passes = count(bytes, value)
+            counters.setting { $0.sortMergePasses = passes }
         default:
             break
         }
@@ -404,8 +410,25 @@ extension MySQLSlowLogReader.Event {
         value.count == 3 && line.has("Yes", at: value.lowerBound) ? 1 : 0
     }
 
-    private static func count(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) -> Int {
-        MySQLSlowLogReader.counter(bytes, value) ?? 0
+    private mutating func count(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) -> Int {
+        counter(bytes, value) ?? 0
+    }
+
+    /// A counter, nil (and counted as implausible) when one is written that no server could have counted.
+    private mutating func counter(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) -> Int? {
+        let counted = MySQLSlowLogReader.counter(bytes, value)
+        if counted == nil, !value.isEmpty { implausibleValues += 1 }
+        return counted
+    }
+
+    /// Seconds as milliseconds, nil (and counted as implausible) past 30 years or unreadable.
+    private mutating func milliseconds(_ bytes: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) -> Double? {
+        guard !value.isEmpty else { return nil }
+        guard let seconds = MySQLSlowLogReader.number(bytes, value), seconds.isFinite, seconds < 1e9 else {
+            implausibleValues += 1
+            return nil
+        }
+        return seconds * 1000
     }
 }
 
