@@ -28,6 +28,10 @@ extension HistoryStore {
             evaluated.facets.insert(.history)
             evaluated.statementBaselines = HistoryComparison.baselines(previous, limit: baselineRuns)
         }
+        if let last = previous.first, !snapshot.plans.isEmpty {
+            evaluated.notices += PlanChanges.notices(
+                current: snapshot.plans, previous: try capturedPlans(ofRun: last.id), previousAt: last.collectedAt)
+        }
         let outcome = engine.run(evaluated)
         var evaluation = TrackedEvaluation(snapshot: evaluated, outcome: outcome)
         if let last = previous.first {

@@ -110,6 +110,17 @@ public struct HistoryStore: Sendable {
         }
     }
 
+    /// The plans a recorded run captured (`--explain-top`), from its stored snapshot; empty when it had none.
+    public func capturedPlans(ofRun id: Int64) throws -> [CapturedPlan] {
+        try wrap {
+            let blob = try pool.read { db in
+                try Data.fetchOne(db, sql: "SELECT snapshot FROM runs WHERE id = ?", arguments: [id])
+            }
+            guard let blob else { return [] }
+            return try Snapshot(jsonData: blob).plans
+        }
+    }
+
     /// Every run (of `target` when given), oldest first, without their statements.
     public func runs(target: String? = nil) throws -> [RecordedRun] {
         try wrap {
