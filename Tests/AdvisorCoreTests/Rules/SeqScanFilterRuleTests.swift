@@ -1,4 +1,5 @@
 import AdvisorCore
+import Foundation
 import Testing
 
 struct SeqScanFilterRuleTests {
@@ -147,6 +148,42 @@ struct SeqScanFilterRuleTests {
         #expect(ignored.risk.contains("the planner would not use this index"))
         #expect(try finding(nil).risk.contains("CREATE EXTENSION hypopg"))
         #expect(try finding([]).risk.contains("HypoPG could not plan the statement"))
+    }
+
+    /// In a scan the catalog says what the index would cost to keep; weighed against the reads HypoPG says it
+    /// saves, an index whose writes cost more is only a low hint, and says so.
+    @Test func whatTheIndexCostsToKeepIsWeighedAgainstTheReadsItSaves() throws {
+        let fix = "CREATE INDEX CONCURRENTLY orders_status_created_at_idx ON public.orders (status, created_at);"
+        func finding(inserted: Int, callsPerDay: Double) throws -> Finding {
+            var snapshot = PlanBuilder.snapshot(scan(removed: 999_000), executionTimeMs: 101)
+            snapshot.server.collectedAt = Date(timeIntervalSince1970: 1_800_000_000)
+            snapshot.server.statsResetAt = Date(timeIntervalSince1970: 1_800_000_000 - 10 * 86_400)
+            var table = TableStats(schema: "public", name: "orders")
+            (table.estimatedRows, table.rowsInserted, table.rowsUpdated, table.rowsDeleted) = (
+                1_000_000, inserted, 0, 0
+            )
+            snapshot.tables = [table]
+            snapshot.statements = [
+                StatementStats(id: "7", text: "SELECT …", calls: 1_000, totalTimeMs: 100_000, rows: 1)
+            ]
+            snapshot.plans[0].statementFingerprint = snapshot.statements[0].findingKey
+            snapshot.plans[0].callsPerDay = callsPerDay
+            snapshot.plans[0].indexValidations = [
+                IndexValidation(
+                    createSQL: fix, hypotheticalName: "<1>", costBefore: 20_000, costAfter: 2_000, isUsed: true)
+            ]
+            return try #require(PlanBuilder.findings(rule, snapshot).first)
+        }
+        // 100 ms a call × 100 calls a day × 90 % saved = 9 s of reads a day; 10,000 inserts a day cost 50 ms.
+        let pays = try finding(inserted: 100_000, callsPerDay: 100)
+        #expect(pays.evidence.first { $0.name == "index entries to write per day" }?.value == 10_000)
+        #expect(pays.evidence.first { $0.name == "estimated index size" }?.value == 1_000_000 * 32 / 0.9)
+        #expect(pays.risk.contains("It saves ~9,000 ms of reads a day."), "\(pays.risk)")
+        #expect(pays.severity == .critical)
+        // A table written 100 million times a day against a statement run once a day: the writes win.
+        let costs = try finding(inserted: 1_000_000_000, callsPerDay: 1)
+        #expect(costs.risk.contains("this index does not pay for itself"), "\(costs.risk)")
+        #expect(costs.severity == .low)
     }
 
     @Test func mysqlTreeFilterAboveTheTableScan() throws {

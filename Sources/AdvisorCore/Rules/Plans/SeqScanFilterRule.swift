@@ -22,6 +22,9 @@ public struct SeqScanFilterRule: Rule {
         public var minPlanTimeMs = 1.0
         /// Severity by the scan's share of the statement.
         public var severityByShare = Levels(medium: 0.25, high: 0.5, critical: 0.8)
+        /// Write time per index entry, in ms, for what the suggested index would cost to keep (as the index
+        /// rules count what dropping one saves).
+        public var maintenanceMsPerRow = 0.005
 
         public init() {}
     }
@@ -153,6 +156,8 @@ public struct SeqScanFilterRule: Rule {
     public func evaluate(_ context: RuleContext) -> [Finding] {
         var scans: [PartitionScanGroup.Scan] = []
         let tableRows = Self.tableRows(in: context.snapshot)
+        let catalog = context.snapshot.tables.isEmpty ? nil : IndexCatalog(context.snapshot)
+        let meanTimes = Dictionary(context.snapshot.statements.map { ($0.findingKey, $0.meanTimeMs) }) { a, _ in a }
         for path in context.planNodePaths where path.node.operation == .seqScan {
             let node = path.node
             let plan = path.context.plan
@@ -175,7 +180,10 @@ public struct SeqScanFilterRule: Rule {
         for scan in scans where !grouped.contains(PlanNodeKey(scan.path)) {
             let share = scan.path.context.plan.inclusiveShare(of: scan.path.node)
             guard passes(scan.rows, share: share) else { continue }
-            findings.append(finding(scan.path, condition: scan.condition, rows: scan.rows, share: share))
+            findings.append(
+                finding(
+                    scan.path, condition: scan.condition, rows: scan.rows, share: share, catalog: catalog,
+                    meanTimes: meanTimes))
         }
         return findings
     }
@@ -223,6 +231,19 @@ public struct SeqScanFilterRule: Rule {
         return found
     }
 
+    /// The read time a day the index would save: the statement's measured time a day × the share of its cost
+    /// the planner said the index takes off (HypoPG), or a timed plan's scan time × its calls a day; nil
+    /// when neither is known.
+    static func readsSavedPerDay(_ path: PlanNodePath, validation: IndexValidation?, meanTimeMs: Double?) -> Double? {
+        let captured = path.context.captured
+        guard let callsPerDay = captured.callsPerDay else { return nil }
+        if let validation, validation.isUsed, let meanTimeMs {
+            return meanTimeMs * callsPerDay * validation.savedShare
+        }
+        guard captured.plan.hasTiming, let time = path.node.inclusiveTimeMs else { return nil }
+        return time * callsPerDay
+    }
+
     /// The planner's row count of a table in the snapshot's catalog, by name and schema, or by name alone
     /// when the plan prints no schema and one table has that name.
     static func tableRows(in snapshot: Snapshot) -> (_ table: String, _ schema: String?) -> Double? {
@@ -248,7 +269,10 @@ public struct SeqScanFilterRule: Rule {
         return node.possibleKeys?.isEmpty ?? true
     }
 
-    private func finding(_ path: PlanNodePath, condition: String, rows: ScanRows, share: Double?) -> Finding {
+    private func finding(
+        _ path: PlanNodePath, condition: String, rows: ScanRows, share: Double?, catalog: IndexCatalog?,
+        meanTimes: [String: Double]
+    ) -> Finding {
         let context = path.context
         let node = context.node
         let engine = context.engine
@@ -267,10 +291,26 @@ public struct SeqScanFilterRule: Rule {
         let fix = suggestion.createSQL
         let check = IndexValidationText(fix: fix, captured: context.captured, engine: engine)
         evidence += check.evidence
-        let risk = [Self.risk(engine), Self.expressionCaveat(keys), reference?.caveat, check.text]
+        let upkeep = catalog.flatMap { catalog in
+            fix.flatMap { _ in
+                IndexUpkeep(
+                    table: table, schema: reference?.schema, keys: keys.count, catalog: catalog,
+                    msPerEntry: options.maintenanceMsPerRow)
+            }
+        }
+        let saved = Self.readsSavedPerDay(
+            path, validation: check.validation,
+            meanTimeMs: context.captured.statementFingerprint.flatMap { meanTimes[$0] })
+        evidence += upkeep?.evidence ?? []
+        let risk = [
+            Self.risk(engine), Self.expressionCaveat(keys), reference?.caveat, check.text,
+            upkeep?.sentence(savedMsPerDay: saved),
+        ]
         var severity = share.map(options.severityByShare.severity(for:)) ?? .medium
         // Rows read taken from the catalog, not the plan: a strong hint at most.
         if !rows.isMeasured, engine == .postgres { severity = min(severity, .medium) }
+        // An index that costs more in writes than it saves in reads is a hint, not a fix to run.
+        if upkeep?.outweighs(savedMsPerDay: saved) == true { severity = min(severity, .low) }
         severity = check.severity(severity)
         return Finding(
             ruleId: Self.description.id,
