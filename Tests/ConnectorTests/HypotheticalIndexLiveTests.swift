@@ -42,4 +42,30 @@ struct HypotheticalIndexLiveTests {
         // Nothing was created: the catalog holds the same indexes as before the scan.
         #expect(try owner.rows(indexCount).first?["n"] ?? nil == indexesBefore)
     }
+
+    /// Two statements filtering one table on (total) and on (total, status): one index is asked for, the one
+    /// on (total, status), and the other finding points at it.
+    @Test(arguments: LiveServers.postgresServers)
+    func twoStatementsOnOneTableGetOneIndex(server: PostgresTestServer) throws {
+        let owner = try LibPQSession.open(try server.require(server.url))
+        _ = try owner.rows("SELECT pg_stat_statements_reset()")
+        for _ in 1...3 {
+            _ = try owner.rows("SELECT id FROM orders WHERE total = $1 /* merge probe */", ["990"])
+            _ = try owner.rows(
+                "SELECT id FROM orders WHERE total = $1 AND status = $2 /* merge probe */", ["990", "refunded"])
+        }
+        let result = try CommandRunner.run([
+            "scan", try server.require(server.readerURL), "--explain-top", "4", "--format", "json",
+            "--only", "plan-seq-scan-filter", "--no-history", "-q",
+        ])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = (report["findings"] as? [[String: Any]] ?? []).filter {
+            ($0["message"] as? String)?.contains("orders") == true
+        }
+        let fixes = findings.compactMap { $0["fix_sql"] as? String }.filter { $0.contains(" ON orders ") }
+        #expect(fixes == ["CREATE INDEX CONCURRENTLY orders_total_status_idx ON orders (total, status);"], "\(fixes)")
+        let pointer = findings.first { ($0["recommendation"] as? String)?.contains("One index serves this") == true }
+        #expect(pointer != nil, "\(findings.map { $0["recommendation"] ?? "" })")
+    }
 }
