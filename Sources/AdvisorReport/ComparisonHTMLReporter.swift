@@ -28,7 +28,12 @@ public enum ComparisonHTMLReporter: ComparisonReporter {
             }
             page += "</ul>\n"
         }
-        page += "<p class=\"meta\">Compared \(escape(verdict.basisText)).</p>\n</section>\n"
+        page += "<p class=\"meta\">Compared \(escape(verdict.basisText)).</p>\n"
+        if let unrelated = comparison.unrelatedBecause {
+            page += "<p class=\"verdict slower\">Warning: these look like plans of different statements: "
+            page += "\(escape(unrelated)).</p>\n"
+        }
+        page += "</section>\n"
         page += nodes(ComparisonLayout(comparison, maxRows: options.maxTreeNodes), comparison)
         page += findings("fixed", "Findings fixed", comparison.fixedFindings, firstNumber: 1)
         page += findings(

@@ -39,6 +39,8 @@ public enum ComparisonJSONReporter: ComparisonReporter {
         var summary: String
         /// Indexes into `nodes`.
         var contributors: [Int]
+        /// Why the plans look like plans of different statements, when something says so.
+        var unrelated: String?
     }
 
     struct Node: Encodable {
@@ -114,7 +116,7 @@ public enum ComparisonJSONReporter: ComparisonReporter {
                 summary: verdict.headline,
                 contributors: verdict.contributors.compactMap {
                     positions["\($0.before?.id ?? 0)/\($0.after?.id ?? 0)"]
-                }),
+                }, unrelated: comparison.unrelatedBecause),
             nodes: comparison.nodes.map(node), estimateChanges: comparison.estimateChanges.map(node),
             findings: Findings(
                 fixed: comparison.fixedFindings, introduced: comparison.introducedFindings,

@@ -13,6 +13,9 @@ public enum ComparisonMarkdownReporter: ComparisonReporter {
             out += "- \(escape(ComparisonLayout.contributor(contributor, comparison)))\n"
         }
         out += "\nCompared \(escape(verdict.basisText)) · \(comparison.after.engine.displayName)\n"
+        if let unrelated = comparison.unrelatedBecause {
+            out += "\n> **Warning:** these look like plans of different statements: \(escape(unrelated)).\n"
+        }
         let layout = ComparisonLayout(comparison, maxRows: options.maxTreeNodes)
         out += "\n## Nodes\n\nThe \(layout.selfHeading) of each node before → after, rows per loop.\n\n"
         out += "|  | before | after | change | rows | loops |\(layout.hasBuffers ? " buffers |" : "") node |\n"

@@ -18,6 +18,9 @@ public enum ComparisonTextReporter: ComparisonReporter {
             out.line("  " + ComparisonLayout.contributor(contributor, comparison))
         }
         out.line(out.dim("Compared \(verdict.basisText)."))
+        if let unrelated = comparison.unrelatedBecause {
+            out.line(out.red("Warning: these look like plans of different statements: \(unrelated)."))
+        }
         renderTotals(comparison, into: &out)
         renderNodes(ComparisonLayout(comparison, maxRows: options.maxTreeNodes), into: &out)
         renderEstimates(comparison, into: &out)

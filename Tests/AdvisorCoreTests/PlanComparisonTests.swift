@@ -52,6 +52,29 @@ struct PlanComparisonTests {
         #expect(verdict.headline.hasPrefix("\(verdict.ratioText.prefix(1).uppercased())"))
     }
 
+    /// A plan compared with itself shows no change; plans of two different statements are compared but marked.
+    @Test func aPlanAgainstItselfAndAgainstAnotherStatement() throws {
+        let same = try Self.compare("postgres/plans/cte.txt", "postgres/plans/cte.txt")
+        #expect(same.nodes.allSatisfy { $0.change == .same })
+        #expect(same.verdict.direction == .same)
+        #expect(same.unrelatedBecause == nil)
+        let before = try Self.plan("postgres/compare/orders_index.before.txt")
+        let other = try Self.plan("postgres/plans/hash_spill.txt")
+        #expect(PlanComparison(before: before, after: before).unrelatedBecause == nil)
+        var texts = (before, before)
+        texts.0.queryText = "SELECT * FROM orders WHERE status = 'a'"
+        texts.1.queryText = "SELECT * FROM orders WHERE status = 'b'"
+        #expect(PlanComparison(before: texts.0, after: texts.1).unrelatedBecause == nil)
+        texts.1.queryText = "SELECT count(*) FROM customers"
+        #expect(PlanComparison(before: texts.0, after: texts.1).unrelatedBecause?.contains("statements differ") == true)
+        let orders = try #require(
+            try PlanReader.read(PlanInput(text: "Seq Scan on orders  (cost=0.00..10.00 rows=5 width=4)")).first)
+        let customers = try #require(
+            try PlanReader.read(PlanInput(text: "Seq Scan on customers  (cost=0.00..10.00 rows=5 width=4)")).first)
+        #expect(PlanComparison(before: orders, after: customers).unrelatedBecause == "they read no table in common")
+        #expect(PlanComparison(before: before, after: other).unrelatedBecause != nil || other.queryText == nil)
+    }
+
     @Test func theSwappedPairIsSlowerAndTripsTheThreshold() throws {
         let comparison = try Self.compare(
             "postgres/compare/orders_index.after.txt", "postgres/compare/orders_index.before.txt")

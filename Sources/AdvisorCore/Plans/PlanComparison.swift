@@ -21,6 +21,9 @@ public struct PlanComparison: Sendable {
     /// Findings both plans have (same fingerprint).
     public var remainingFindings: [Finding]
     public var verdict: ComparisonVerdict
+    /// Why the two plans look like plans of different statements (their texts normalise differently, or they
+    /// read no relation in common); nil when nothing says so. The comparison is still made, and marked.
+    public var unrelatedBecause: String?
 
     /// Compares two plans, with the findings each got from the rules; the findings' fingerprints must come
     /// from plans captured under the same label (see `compare(_:_:rules:)`).
@@ -37,6 +40,26 @@ public struct PlanComparison: Sendable {
         introducedFindings = afterFindings.filter { !beforePrints.contains($0.fingerprint) }
         remainingFindings = afterFindings.filter { beforePrints.contains($0.fingerprint) }
         verdict = ComparisonVerdict(before: before, after: after, basis: basis, nodes: nodes)
+        unrelatedBecause = Self.unrelatedBecause(before, after)
+    }
+
+    /// Texts that normalise differently (literals and placeholders aside), or no relation read by both.
+    private static func unrelatedBecause(_ before: Plan, _ after: Plan) -> String? {
+        if let first = before.queryText, let second = after.queryText {
+            var fingerprinter = StatementFingerprinter(engine: after.engine)
+            if fingerprinter.hash(first) != fingerprinter.hash(second) {
+                return "their statements differ (the texts normalise differently)"
+            }
+            return nil
+        }
+        func relations(_ plan: Plan) -> Set<String> {
+            var names: Set<String> = []
+            plan.root.visit { node, _ in if let relation = node.relation { names.insert(relation.lowercased()) } }
+            return names
+        }
+        let (read, readAfter) = (relations(before), relations(after))
+        guard !read.isEmpty, !readAfter.isEmpty, read.isDisjoint(with: readAfter) else { return nil }
+        return "they read no table in common"
     }
 
     /// Runs `rules` on each plan, captured under one label so that a problem both plans have keeps its
