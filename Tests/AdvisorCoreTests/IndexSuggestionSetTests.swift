@@ -58,6 +58,35 @@ struct IndexSuggestionSetTests {
         #expect(IndexSuggestionSet.merged(findings).map(\.fixSQL) == findings.map(\.fixSQL))
     }
 
+    /// An index the database has that leads with the suggested key: nothing more is asked for. A suggested
+    /// name an index already has is numbered, so the server accepts the statement.
+    @Test func existingIndexesServeOrRenameTheSuggestion() {
+        var existing = IndexStats(
+            schema: "public", table: "orders", name: "orders_status_idx",
+            definition: "CREATE INDEX orders_status_idx ON public.orders USING btree (status, created_at)",
+            method: "btree", columns: ["status", "created_at"])
+        let covered = IndexSuggestionSet.merged(
+            [
+                finding(
+                    "plan-seq-scan-filter", "Seq Scan on orders",
+                    fix: "CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);")
+            ],
+            existing: [existing])
+        #expect(covered[0].fixSQL == nil)
+        #expect(
+            covered[0].recommendation.contains(
+                "The existing index orders_status_idx on (status, created_at) already leads"))
+        existing.columns = ["created_at"]
+        let renamed = IndexSuggestionSet.merged(
+            [
+                finding(
+                    "plan-seq-scan-filter", "Seq Scan on orders",
+                    fix: "CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);")
+            ],
+            existing: [existing])
+        #expect(renamed[0].fixSQL == "CREATE INDEX CONCURRENTLY orders_status_idx1 ON orders (status);")
+    }
+
     @Test func theSameIndexAskedTwiceIsAskedOnce() {
         let sql = "ALTER TABLE shop.orders ADD INDEX idx_orders_status (status);"
         let merged = IndexSuggestionSet.merged([

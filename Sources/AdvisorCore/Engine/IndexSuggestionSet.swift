@@ -7,6 +7,8 @@
 /// Works on the fix SQL the rules write (`PlanFixSQL`, `IndexFixSQL`): `CREATE INDEX [CONCURRENTLY] name ON
 /// [schema.]table (keys);` and `ALTER TABLE [db.]table ADD INDEX name (keys)[, …];`. A table named without
 /// its schema (a plan without VERBOSE) is the same table as one named with it when no other schema has it.
+/// An index the database already has that leads with the suggested key serves it too: nothing is asked for
+/// then, and the finding says the planner is not using that index.
 enum IndexSuggestionSet {
     private struct Suggestion {
         var finding: Int
@@ -15,15 +17,28 @@ enum IndexSuggestionSet {
         var keys: [String]
     }
 
-    /// `findings` in their order, with covered suggestions pointing at the index that serves them.
-    static func merged(_ findings: [Finding]) -> [Finding] {
-        let suggestions = findings.indices.compactMap { index in
-            findings[index].fixSQL.flatMap { parse($0) }.map {
-                Suggestion(finding: index, schema: $0.schema, table: $0.table, keys: $0.keys)
-            }
-        }
-        guard suggestions.count > 1 else { return findings }
+    /// `findings` in their order, with covered suggestions pointing at the index that serves them: one of the
+    /// database's own `existing` indexes (then no index is asked for), or another suggestion's. A suggested
+    /// name an existing index already has gets a number, as PostgreSQL names a second index.
+    static func merged(_ findings: [Finding], existing: [IndexStats] = []) -> [Finding] {
         var result = findings
+        var suggestions: [Suggestion] = []
+        for index in findings.indices {
+            guard let sql = findings[index].fixSQL, let parsed = parse(sql) else { continue }
+            let suggestion = Suggestion(finding: index, schema: parsed.schema, table: parsed.table, keys: parsed.keys)
+            if let covering = existingIndex(serving: suggestion, in: existing) {
+                result[index].fixSQL = nil
+                result[index].recommendation +=
+                    " The existing index \(covering.name) on (\(covering.columns.joined(separator: ", "))) already leads "
+                    + "with these columns, yet the plan does not use it: refresh the table's statistics (ANALYZE) and "
+                    + "check the plan again before adding another index."
+                continue
+            }
+            result[index].fixSQL = renamed(sql, name: parsed.name, schema: parsed.schema, avoiding: existing)
+            suggestions.append(suggestion)
+        }
+        guard suggestions.count > 1 else { return result }
+        let checked = result
         var served: [Int: [Int]] = [:]
         // Longest keys first, rank order among equals: each suggestion is kept or served by one kept before it.
         let ordered = suggestions.sorted {
@@ -38,17 +53,41 @@ enum IndexSuggestionSet {
             served[owner.finding, default: []].append(suggestion.finding)
         }
         for (owner, covered) in served {
-            let ownerFinding = findings[owner]
+            let ownerFinding = checked[owner]
             guard let sql = ownerFinding.fixSQL else { continue }
             for index in covered {
                 result[index].fixSQL = nil
                 result[index].recommendation +=
                     " One index serves this and \(ownerFinding.object.name) (\(ownerFinding.ruleId)): \(sql)"
             }
-            let names = covered.sorted().map { "\(findings[$0].object.name) (\(findings[$0].ruleId))" }
+            let names = covered.sorted().map { "\(checked[$0].object.name) (\(checked[$0].ruleId))" }
             result[owner].recommendation += " The same index serves \(names.joined(separator: "; ")) too."
         }
         return result
+    }
+
+    /// A valid plain B-tree of the database on the suggestion's table whose key starts with the suggestion's key.
+    private static func existingIndex(serving suggestion: Suggestion, in existing: [IndexStats]) -> IndexStats? {
+        let onTable = existing.filter { $0.table.lowercased() == suggestion.table }
+        let schemas = Set(onTable.map(\.schema))
+        return onTable.first { index in
+            guard index.isValid, index.predicate == nil, ["btree", "BTREE"].contains(index.method),
+                suggestion.schema.map({ $0 == index.schema.lowercased() || $0 == index.schema }) ?? (schemas.count == 1)
+            else { return false }
+            let columns = index.columns.map { $0.lowercased() }
+            return columns.count >= suggestion.keys.count
+                && Array(columns.prefix(suggestion.keys.count)) == suggestion.keys.map { $0.lowercased() }
+        }
+    }
+
+    /// `sql` with its index name numbered past the names the table's schema already has.
+    private static func renamed(_ sql: String, name: String, schema: String?, avoiding existing: [IndexStats]) -> String
+    {
+        let taken = Set(existing.filter { schema == nil || $0.schema == schema }.map(\.name))
+        guard taken.contains(name), let range = sql.range(of: " \(name) ") else { return sql }
+        var number = 1
+        while taken.contains("\(name)\(number)") { number += 1 }
+        return sql.replacingCharacters(in: range, with: " \(name)\(number) ")
     }
 
     /// True when `owner`'s index serves `other`: the same table, and `other`'s key leads `owner`'s.
@@ -64,7 +103,7 @@ enum IndexSuggestionSet {
     }
 
     /// The table and key of an index suggestion; nil for any other statement.
-    static func parse(_ sql: String) -> (schema: String?, table: String, keys: [String])? {
+    static func parse(_ sql: String) -> (schema: String?, table: String, keys: [String], name: String)? {
         var rest = Substring(sql.trimmingCharacters(in: .whitespacesAndNewlines))
         func take(_ word: String) -> Bool {
             guard rest.lowercased().hasPrefix(word.lowercased() + " ") else { return false }
@@ -72,9 +111,11 @@ enum IndexSuggestionSet {
             return true
         }
         let target: Substring
+        let name: Substring
         if take("CREATE"), take("INDEX") {
             _ = take("CONCURRENTLY")
             guard let on = rest.range(of: " ON ") else { return nil }
+            name = rest[..<on.lowerBound]
             rest = rest[on.upperBound...].drop(while: \.isWhitespace)
             _ = take("ONLY")
             guard let open = rest.firstIndex(of: "(") else { return nil }
@@ -85,13 +126,15 @@ enum IndexSuggestionSet {
             target = rest[..<add.lowerBound]
             rest = rest[add.upperBound...]
             guard let open = rest.firstIndex(of: "(") else { return nil }
+            name = rest[..<open]
             rest = rest[open...]
         } else {
             return nil
         }
         let names = identifiers(target.trimmingCharacters(in: .whitespaces))
         guard let table = names.last, names.count <= 2, let keys = keyList(rest), !keys.isEmpty else { return nil }
-        return (names.count == 2 ? names[0] : nil, table, keys)
+        let indexName = identifiers(name.trimmingCharacters(in: .whitespaces)).last ?? ""
+        return (names.count == 2 ? names[0] : nil, table, keys, indexName)
     }
 
     /// `schema.table` with either engine's quoting, unquoted; unquoted names in lower case.
