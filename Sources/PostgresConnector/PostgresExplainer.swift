@@ -74,6 +74,8 @@ public enum PostgresExplainer {
         let selection = select(statements, top: count, context: context)
         snapshot.notices += skipNotices(for: selection, statements: statements, context: context)
         var notExecuted: [String] = []
+        /// The plans whose suggestions HypoPG checked, with what planned them.
+        var checked: [(plan: Int, statement: PostgresStatementText, rank: Int)] = []
         for (rank, statement) in selection.chosen.enumerated() {
             let text = PostgresStatementText(statement.text)
             let request = PostgresExplainRequest(
@@ -91,8 +93,9 @@ public enum PostgresExplainer {
                         callsPerDay: snapshot.callsPerDay(of: statement), plan: plan)
                     if context.hypopg != nil {
                         captured.indexValidations = try validateIndexes(
-                            for: plan, statement: text, rank: rank, server: server, session: session,
-                            notices: &snapshot.notices)
+                            PlanIndexSuggestions.all(in: plan), for: plan, statement: text, rank: rank, server: server,
+                            session: session, notices: &snapshot.notices)
+                        checked.append((snapshot.plans.count, text, rank))
                     }
                     snapshot.plans.append(captured)
                 }
@@ -103,6 +106,7 @@ public enum PostgresExplainer {
                     Notice(level: .warning, message: "could not read the plan of \(describe(statement)): \(error)"))
             }
         }
+        try checkCoveringIndexes(checked, server: server, session: session, into: &snapshot)
         if !notExecuted.isEmpty {
             snapshot.notices.append(
                 Notice(
@@ -163,16 +167,46 @@ public enum PostgresExplainer {
     }
 
     /// Runs the request in a read-only transaction and returns the `QUERY PLAN` text.
-    /// The indexes the plan rules would suggest for the plan, each planned with as a hypothetical
-    /// index (plain EXPLAIN: a hypothetical index cannot be read). A statement the server will not plan with
-    /// one is left out with a notice.
+    /// Where one statement's index would be served by a wider one suggested for another statement on the same
+    /// table (`IndexSuggestionSet`), plans that statement with the wider index too: the findings merge only
+    /// when the planner would use it there.
+    private static func checkCoveringIndexes(
+        _ checked: [(plan: Int, statement: PostgresStatementText, rank: Int)], server: PostgresServer,
+        session: LibPQSession, into snapshot: inout Snapshot
+    ) throws {
+        var everySuggestion: [String] = []
+        for entry in checked {
+            for sql in PlanIndexSuggestions.all(in: snapshot.plans[entry.plan].plan)
+            where !everySuggestion.contains(sql) {
+                everySuggestion.append(sql)
+            }
+        }
+        let owners = IndexSuggestionSet.covering(everySuggestion)
+        guard !owners.isEmpty else { return }
+        for entry in checked {
+            let captured = snapshot.plans[entry.plan]
+            let done = Set((captured.indexValidations ?? []).map(\.createSQL))
+            let needed = PlanIndexSuggestions.all(in: captured.plan).compactMap { owners[$0] }.filter {
+                !done.contains($0)
+            }
+            guard !needed.isEmpty else { continue }
+            let more = try validateIndexes(
+                needed, for: captured.plan, statement: entry.statement, rank: entry.rank, server: server,
+                session: session, notices: &snapshot.notices)
+            snapshot.plans[entry.plan].indexValidations = (captured.indexValidations ?? []) + more
+        }
+    }
+
+    /// Each of `indexes` planned with as a hypothetical index for the plan's statement (plain EXPLAIN: a
+    /// hypothetical index cannot be read). A statement the server will not plan with one is left out with a
+    /// notice.
     private static func validateIndexes(
-        for plan: Plan, statement: PostgresStatementText, rank: Int, server: PostgresServer,
+        _ indexes: [String], for plan: Plan, statement: PostgresStatementText, rank: Int, server: PostgresServer,
         session: LibPQSession, notices: inout [Notice]
     ) throws -> [IndexValidation] {
         guard let costBefore = plan.root.totalCost else { return [] }
         var validations: [IndexValidation] = []
-        for createSQL in PlanIndexSuggestions.all(in: plan) {
+        for createSQL in indexes {
             let request = PostgresExplainRequest(
                 statement: statement, serverMajor: server.major, analyze: false,
                 preparedName: "dbadvisor_whatif_\(rank + 1)")

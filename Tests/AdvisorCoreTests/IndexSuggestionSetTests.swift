@@ -87,6 +87,27 @@ struct IndexSuggestionSetTests {
         #expect(renamed[0].fixSQL == "CREATE INDEX CONCURRENTLY orders_status_idx1 ON orders (status);")
     }
 
+    /// HypoPG planned the narrower statement with the wider index too: when the planner would not use it there,
+    /// the statement keeps its own index.
+    @Test func aWiderIndexThePlannerWouldNotUseForAStatementDoesNotServeIt() throws {
+        let narrow = "CREATE INDEX CONCURRENTLY orders_total_idx ON orders (total);"
+        let wide = "CREATE INDEX CONCURRENTLY orders_total_status_idx ON orders (total, status);"
+        #expect(IndexSuggestionSet.covering([narrow, wide]) == [narrow: wide])
+        var findings = [finding("plan-seq-scan-filter", "Seq Scan on orders", fix: narrow)]
+        findings[0].object.plan = 1
+        findings.append(finding("plan-seq-scan-filter", "Seq Scan on orders (2)", fix: wide))
+        let plan = try #require(
+            try PlanReader.read(PlanInput(text: "Seq Scan on orders  (cost=0.00..10.00 rows=5 width=4)")).first)
+        var captured = CapturedPlan(label: "statement 1", plan: plan)
+        captured.indexValidations = [
+            IndexValidation(createSQL: wide, hypotheticalName: "<2>", costBefore: 10, costAfter: 10, isUsed: false)
+        ]
+        let kept = IndexSuggestionSet.merged(findings, plans: [captured])
+        #expect(kept.map(\.fixSQL) == [narrow, wide])
+        captured.indexValidations?[0].isUsed = true
+        #expect(IndexSuggestionSet.merged(findings, plans: [captured]).map(\.fixSQL) == [nil, wide])
+    }
+
     @Test func theSameIndexAskedTwiceIsAskedOnce() {
         let sql = "ALTER TABLE shop.orders ADD INDEX idx_orders_status (status);"
         let merged = IndexSuggestionSet.merged([

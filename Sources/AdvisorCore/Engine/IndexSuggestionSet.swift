@@ -9,23 +9,63 @@
 /// its schema (a plan without VERBOSE) is the same table as one named with it when no other schema has it.
 /// An index the database already has that leads with the suggested key serves it too: nothing is asked for
 /// then, and the finding says the planner is not using that index.
-enum IndexSuggestionSet {
+public enum IndexSuggestionSet {
     private struct Suggestion {
         var finding: Int
         var schema: String?
         var table: String
         var keys: [String]
+        /// The CREATE INDEX as the rule wrote it (before any renaming): what HypoPG checked.
+        var sql: String
+    }
+
+    /// For each suggested CREATE INDEX that another one of `suggestions` serves, the one that serves it: what
+    /// the HypoPG check of `scan --explain-top` plans the covered statement with too.
+    public static func covering(_ suggestions: [String]) -> [String: String] {
+        let parsed = suggestions.enumerated().compactMap { offset, sql in
+            parse(sql).map { Suggestion(finding: offset, schema: $0.schema, table: $0.table, keys: $0.keys, sql: sql) }
+        }
+        var owners: [String: String] = [:]
+        for (owner, covered) in servedGroups(parsed) {
+            for index in covered where parsed[index].sql != parsed[owner].sql {
+                owners[parsed[index].sql] = parsed[owner].sql
+            }
+        }
+        return owners
+    }
+
+    /// Positions in `suggestions` of each kept suggestion and the ones it serves: longest keys first, earlier
+    /// ones first among equals, each served by the first kept one whose key it leads.
+    private static func servedGroups(_ suggestions: [Suggestion]) -> [Int: [Int]] {
+        let ordered = suggestions.indices.sorted {
+            let (a, b) = (suggestions[$0], suggestions[$1])
+            return a.keys.count != b.keys.count ? a.keys.count > b.keys.count : a.finding < b.finding
+        }
+        var kept: [Int] = []
+        var served: [Int: [Int]] = [:]
+        for position in ordered {
+            guard let owner = kept.first(where: { serves(suggestions[$0], suggestions[position], among: suggestions) })
+            else {
+                kept.append(position)
+                continue
+            }
+            served[owner, default: []].append(position)
+        }
+        return served
     }
 
     /// `findings` in their order, with covered suggestions pointing at the index that serves them: one of the
     /// database's own `existing` indexes (then no index is asked for), or another suggestion's. A suggested
     /// name an existing index already has gets a number, as PostgreSQL names a second index.
-    static func merged(_ findings: [Finding], existing: [IndexStats] = []) -> [Finding] {
+    /// `plans`: the snapshot's, whose HypoPG checks may say a wider index would not serve a covered statement
+    /// (then it keeps its own suggestion).
+    static func merged(_ findings: [Finding], existing: [IndexStats] = [], plans: [CapturedPlan] = []) -> [Finding] {
         var result = findings
         var suggestions: [Suggestion] = []
         for index in findings.indices {
             guard let sql = findings[index].fixSQL, let parsed = parse(sql) else { continue }
-            let suggestion = Suggestion(finding: index, schema: parsed.schema, table: parsed.table, keys: parsed.keys)
+            let suggestion = Suggestion(
+                finding: index, schema: parsed.schema, table: parsed.table, keys: parsed.keys, sql: sql)
             if let covering = existingIndex(serving: suggestion, in: existing) {
                 result[index].fixSQL = nil
                 result[index].recommendation +=
@@ -39,22 +79,17 @@ enum IndexSuggestionSet {
         }
         guard suggestions.count > 1 else { return result }
         let checked = result
-        var served: [Int: [Int]] = [:]
-        // Longest keys first, rank order among equals: each suggestion is kept or served by one kept before it.
-        let ordered = suggestions.sorted {
-            $0.keys.count != $1.keys.count ? $0.keys.count > $1.keys.count : $0.finding < $1.finding
-        }
-        var kept: [Suggestion] = []
-        for suggestion in ordered {
-            guard let owner = kept.first(where: { serves($0, suggestion, among: suggestions) }) else {
-                kept.append(suggestion)
-                continue
-            }
-            served[owner.finding, default: []].append(suggestion.finding)
-        }
-        for (owner, covered) in served {
+        for (ownerPosition, coveredPositions) in servedGroups(suggestions) {
+            let owner = suggestions[ownerPosition].finding
             let ownerFinding = checked[owner]
             guard let sql = ownerFinding.fixSQL else { continue }
+            // The planner, asked with the wider index present, would not use it for this statement.
+            let covered = coveredPositions.map { suggestions[$0].finding }.filter { index in
+                guard let number = checked[index].object.plan, plans.indices.contains(number - 1) else { return true }
+                let check = plans[number - 1].indexValidations?.first { $0.createSQL == suggestions[ownerPosition].sql }
+                return check?.isUsed != false
+            }
+            guard !covered.isEmpty else { continue }
             for index in covered {
                 result[index].fixSQL = nil
                 result[index].recommendation +=

@@ -62,7 +62,8 @@ public struct RuleEngine: Sendable {
         let ceiling = Self.dailyCeilingMs(snapshot)
         let ranked = Self.rank(findings.map { Self.capDailyTime(Self.capSeverity($0, in: snapshot), at: ceiling) })
         return Outcome(
-            findings: IndexSuggestionSet.merged(ranked, existing: snapshot.indexes), ran: ran, skipped: skipped)
+            findings: IndexSuggestionSet.merged(ranked, existing: snapshot.indexes, plans: snapshot.plans), ran: ran,
+            skipped: skipped)
     }
 
     /// The most database time a day can hold: 24 hours for each connection the server allows
