@@ -52,20 +52,9 @@ capture_postgres() {
     pg_pair join_method after "" "$loop"
 }
 
-mysql_options_file=""
-
-# The owner login from DBADVISOR_TEST_MYSQL_URL as a client option file, so no password is on a command line.
-mysql_prepare() {
-    local pattern='^mysql://([^:]+):([^@]+)@([^:/]+):([0-9]+)/(.+)$'
-    [[ $DBADVISOR_TEST_MYSQL_URL =~ $pattern ]] || { log "cannot read $DBADVISOR_TEST_MYSQL_URL"; exit 1; }
-    mysql_options_file=$(mktemp)
-    trap 'rm -f "$mysql_options_file"' EXIT
-    printf '[client]\nuser=%s\npassword=%s\nhost=%s\nport=%s\ndatabase=%s\n' \
-        "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "${BASH_REMATCH[4]}" \
-        "${BASH_REMATCH[5]}" >"$mysql_options_file"
-}
-
-mariadb_run() { mariadb --defaults-file="$mysql_options_file" "$@"; }
+# mysql_prepare and mariadb_run.
+# shellcheck source=lib/mariadb-client.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/mariadb-client.sh"
 
 # A temporary table named `orders` hides the real one from this session alone, so the index is added to a
 # copy nobody else sees; both plans read the copy, so they differ by the index only.

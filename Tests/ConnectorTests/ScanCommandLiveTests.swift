@@ -138,19 +138,8 @@ struct ScanCommandLiveTests {
     /// A connection that dies mid-scan (here: terminated while it waits for a lock) ends the scan with
     /// exit code 3, and the report still holds what was collected before.
     @Test func aConnectionLostMidScanReportsWhatWasCollected() throws {
-        let ownerURL = try #require(LiveServers.postgresURL)
-        let owner = try LibPQSession.open(ownerURL)
-        let locker = try PsqlClient(url: ownerURL, applicationName: "dbadvisor-e2e-locker")
+        let (owner, locker) = try Self.lockWarehouseStock(as: "dbadvisor-e2e-locker")
         defer { locker.stop() }
-        locker.send("BEGIN;\nLOCK TABLE warehouse_stock IN ACCESS EXCLUSIVE MODE;")
-        try Self.waitUntil("the lock is held") {
-            try !owner.rows(
-                """
-                SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-                WHERE a.application_name = 'dbadvisor-e2e-locker' AND l.mode = 'AccessExclusiveLock' AND l.granted
-                """
-            ).isEmpty
-        }
         let scan = Process()
         scan.executableURL = CommandRunner.binary
         scan.arguments = [
@@ -181,19 +170,8 @@ struct ScanCommandLiveTests {
     /// once the server has been silent for the statement timeout plus the grace, with exit code 3 and the
     /// report of what was collected, instead of a scan that waits forever.
     @Test func aFrozenBackendIsGivenUpAfterTheStatementTimeoutAndTheGrace() throws {
-        let ownerURL = try #require(LiveServers.postgresURL)
-        let owner = try LibPQSession.open(ownerURL)
-        let locker = try PsqlClient(url: ownerURL, applicationName: "dbadvisor-e2e-freezer")
+        let (owner, locker) = try Self.lockWarehouseStock(as: "dbadvisor-e2e-freezer")
         defer { locker.stop() }
-        locker.send("BEGIN;\nLOCK TABLE warehouse_stock IN ACCESS EXCLUSIVE MODE;")
-        try Self.waitUntil("the lock is held") {
-            try !owner.rows(
-                """
-                SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
-                WHERE a.application_name = 'dbadvisor-e2e-freezer' AND l.mode = 'AccessExclusiveLock' AND l.granted
-                """
-            ).isEmpty
-        }
         let scan = Process()
         scan.executableURL = CommandRunner.binary
         scan.arguments = [
@@ -269,6 +247,27 @@ struct ScanCommandLiveTests {
                 rule: try #require(finding["rule_id"] as? String), object: try #require(object["name"] as? String),
                 fixSQL: finding["fix_sql"] as? String)
         }
+    }
+
+    /// A psql session holding an ACCESS EXCLUSIVE lock on `warehouse_stock` (the table collector waits for it),
+    /// and an owner session to watch the scan's backend with.
+    private static func lockWarehouseStock(as applicationName: String) throws -> (LibPQSession, PsqlClient) {
+        let ownerURL = try #require(LiveServers.postgresURL)
+        let owner = try LibPQSession.open(ownerURL)
+        let locker = try PsqlClient(url: ownerURL, applicationName: applicationName)
+        locker.send("BEGIN;\nLOCK TABLE warehouse_stock IN ACCESS EXCLUSIVE MODE;")
+        var held = false
+        defer { if !held { locker.stop() } }
+        try waitUntil("the lock is held") {
+            try !owner.rows(
+                """
+                SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+                WHERE a.application_name = $1 AND l.mode = 'AccessExclusiveLock' AND l.granted
+                """, [applicationName]
+            ).isEmpty
+        }
+        held = true
+        return (owner, locker)
     }
 
     private static func writeConfig(_ text: String) throws -> URL {

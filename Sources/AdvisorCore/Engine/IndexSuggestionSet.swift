@@ -167,7 +167,9 @@ public enum IndexSuggestionSet {
             return nil
         }
         let names = identifiers(target.trimmingCharacters(in: .whitespaces))
-        guard let table = names.last, names.count <= 2, let keys = keyList(rest), !keys.isEmpty else { return nil }
+        guard let table = names.last, names.count <= 2, let keys = IndexDefinition.keyParts(of: String(rest)),
+            !keys.isEmpty
+        else { return nil }
         let indexName = identifiers(name.trimmingCharacters(in: .whitespaces)).last ?? ""
         return (names.count == 2 ? names[0] : nil, table, keys, indexName)
     }
@@ -193,41 +195,5 @@ public enum IndexSuggestionSet {
         }
         names.append(quoted ? current : current.lowercased())
         return names
-    }
-
-    /// The comma-separated keys inside the parentheses `text` starts with, trimmed; nil when they do not close.
-    private static func keyList(_ text: Substring) -> [String]? {
-        var keys: [String] = []
-        var current = ""
-        var depth = 0
-        var quote: Character?
-        for character in text {
-            if let open = quote {
-                if character == open { quote = nil }
-                current.append(character)
-                continue
-            }
-            switch character {
-            case "'", "\"", "`":
-                quote = character
-                current.append(character)
-            case "(":
-                depth += 1
-                if depth > 1 { current.append(character) }
-            case ")":
-                depth -= 1
-                if depth == 0 {
-                    keys.append(current.trimmingCharacters(in: .whitespaces))
-                    return keys
-                }
-                current.append(character)
-            case "," where depth == 1:
-                keys.append(current.trimmingCharacters(in: .whitespaces))
-                current = ""
-            default:
-                current.append(character)
-            }
-        }
-        return nil
     }
 }
